@@ -1,0 +1,612 @@
+"""assess(inventory) -> Assessment: every figure, the factors behind it, and the issues found.
+
+Data flows one way: the inventory's rows are summed per item, unit, month and product; each
+sum is multiplied by the factor chosen for it (one factor per item and unit, converted once);
+the lines are summed into the tidy metrics table (``metric, item, period, value, unit``) for
+every month and for ``total``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, asdict
+
+import numpy as np
+import pandas as pd
+
+from greentex import chemicals, emissions, energy, intensity, water
+from greentex.errors import GreentexError, Issue
+from greentex.factors import FactorLibrary, load_library
+from greentex.inventory import Inventory
+from greentex.units import conversion_factor, same_dimension
+
+METRIC_COLUMNS = ["metric", "item", "period", "value", "unit"]
+GWP_SETS = ("SAR", "AR4", "AR5", "AR6")
+ELECTRICITY_METHODS = ("calorific", "primary")
+DEFAULT_GWP = "AR5"
+
+
+@dataclass
+class Options:
+    """Choices that change the figures. Every one is printed in the report."""
+
+    gwp: str = DEFAULT_GWP
+    electricity_method: str = "calorific"
+    grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default from Site, else national
+    primary_coefficient: float | None = None  # kgce/kWh, for electricity_method="primary"
+
+    def check(self) -> None:
+        if self.gwp not in GWP_SETS:
+            raise GreentexError(f"unknown GWP set '{self.gwp}'", hint="use one of " + ", ".join(GWP_SETS))
+        if self.electricity_method not in ELECTRICITY_METHODS:
+            raise GreentexError(f"unknown electricity method '{self.electricity_method}'",
+                                hint="use calorific (当量值) or primary (等价值)")
+
+
+@dataclass
+class Factor:
+    """One factor used, with its citation."""
+
+    item: str
+    parameter: str
+    value: float
+    unit: str
+    source: str
+    reference: str = ""
+    status: str = ""
+    dataset: str = ""
+    overridden: bool = False
+    note: str = ""
+
+    def value_in(self, unit: str) -> float:
+        """The value converted to ``unit``."""
+        return self.value * conversion_factor(self.unit, unit)
+
+
+@dataclass
+class Assessment:
+    """Everything assess() found: metrics, per-domain detail lines, factors used, issues."""
+
+    metrics: pd.DataFrame
+    details: dict
+    factors: pd.DataFrame
+    issues: list
+    site: dict
+    options: dict
+    inventory: Inventory
+    benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+
+    def value(self, metric: str, item: str = "total", period: str = "total") -> float:
+        """One figure from the metrics table (NaN when absent or not computed)."""
+        m = self.metrics
+        hit = m[(m.metric == metric) & (m.item == item) & (m.period == period)]
+        return float(hit["value"].iloc[0]) if len(hit) else math.nan
+
+    def unit(self, metric: str, item: str = "total") -> str:
+        m = self.metrics
+        hit = m[(m.metric == metric) & (m.item == item)]
+        return str(hit["unit"].iloc[0]) if len(hit) else ""
+
+
+def _fits(factor_unit: str, quantity_unit: str, result: str) -> bool:
+    """True when factor_unit x quantity_unit has the dimension of ``result``."""
+    return same_dimension(factor_unit, f"{result}/({quantity_unit})")
+
+
+class FactorSelector:
+    """Chooses each factor (user override first, then the bundled default) and records it."""
+
+    def __init__(self, library: FactorLibrary, overrides: pd.DataFrame, options: Options):
+        self.lib = library
+        self.options = options
+        self.overrides = {(r.item, r.parameter): r for r in overrides.itertuples(index=False)}
+        self.used: dict[tuple, Factor] = {}
+
+    def _record(self, f: Factor) -> Factor:
+        self.used[(f.item, f.parameter, f.unit)] = f
+        return f
+
+    def _user(self, item: str, parameter: str) -> Factor | None:
+        r = self.overrides.get((item, parameter))
+        if r is None:
+            return None
+        return Factor(item, parameter, float(r.value), r.unit, r.source,
+                      reference=f"{r.sheet}!{r.cell}", status="user", dataset="input workbook",
+                      overridden=True)
+
+    def _bundled(self, dataset: str, as_parameter: str, label: str, **keys) -> Factor | None:
+        ds = self.lib.dataset(dataset)
+        row = ds.row(**keys)
+        if row is None:
+            return None
+        return Factor(label, as_parameter, float(row["value"]), row["unit"], row["source"],
+                      row["reference"], row["status"], dataset, note=row.get("note", ""))
+
+    def lookup_item(self, item: str) -> str:
+        """The item whose factors apply (green electricity uses electricity's, and so on)."""
+        as_ = self.lib.item_table.at[item, "energy_as"]
+        return as_ if isinstance(as_, str) and as_ else item
+
+    def coefficient(self, item: str, unit: str) -> Factor | None:
+        """Standard-coal coefficient for ``item`` measured in ``unit`` [kgce per unit]."""
+        base = self.lookup_item(item)
+        if base == "electricity" and self.options.electricity_method == "primary":
+            f = self._user("electricity", "primary_coefficient")
+            if f is None and self.options.primary_coefficient is not None:
+                f = Factor("electricity", "primary_coefficient", float(self.options.primary_coefficient),
+                           "kgce/kWh", "given with --primary-coefficient", status="user",
+                           dataset="command line", overridden=True)
+            if f is None:
+                raise GreentexError(
+                    "the primary-energy method needs that year's coefficient for electricity (等价值)",
+                    hint="greentex ships none (it changes every year and no citable table was found): "
+                         "add a Factors row 'electricity | primary_coefficient | value | kgce/kWh | source' "
+                         "or use --primary-coefficient")
+            return self._record(f)
+        f = self._user(base, "coefficient")
+        if f is not None and _fits(f.unit, unit, "kgce"):
+            return self._record(f)
+        ncv = self._user(base, "ncv")
+        if ncv is not None and _fits(ncv.unit, unit, "MJ"):
+            value = energy.coefficient_from_ncv(ncv.value_in(f"MJ/({unit})"))
+            return self._record(Factor(base, "coefficient", float(value), f"kgce/({unit})",
+                                       f"derived from the NCV given: {ncv.source}", ncv.reference,
+                                       "user", "input workbook", True,
+                                       note="NCV [MJ/unit] / 29.307 MJ/kgce (GB/T 2589 definition)"))
+        ds = self.lib.dataset("gbt2589_coefficients").frame
+        rows = ds[(ds["item"] == base) & (ds["default"].astype(str) == "1")]
+        for row in rows.to_dict("records"):
+            if _fits(row["unit"], unit, "kgce"):
+                return self._record(Factor(base, "coefficient", float(row["value"]), row["unit"],
+                                           row["source"], row["reference"], row["status"],
+                                           "gbt2589_coefficients", note=row.get("note", "")))
+        if same_dimension(unit, "GJ"):  # a carrier given in energy units: by its energy content
+            f = self._bundled("gbt2589_coefficients", "coefficient", "heat", item="heat", variant="calorific")
+            if f is not None:
+                f.note = f"{item} given in energy units: converted by energy content. " + f.note
+                return self._record(f)
+        return None
+
+    def ncv(self, item: str, unit: str) -> Factor | None:
+        """Net calorific value [GJ per unit]; None when ``unit`` is already energy."""
+        base = self.lookup_item(item)
+        f = self._user(base, "ncv")
+        if f is None:
+            f = self._bundled("fuel_properties", "ncv", base, item=base, parameter="ncv")
+        if f is not None and _fits(f.unit, unit, "GJ"):
+            return self._record(f)
+        return None
+
+    def parameter(self, item: str, parameter: str) -> Factor | None:
+        """carbon_content [tC/GJ] or oxidation [fraction] of a fuel."""
+        base = self.lookup_item(item)
+        f = self._user(base, parameter) or self._bundled("fuel_properties", parameter, base,
+                                                         item=base, parameter=parameter)
+        return self._record(f) if f is not None else None
+
+    def user_emission_factor(self, item: str) -> Factor | None:
+        f = self._user(self.lookup_item(item), "emission_factor")
+        return self._record(f) if f is not None else None
+
+    def grid(self, site: dict) -> tuple[Factor, Factor]:
+        """(location-based grid factor, market-based residual factor) [kgCO2/kWh]."""
+        spec = self.options.grid or site.get("grid") or "national"
+        name, _, year = str(spec).partition(":")
+        name = name.strip().lower()
+        ds = self.lib.dataset("cn_grid_electricity").frame
+        avail = sorted(int(y) for y in ds.loc[ds["grid"] == name, "year"])
+        if not avail:
+            raise GreentexError(f"unknown grid '{name}'",
+                                hint="use one of " + ", ".join(sorted(ds["grid"].unique())))
+        if year:
+            if int(year) not in avail:
+                raise GreentexError(f"no {name} grid factor for {year}",
+                                    hint="available years: " + ", ".join(map(str, avail)))
+            chosen = int(year)
+        else:
+            # factors are published about two years late: a report for year Y uses Y-2
+            target = int(site.get("year") or max(avail) + 2) - 2
+            older = [y for y in avail if y <= target]
+            chosen = max(older) if older else min(avail)
+        loc = self._bundled("cn_grid_electricity", "grid_factor_location", "electricity",
+                            grid=name, year=chosen)
+        loc.note = f"grid {name}, data year {chosen}. " + loc.note
+        market = self.user_emission_factor("electricity")
+        if market is None:
+            res_years = sorted(int(y) for y in ds.loc[ds["grid"] == "national_residual", "year"])
+            ry = max([y for y in res_years if y <= chosen] or res_years)
+            market = self._bundled("cn_grid_electricity", "grid_factor_market", "electricity",
+                                   grid="national_residual", year=ry)
+            market.note = f"national residual factor, data year {ry}. " + market.note
+        else:
+            market.parameter = "grid_factor_market"
+        self._record(loc)
+        self._record(market)
+        return loc, market
+
+    def heat_factor(self) -> Factor:
+        f = self._user("heat", "emission_factor") or self._user("steam", "emission_factor") \
+            or self._bundled("heat_factors", "emission_factor", "heat", item="heat")
+        return self._record(f)
+
+    def gwp_ch4(self) -> Factor:
+        """GWP of biogenic CH4 (wastewater): the set's non-fossil value where it has one."""
+        gwp = self.options.gwp
+        f = self._bundled("gwp", f"gwp_{gwp}", "ch4", gwp_set=gwp, gas="ch4_nonfossil") or \
+            self._bundled("gwp", f"gwp_{gwp}", "ch4", gwp_set=gwp, gas="ch4")
+        return self._record(f)
+
+    def carbonate(self, item: str) -> Factor | None:
+        f = self._user(item, "emission_factor") or self._bundled("carbonates", "emission_factor", item, item=item)
+        return self._record(f) if f is not None else None
+
+    def wastewater(self, treatment: str) -> tuple[Factor, Factor]:
+        b0 = self._bundled("wastewater_ch4", "b0", "wastewater", parameter="b0", treatment="all")
+        mcf = self._bundled("wastewater_ch4", "mcf", "wastewater", parameter="mcf", treatment=treatment)
+        if mcf is None:
+            ds = self.lib.dataset("wastewater_ch4").frame
+            raise GreentexError(f"unknown wastewater treatment '{treatment}'", sheet="Site",
+                                hint="use one of " + ", ".join(ds.loc[ds.parameter == "mcf", "treatment"]))
+        return self._record(b0), self._record(mcf)
+
+    def table(self) -> pd.DataFrame:
+        cols = ["item", "parameter", "value", "unit", "source", "reference", "status", "dataset",
+                "overridden", "note"]
+        return pd.DataFrame([asdict(f) for f in self.used.values()], columns=cols)
+
+
+# -- aggregation helpers ---------------------------------------------------------------------
+
+def _monthly(activity: pd.DataFrame, domain: str) -> pd.DataFrame:
+    """Sum rows per item, unit, period and product; keep the row count and first cell."""
+    a = activity[activity["domain"] == domain]
+    if a.empty:
+        return pd.DataFrame(columns=["item", "unit", "period", "product", "quantity", "rows", "cells"])
+    g = a.groupby(["item", "unit", "period", "product"], sort=True, as_index=False)
+    out = g.agg(quantity=("quantity", "sum"), rows=("quantity", "size"),
+                sheet=("sheet", "first"), cell=("cell", "first"))
+    out["cells"] = out["sheet"] + "!" + out["cell"] + np.where(out["rows"] > 1,
+                                                             " (+" + (out["rows"] - 1).astype(str) + ")", "")
+    return out.drop(columns=["sheet", "cell"])
+
+
+def _sum_nan(frame: pd.DataFrame, keys: list[str], col: str) -> pd.Series:
+    """Group sum in which one missing value makes the sum missing."""
+    s = frame.groupby(keys, sort=True)[col].sum()
+    s[frame[col].isna().groupby([frame[k] for k in keys]).any()] = np.nan
+    return s
+
+
+def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
+                 total_item: str | None = "total") -> list[pd.DataFrame]:
+    """Per item and period, each item's 'total' period, and (optionally) the all-items total."""
+    out = []
+    if frame.empty:
+        return out
+    by = _sum_nan(frame, [item_col, "period"], col).reset_index()
+    by.columns = ["item", "period", "value"]
+    out.append(by)
+    tot = _sum_nan(by.assign(period="total"), ["item", "period"], "value").reset_index()
+    out.append(tot)
+    if total_item:
+        month = _sum_nan(by.assign(item=total_item), ["item", "period"], "value").reset_index()
+        out.append(month)
+        out.append(_sum_nan(month.assign(period="total"), ["item", "period"], "value").reset_index())
+    return [o.assign(metric=metric, unit=unit)[METRIC_COLUMNS] for o in out]
+
+
+# -- the assessment --------------------------------------------------------------------------
+
+def assess(inventory: Inventory, *, options: Options | None = None,
+           library: FactorLibrary | None = None) -> Assessment:
+    """Compute every metric of an inventory. See the module docstring for the flow."""
+    options = options or Options()
+    options.check()
+    lib = library or load_library()
+    sel = FactorSelector(lib, inventory.overrides, options)
+    issues: list[Issue] = list(inventory.issues)
+    site = dict(inventory.site)
+    act = inventory.activity
+    items = lib.item_table
+    rows: list[pd.DataFrame] = []
+    details: dict[str, pd.DataFrame] = {}
+
+    # energy -------------------------------------------------------------------------------
+    en = _monthly(act, "energy")
+    en["sign"] = en["item"].map(items["sign"]).astype(float) if len(en) else []
+    coef = {}
+    ncv = {}
+    for (item, unit) in en[["item", "unit"]].drop_duplicates().itertuples(index=False):
+        coef[(item, unit)] = sel.coefficient(item, unit)
+        if coef[(item, unit)] is None:
+            issues.append(Issue("error", "Energy", "", f"no standard-coal coefficient for {item} in {unit}: "
+                                "its energy is not computed; give one in the Factors sheet"))
+        ncv[(item, unit)] = None if same_dimension(unit, "GJ") else sel.ncv(item, unit)
+    if len(en):
+        key = list(zip(en["item"], en["unit"]))
+        en["factor"] = [coef[k].value_in(f"kgce/({k[1]})") if coef[k] else np.nan for k in key]
+        en["factor_unit"] = [f"kgce/{k[1]}" for k in key]
+        en["source"] = [coef[k].source if coef[k] else "" for k in key]
+        en["status"] = [coef[k].status if coef[k] else "" for k in key]
+        en["energy_tce"] = energy.standard_coal(en["quantity"], en["factor"], en["sign"]) / 1000.0
+        gj_per_unit = np.array([conversion_factor(k[1], "GJ") if ncv[k] is None and same_dimension(k[1], "GJ")
+                                else (ncv[k].value_in(f"GJ/({k[1]})") if ncv[k] else np.nan) for k in key])
+        # without an NCV the energy content follows from the standard-coal figure
+        content = energy.energy_content(en["quantity"], gj_per_unit) * en["sign"]
+        from_coal = en["energy_tce"] * conversion_factor("tce", "GJ")
+        en["energy_gj"] = np.where(np.isnan(gj_per_unit), from_coal, content)
+        rows += _metric_rows("energy", en, "energy_tce", "tce")
+        rows += _metric_rows("energy_content", en, "energy_gj", "GJ")
+    details["energy"] = en
+
+    # GHG ----------------------------------------------------------------------------------
+    ghg_lines = []
+    fuels = en[en["item"].map(items["class"]) == "fuel"] if len(en) else en
+    for (item, unit), grp in fuels.groupby(["item", "unit"], sort=True) if len(fuels) else []:
+        ef = sel.user_emission_factor(item)
+        gj = grp["energy_gj"].to_numpy() if ncv[(item, unit)] is not None or same_dimension(unit, "GJ") else None
+        if ef is not None and _fits(ef.unit, "GJ", "tCO2") and gj is not None:
+            t = emissions.by_emission_factor(gj, ef.value_in("tCO2/GJ"))
+            how, fval, fu, src, st = "emission factor", ef.value_in("tCO2/GJ"), "tCO2/GJ", ef.source, ef.status
+        elif ef is not None and _fits(ef.unit, unit, "tCO2"):
+            t = emissions.by_emission_factor(grp["quantity"], ef.value_in(f"tCO2/({unit})"))
+            how, fval, fu, src, st = "emission factor", ef.value_in(f"tCO2/({unit})"), f"tCO2/{unit}", ef.source, ef.status
+        else:
+            cc, of = sel.parameter(item, "carbon_content"), sel.parameter(item, "oxidation")
+            if gj is None or cc is None or of is None:
+                missing = [n for n, v in (("ncv", gj), ("carbon_content", cc), ("oxidation", of)) if v is None]
+                issues.append(Issue("error", "Energy", grp["cells"].iloc[0],
+                                    f"combustion CO2 of {item} not computed: no {', '.join(missing)}; "
+                                    "give them in the Factors sheet"))
+                t = np.full(len(grp), np.nan)
+                how, fval, fu, src, st = "not computed", np.nan, "", "", ""
+            else:
+                ccv, ofv = cc.value_in("tC/GJ"), of.value_in("dimensionless")
+                t = emissions.combustion_co2(gj, ccv, ofv)
+                how = "NCV x carbon content x oxidation x 44/12"
+                fval, fu = ccv * ofv * emissions.CO2_PER_C, "tCO2/GJ"
+                src, st = f"{cc.source}; {of.source}", _weakest(cc.status, of.status)
+        ghg_lines.append(grp.assign(source_name=f"combustion:{item}", scope="scope1", method=how,
+                                    activity=gj if gj is not None else grp["quantity"],
+                                    activity_unit="GJ" if gj is not None else unit,
+                                    factor=fval, factor_unit=fu, factor_source=src, factor_status=st,
+                                    tco2e=t))
+    # purchased electricity and heat (net of exports)
+    if len(en):
+        loc, market = sel.grid(site)
+        elec = en[en["item"].map(items["class"]) == "electricity"]
+        kwh = elec["quantity"] * elec["sign"]
+        for label, factor, scope, mask in (
+                ("electricity", loc, "scope2_location", elec["item"].isin(["electricity", "green_electricity",
+                                                                           "electricity_export"])),
+                ("electricity_market", market, "scope2_market", elec["item"].isin(["electricity", "electricity_export"]))):
+            part = elec[mask]
+            if part.empty:
+                continue
+            f = factor.value_in("tCO2/kWh")
+            ghg_lines.append(part.assign(source_name=label, scope=scope, method="net purchased kWh x grid factor",
+                                         activity=kwh[mask], activity_unit="kWh",
+                                         factor=factor.value_in("kgCO2/kWh"), factor_unit="kgCO2/kWh",
+                                         factor_source=factor.source, factor_status=factor.status,
+                                         tco2e=emissions.by_emission_factor(kwh[mask], f)))
+        heat = en[en["item"].map(items["class"]) == "heat"]
+        if len(heat):
+            hf = sel.heat_factor()
+            gj = heat["energy_gj"]
+            for label, scope in (("heat", "scope2_location"), ("heat_market", "scope2_market")):
+                ghg_lines.append(heat.assign(source_name=label, scope=scope, method="net purchased GJ x heat factor",
+                                             activity=gj, activity_unit="GJ", factor=hf.value_in("tCO2/GJ"),
+                                             factor_unit="tCO2/GJ", factor_source=hf.source,
+                                             factor_status=hf.status,
+                                             tco2e=emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ"))))
+        site["grid_used"] = loc.note.split(".")[0]
+    # carbonates
+    ch = _monthly(act, "chemicals")
+    for item, grp in ch.groupby("item", sort=True) if len(ch) else []:
+        f = sel.carbonate(item)
+        if f is None:
+            continue
+        t_mass = grp["quantity"] * conversion_factor(grp["unit"].iloc[0], "t")
+        ghg_lines.append(grp.assign(source_name="carbonate", scope="scope1", method="mass x stoichiometric factor",
+                                    activity=t_mass, activity_unit="t", factor=f.value_in("tCO2/t"),
+                                    factor_unit="tCO2/t", factor_source=f.source, factor_status=f.status,
+                                    tco2e=chemicals.carbonate_co2(t_mass, f.value_in("tCO2/t"))))
+    # wastewater CH4
+    wa = _monthly(act, "water")
+    ghg_lines += _wastewater_lines(act, wa, site, sel, issues)
+    ghg = pd.concat(ghg_lines, ignore_index=True) if ghg_lines else pd.DataFrame(
+        columns=["source_name", "scope", "period", "product", "tco2e", "item"])
+    details["ghg"] = ghg
+    if len(ghg):
+        rows += _metric_rows("ghg", ghg, "tco2e", "tCO2e", item_col="source_name", total_item=None)
+        by_scope = _sum_nan(ghg, ["scope", "period"], "tco2e").reset_index()
+        by_scope.columns = ["item", "period", "value"]
+        scopes = {s: by_scope[by_scope.item == s] for s in ("scope1", "scope2_location", "scope2_market")}
+        periods = sorted(set(ghg["period"]))
+        table = pd.DataFrame({"period": periods})
+        for s, frame in scopes.items():
+            table[s] = table["period"].map(dict(zip(frame["period"], frame["value"]))).fillna(0.0) \
+                if len(frame) else 0.0
+            if len(frame) and frame["value"].isna().any():
+                table.loc[table["period"].isin(frame.loc[frame["value"].isna(), "period"]), s] = np.nan
+        table["total_location"] = table["scope1"] + table["scope2_location"]
+        table["total_market"] = table["scope1"] + table["scope2_market"]
+        long = table.melt(id_vars="period", var_name="item", value_name="value")
+        rows.append(long.assign(metric="ghg", unit="tCO2e")[METRIC_COLUMNS])
+        tot = long.groupby("item")["value"].agg(lambda s: s.sum(skipna=False)).reset_index()
+        rows.append(tot.assign(period="total", metric="ghg", unit="tCO2e")[METRIC_COLUMNS])
+
+    # water ---------------------------------------------------------------------------------
+    details["water"] = wa
+    if len(wa):
+        cls = wa["item"].map(items["class"])
+        intake = wa[cls == "intake"]
+        rows += _metric_rows("water_intake", intake, "quantity", "m**3")
+        for metric, c in (("water_reused", "reused"), ("wastewater", "discharge")):
+            part = wa[cls == c]
+            rows += [r[r.item == "total"] for r in _metric_rows(metric, part, "quantity", "m**3")]
+        periods = sorted(set(wa["period"]))
+        ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
+        rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
+        if (cls == "reused").any():
+            rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
+            total_rate = water.reuse_rate(rr.sum(), ri.sum())
+            rows.append(pd.DataFrame({"metric": "water_reuse_rate", "item": "total",
+                                      "period": periods + ["total"],
+                                      "value": np.append(rate, total_rate), "unit": "percent"}))
+
+    # chemicals -----------------------------------------------------------------------------
+    details["chemicals"] = ch
+    if len(ch):
+        ch_kg = ch.assign(kg=ch["quantity"] * [conversion_factor(u, "kg") for u in ch["unit"]],
+                          cls="class:" + ch["item"].map(items["class"]))
+        rows += _metric_rows("chemicals", ch_kg, "kg", "kg")
+        rows += [r[r.item != "total"] for r in _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls")]
+
+    # production and intensities -------------------------------------------------------------
+    pr = _monthly(act, "production")
+    details["production"] = pr
+    for (item, unit), grp in pr.groupby(["item", "unit"], sort=True) if len(pr) else []:
+        rows += _metric_rows("production", grp, "quantity", unit, total_item=None)
+    if len(pr):
+        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues)
+    elif len(act):
+        issues.append(Issue("warning", "Production", "", "no production data: intensities are not computed"))
+
+    metrics = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
+    metrics = metrics[METRIC_COLUMNS].reset_index(drop=True)
+    opts = asdict(options)
+    opts["gwp_note"] = f"GWP100 set {options.gwp}" + (" (default)" if options.gwp == DEFAULT_GWP else "")
+    return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
+                      site=site, options=opts, inventory=inventory)
+
+
+_STATUS_ORDER = ["primary", "secondary", "derived", "user"]
+
+
+def _weakest(*statuses: str) -> str:
+    """The least certain of several statuses (secondary over primary, and so on)."""
+    known = [s for s in statuses if s in _STATUS_ORDER]
+    return max(known, key=_STATUS_ORDER.index) if known else ""
+
+
+def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
+    treatment = site.get("wastewater_treatment")
+    if not len(wa):
+        return []
+    have = set(wa["item"])
+    if not {"wastewater", "cod_in", "cod_out"} <= have:
+        if {"cod_in", "cod_out"} & have:
+            issues.append(Issue("warning", "Water", "", "wastewater CH4 needs wastewater volume, COD in and "
+                                "COD out for each month: not computed"))
+        return []
+    if not treatment:
+        issues.append(Issue("note", "Site", "", "wastewater CH4 not computed: no wastewater_treatment "
+                            "in the Site sheet (e.g. anaerobic_reactor, aerobic_well_managed)"))
+        return []
+    b0, mcf = sel.wastewater(str(treatment))
+    gwp = sel.gwp_ch4()
+    w = act[act["domain"] == "water"]
+    vol = w[w["item"] == "wastewater"].groupby("period")["quantity"].sum()
+    conc = w[w["item"].isin(["cod_in", "cod_out"])].groupby(["period", "item"])["quantity"].mean().unstack()
+    table = pd.DataFrame({"wastewater": vol}).join(conc, how="inner")
+    missing = sorted(set(vol.index) - set(table.index))
+    if missing:
+        issues.append(Issue("warning", "Water", "", "wastewater CH4 not computed for " + ", ".join(missing)
+                            + ": COD in or out missing"))
+    ch4 = emissions.wastewater_ch4(table["wastewater"], table["cod_in"], table["cod_out"],
+                                   b0.value_in("kgCH4/kgCOD"), mcf.value_in("dimensionless"))
+    g = gwp.value_in("dimensionless")
+    removed = table["wastewater"] * (table["cod_in"] - table["cod_out"]) / 1000.0
+    return [pd.DataFrame({
+        "source_name": "wastewater_ch4", "scope": "scope1", "item": "wastewater", "unit": "m**3",
+        "period": table.index, "product": "", "quantity": table["wastewater"].to_numpy(),
+        "method": "COD removed x B0 x MCF x GWP", "activity": removed.to_numpy(), "activity_unit": "kgCOD",
+        "factor": b0.value_in("kgCH4/kgCOD") * mcf.value_in("dimensionless") * g,
+        "factor_unit": "kgCO2e/kgCOD",
+        "factor_source": f"{b0.source}; {mcf.source}; {gwp.source}",
+        "factor_status": _weakest(b0.status, mcf.status, gwp.status),
+        "tco2e": np.asarray(ch4) * g / 1000.0, "cells": "", "rows": 0})]
+
+
+def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
+    """Share (0-1) of untagged consumption per product and period, or None if it cannot be set."""
+    products = sorted(set(pr["item"]))
+    periods = sorted(set(pr["period"]))
+    if len(products) == 1:
+        return pd.DataFrame(1.0, index=periods, columns=products)
+    alloc = site.get("allocation")
+    if alloc:
+        shares = {}
+        for part in str(alloc).replace("；", ";").replace("，", ";").replace(",", ";").split(";"):
+            if not part.strip():
+                continue
+            name, _, val = part.replace("：", ":").partition(":")
+            item = lib.resolve_item(name.strip())
+            try:
+                v = float(val.strip().rstrip("%")) / (100.0 if "%" in val else 1.0)
+            except ValueError:
+                raise GreentexError(f"allocation '{part.strip()}' is not 'product: share'", sheet="Site",
+                                    hint="write e.g. woven_fabric: 0.6; knit_fabric: 0.4") from None
+            if item not in products:
+                raise GreentexError(f"allocation names '{name.strip()}', which is not a product of this mill",
+                                    sheet="Site", hint="products: " + ", ".join(products))
+            shares[item] = v
+        total = sum(shares.values())
+        if abs(total - 1.0) > 1e-6 or set(shares) != set(products):
+            raise GreentexError(f"allocation shares must cover every product and add up to 1 (they add up to {total:g})",
+                                sheet="Site", hint="products: " + ", ".join(products))
+        return pd.DataFrame({p: [shares[p]] * len(periods) for p in products}, index=periods)
+    units = set(pr["unit"])
+    if len(units) == 1:
+        out = pr.pivot_table(index="period", columns="item", values="quantity", aggfunc="sum").fillna(0.0)
+        tot = out.sum(axis=1)
+        return out.div(tot.where(tot > 0), axis=0)
+    issues.append(Issue("warning", "Site", "", "several products in different units and no allocation in the "
+                        "Site sheet: consumption not tagged with a product cannot be shared, so intensities "
+                        "are not computed (add e.g. 'allocation: woven_fabric: 0.6; knit_fabric: 0.4')"))
+    return None
+
+
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues) -> list[pd.DataFrame]:
+    shares = _shares(pr, site, lib, issues)
+    if shares is None:
+        return []
+    items = lib.item_table
+    numerators = {
+        "energy_intensity": (en, "energy_tce", "tce", "energy_intensity_unit"),
+        "ghg_intensity": (ghg[ghg["scope"].isin(["scope1", "scope2_location"])] if len(ghg) else ghg,
+                          "tco2e", "tCO2e", "ghg_intensity_unit"),
+        "water_intensity": (wa[wa["item"].map(items["class"]) == "intake"] if len(wa) else wa,
+                            "quantity", "m**3", "water_intensity_unit"),
+        "chemical_intensity": (ch.assign(kg=ch["quantity"] * [conversion_factor(u, "kg") for u in ch["unit"]])
+                               if len(ch) else ch, "kg", "kg", "chemical_intensity_unit"),
+    }
+    out = []
+    periods = list(shares.index)
+    production = pr.groupby(["item", "period"])["quantity"].sum()
+    zero_reported = set()
+    for metric, (frame, col, unit, unit_col) in numerators.items():
+        if frame is None or not len(frame):
+            continue
+        prod_col = frame["product"].fillna("") if "product" in frame else pd.Series("", index=frame.index)
+        untagged = frame[prod_col == ""].groupby("period")[col].sum(min_count=1).reindex(periods).fillna(0.0)
+        for product in shares.columns:
+            tagged = frame[prod_col == product].groupby("period")[col].sum().reindex(periods).fillna(0.0)
+            num = intensity.allocate(tagged.to_numpy(), untagged.to_numpy(), shares[product].to_numpy())
+            den = production.loc[product].reindex(periods).fillna(0.0).to_numpy() \
+                if product in production.index.get_level_values(0) else np.zeros(len(periods))
+            prod_unit = pr.loc[pr["item"] == product, "unit"].iloc[0]
+            target = lib.products.at[product, unit_col] if product in lib.products.index else f"{unit}/{prod_unit}"
+            scale = conversion_factor(f"{unit}/({prod_unit})", target)
+            values = intensity.intensity(num, den) * scale
+            values[~np.isin(periods, list(set(frame["period"])))] = np.nan  # no data that month
+            total = intensity.intensity(np.nansum(num), den.sum()) * scale
+            for p, n, d in zip(periods, num, den):
+                if d <= 0 and n != 0 and (product, p) not in zero_reported:
+                    zero_reported.add((product, p))
+                    issues.append(Issue("warning", "Production", p, f"{product}: no production in {p} beside "
+                                        "resource use: that month's intensities are not computed"))
+            out.append(pd.DataFrame({"metric": metric, "item": product, "period": periods + ["total"],
+                                     "value": np.append(values, total), "unit": target}))
+    return out

@@ -1,0 +1,236 @@
+"""Load, validate and select the cited factor datasets in ``factors/`` (or a user's own files).
+
+Every factor dataset is a CSV: key columns, then ``value, unit, source, reference, status,
+note``; ``catalogue.csv`` lists each dataset with its id, file, key columns, publisher, edition
+and licence. ``status`` says how sure a number is: primary (read in the official text),
+secondary (read in a source quoting it), derived (computed from such values; formula in the
+note), user (supplied by the user).
+
+Lookup tables without values (``items.csv``, ``item_aliases.csv``, ``unit_aliases.csv``,
+``products.csv``, ``site_keys.csv``) give the names greentex recognises, in English and Chinese.
+
+A user file or folder of the same schema is taken on top of (default) or in place of a bundled
+dataset: a folder may hold its own ``catalogue.csv`` with a ``mode`` column (``extend`` or
+``replace``); a lone CSV file is matched to a dataset by its file name (``gwp.csv``,
+``cn_grid_electricity_2021-2023.csv`` or ``cn_grid_electricity.csv``) and extends it, user rows
+winning over bundled rows with the same keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from greentex.errors import GreentexError
+from greentex.units import normalize_text, parse_unit
+
+VALUE_COLUMNS = ["value", "unit", "source", "reference", "status", "note"]
+STATUSES = {"primary", "secondary", "derived", "user"}
+CATALOGUE_COLUMNS = ["id", "file", "keys", "title", "publisher", "edition", "licence", "description"]
+
+
+def bundled_dir():
+    """The bundled ``factors/`` folder (a Traversable inside the installed package)."""
+    return resources.files("greentex.factor_data")
+
+
+def _read_csv(source, name: str) -> pd.DataFrame:
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as fh:
+            return pd.read_csv(fh, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise GreentexError(f"factor file '{name}' not found") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise GreentexError(f"{name}: cannot be read as UTF-8 CSV ({exc})".splitlines()[0],
+                            hint="save it as CSV UTF-8") from None
+
+
+def match_key(text: str) -> str:
+    """Normalised form used to match names: NFKC, case-folded, no spaces, '_' or '-'."""
+    return re.sub(r"[\s_\-]+", "", normalize_text(text).casefold())
+
+
+def validate_dataset(frame: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """Check a factor dataset's schema and return it with ``value`` as float.
+
+    Raises GreentexError naming the file and row for a missing column, a value that is not a
+    number, a unit pint cannot parse, an unknown status, an empty source or duplicate keys.
+    """
+    missing = [c for c in keys + ["value", "unit", "source", "reference", "status"] if c not in frame.columns]
+    if missing:
+        raise GreentexError(f"{name}: missing column(s) {', '.join(missing)}",
+                            hint="every factor dataset needs its key columns and value, unit, source, reference, status")
+    if "note" not in frame.columns:
+        frame = frame.assign(note="")
+    frame = frame.copy()
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{name} row {i}"
+        try:
+            float(row.value)
+        except ValueError:
+            raise GreentexError(f"{where}: value '{row.value}' is not a number") from None
+        try:
+            parse_unit(row.unit)
+        except GreentexError as exc:
+            raise GreentexError(f"{where}: {exc.message}", hint=exc.hint) from None
+        if row.status not in STATUSES:
+            raise GreentexError(f"{where}: status '{row.status}' is not one of {', '.join(sorted(STATUSES))}")
+        if not str(row.source).strip():
+            raise GreentexError(f"{where}: the source is empty", hint="name the document the value comes from")
+    dup = frame.duplicated(subset=keys, keep=False)
+    if dup.any():
+        first = frame[dup].iloc[0]
+        raise GreentexError(f"{name}: duplicate key {', '.join(f'{k}={first[k]}' for k in keys)}",
+                            hint="each key may appear once per dataset")
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+@dataclass
+class Dataset:
+    """One validated factor dataset with its catalogue entry."""
+
+    id: str
+    keys: list[str]
+    frame: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+    def row(self, **keys) -> pd.Series | None:
+        """The row matching all given key values, or None."""
+        f = self.frame
+        mask = pd.Series(True, index=f.index)
+        for k, v in keys.items():
+            mask &= f[k] == str(v)
+        hit = f[mask]
+        return None if hit.empty else hit.iloc[0]
+
+
+class FactorLibrary:
+    """All datasets and lookup tables, bundled ones overlaid with the user's."""
+
+    def __init__(self, user_paths: list[str | Path] | tuple = ()):
+        root = bundled_dir()
+        self.catalogue = _read_csv(root / "catalogue.csv", "catalogue.csv")
+        self.datasets: dict[str, Dataset] = {}
+        for entry in self.catalogue.to_dict("records"):
+            keys = [k for k in entry["keys"].split(";") if k]
+            frame = validate_dataset(_read_csv(root / entry["file"], entry["file"]), keys, entry["file"])
+            frame["origin"] = "bundled"
+            self.datasets[entry["id"]] = Dataset(entry["id"], keys, frame, entry)
+        self.items = _read_csv(root / "items.csv", "items.csv")
+        self.products = _read_csv(root / "products.csv", "products.csv").set_index("product")
+        self.site_keys = _read_csv(root / "site_keys.csv", "site_keys.csv")
+        aliases = _read_csv(root / "item_aliases.csv", "item_aliases.csv")
+        self.user_paths = [str(p) for p in user_paths]
+        for path in user_paths:
+            self._add_user(Path(path))
+        self._build_item_index(aliases)
+
+    # -- user data -----------------------------------------------------------------------
+    def _dataset_for_file(self, path: Path) -> str:
+        stem = path.stem
+        for entry in self.catalogue.to_dict("records"):
+            if stem in (entry["id"], Path(entry["file"]).stem):
+                return entry["id"]
+        raise GreentexError(f"{path}: no dataset named '{stem}'",
+                            hint=f"name the file after a dataset id ({', '.join(self.datasets)}) "
+                                 "or put it in a folder with its own catalogue.csv")
+
+    def _add_user(self, path: Path) -> None:
+        if not path.exists():
+            raise GreentexError(f"factor path '{path}' does not exist")
+        if path.is_dir():
+            cat_path = path / "catalogue.csv"
+            if cat_path.exists():
+                cat = _read_csv(cat_path, str(cat_path))
+                for entry in cat.to_dict("records"):
+                    self._merge_user(path / entry["file"], entry.get("id") or None,
+                                     entry.get("mode") or "extend", entry)
+            else:
+                for file in sorted(path.glob("*.csv")):
+                    self._merge_user(file, None, "extend", {})
+        else:
+            self._merge_user(path, None, "extend", {})
+
+    def _merge_user(self, file: Path, dataset_id: str | None, mode: str, entry: dict) -> None:
+        dataset_id = dataset_id or self._dataset_for_file(file)
+        if mode not in ("extend", "replace"):
+            raise GreentexError(f"{file}: mode '{mode}' must be extend or replace")
+        if dataset_id in self.datasets:
+            keys = self.datasets[dataset_id].keys
+        else:
+            keys = [k for k in str(entry.get("keys", "")).split(";") if k]
+            if not keys:
+                raise GreentexError(f"{file}: new dataset '{dataset_id}' needs its key columns in catalogue.csv")
+            mode = "replace"
+        frame = validate_dataset(_read_csv(file, str(file)), keys, str(file))
+        frame["origin"] = str(file)
+        if mode == "extend":
+            old = self.datasets[dataset_id].frame
+            old_keys = old[keys].apply(tuple, axis=1)
+            new_keys = set(frame[keys].apply(tuple, axis=1))
+            frame = pd.concat([old[~old_keys.isin(new_keys)], frame], ignore_index=True)
+        meta = dict(self.datasets[dataset_id].meta) if dataset_id in self.datasets else {}
+        meta.update({k: v for k, v in entry.items() if v})
+        meta["id"] = dataset_id
+        meta["origin"] = str(file)
+        self.datasets[dataset_id] = Dataset(dataset_id, keys, frame, meta)
+
+    # -- names ---------------------------------------------------------------------------
+    def _build_item_index(self, aliases: pd.DataFrame) -> None:
+        index: dict[str, str] = {}
+        for row in self.items.itertuples(index=False):
+            for name in (row.item, row.label_en, row.label_zh):
+                index[match_key(name)] = row.item
+        for row in aliases.itertuples(index=False):
+            if row.item not in set(self.items["item"]):
+                raise GreentexError(f"item_aliases.csv: alias '{row.alias}' points to unknown item '{row.item}'")
+            index[match_key(row.alias)] = row.item
+        self._item_index = index
+        self.item_table = self.items.set_index("item")
+
+    def resolve_item(self, label: str) -> str | None:
+        """Canonical item id for a name as written (English or Chinese), or None."""
+        return self._item_index.get(match_key(label))
+
+    def suggest_items(self, label: str, n: int = 3) -> list[str]:
+        """Closest known names, for an error message."""
+        keys = difflib.get_close_matches(match_key(label), list(self._item_index), n=n, cutoff=0.5)
+        return sorted({self._item_index[k] for k in keys})
+
+    def item_units(self, item: str) -> list[str]:
+        """Canonical units of an item, first is the default (e.g. steam: t, GJ)."""
+        return self.item_table.at[item, "units"].split(";")
+
+    def resolve_site_key(self, label: str) -> str | None:
+        """Canonical Site key for a name as written, or None."""
+        k = match_key(label)
+        for row in self.site_keys.itertuples(index=False):
+            if k in (match_key(row.key), match_key(row.alias)):
+                return row.key
+        return None
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        try:
+            return self.datasets[dataset_id]
+        except KeyError:
+            raise GreentexError(f"no dataset '{dataset_id}'",
+                                hint=f"known datasets: {', '.join(self.datasets)}") from None
+
+
+_DEFAULT: FactorLibrary | None = None
+
+
+def load_library(user_paths: list[str | Path] | tuple = ()) -> FactorLibrary:
+    """The bundled library (cached) or a new one overlaid with ``user_paths``."""
+    global _DEFAULT
+    if user_paths:
+        return FactorLibrary(user_paths)
+    if _DEFAULT is None:
+        _DEFAULT = FactorLibrary()
+    return _DEFAULT

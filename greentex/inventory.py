@@ -1,0 +1,349 @@
+"""Inventory: a mill's activity data as tidy tables, with site metadata and provenance.
+
+Every activity row keeps where it came from (sheet and cell) and what was written (label,
+quantity, unit), next to its canonical item, period (``YYYY-MM``), quantity and unit. Names and
+units are resolved once per distinct spelling; quantities are converted to the item's canonical
+unit with one multiplication per distinct unit string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from greentex.errors import GreentexError, Issue
+from greentex.factors import FactorLibrary, load_library, match_key
+from greentex.units import conversion_factor, normalize_text, parse_unit, same_dimension
+
+DOMAINS = ("energy", "water", "chemicals", "production")
+RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet", "cell",
+               "item_cell", "unit_cell", "period_cell"]
+ACTIVITY_COLUMNS = ["domain", "period", "item", "quantity", "unit", "product",
+                    "label", "input_quantity", "input_unit", "sheet", "cell"]
+OVERRIDE_PARAMETERS = ("coefficient", "primary_coefficient", "ncv", "carbon_content", "oxidation",
+                       "emission_factor")
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_PERIOD_PATTERNS = [
+    (re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"), "ym"),
+    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?$"), "ym"),
+    (re.compile(r"^(\d{4})(\d{2})$"), "ym"),
+    (re.compile(r"^([A-Za-z]{3})[A-Za-z]*\.?\s*[-/ ]?\s*(\d{4})$"), "my"),
+    (re.compile(r"^(\d{4})\s*[-/ ]?\s*([A-Za-z]{3})[A-Za-z]*\.?$"), "ym_name"),
+]
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def parse_period(value) -> str:
+    """A month as ``YYYY-MM`` from an Excel date, a date, or text such as 2024-01, 2024/1,
+    Jan 2024 or 2024年1月. Raises GreentexError (location added by the caller)."""
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        v = float(value)
+        if 200001 <= v <= 210012 and v == int(v) and 1 <= int(v) % 100 <= 12:
+            return f"{int(v) // 100:04d}-{int(v) % 100:02d}"
+        if 25000 <= v <= 80000:  # an Excel date serial (1968-2119) whose cell lost its date format
+            d = EXCEL_EPOCH + dt.timedelta(days=v)
+            return f"{d.year:04d}-{d.month:02d}"
+        raise GreentexError(f"'{value}' is not a month",
+                            hint="write the month as 2024-01, 2024年1月, Jan 2024 or an Excel date")
+    text = normalize_text(value) if value is not None else ""
+    for pattern, kind in _PERIOD_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if kind == "ym":
+            year, month = int(m.group(1)), int(m.group(2))
+        elif kind == "my":
+            year, month = int(m.group(2)), _MONTHS.get(m.group(1).lower(), 0)
+        else:
+            year, month = int(m.group(1)), _MONTHS.get(m.group(2).lower(), 0)
+        if 1 <= month <= 12 and 1900 <= year <= 2200:
+            return f"{year:04d}-{month:02d}"
+    raise GreentexError(f"'{value}' is not a month" if text else "the month is empty",
+                        hint="write the month as 2024-01, 2024年1月, Jan 2024 or an Excel date")
+
+
+_NUMBER_CLEAN = re.compile(r"[,\s]")
+
+
+def parse_number(value) -> float:
+    """A quantity from a number cell or number-like text (thousands separators, full-width
+    digits). Empty gives NaN. Raises GreentexError for text that is not a number."""
+    if value is None:
+        return np.nan
+    if isinstance(value, bool):
+        raise GreentexError(f"'{value}' is not a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = _NUMBER_CLEAN.sub("", normalize_text(value))
+    if text in ("", "-", "—"):
+        return np.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise GreentexError(f"'{value}' is not a number",
+                            hint="write only the number in the cell, with its unit in the unit column or header") from None
+
+
+def _first(frame: pd.DataFrame, mask, column: str = "cell") -> str:
+    hit = frame.loc[mask, column]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
+                   file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resolve and convert raw rows of one activity domain.
+
+    ``raw`` has RAW_COLUMNS (as read: labels, numbers or text, unit strings, sheet and cell
+    addresses). Returns (activity rows, rejected rows). Raises GreentexError at the first
+    cell that cannot be understood.
+    """
+    raw = raw.reindex(columns=RAW_COLUMNS).reset_index(drop=True)
+    for col in ("sheet", "cell", "item_cell", "unit_cell", "period_cell"):
+        raw[col] = raw[col].fillna("").astype(str)
+    raw["item_cell"] = raw["item_cell"].where(raw["item_cell"] != "", raw["cell"])
+    raw["unit_cell"] = raw["unit_cell"].where(raw["unit_cell"] != "", raw["cell"])
+    raw["period_cell"] = raw["period_cell"].where(raw["period_cell"] != "", raw["cell"])
+
+    def fail(exc: GreentexError, mask, column):
+        return exc.located(file=file, sheet=_first(raw, mask, "sheet"), cell=_first(raw, mask, column))
+
+    # quantities: numbers pass through; text is parsed once per distinct text
+    qty = raw["quantity"]
+    numeric = pd.to_numeric(qty, errors="coerce")
+    todo = qty[numeric.isna() & qty.notna()]
+    for text in pd.unique(todo.astype(object)):
+        try:
+            val = parse_number(text)
+        except GreentexError as exc:
+            raise fail(exc, qty.astype(object) == text, "cell") from None
+        numeric[qty.astype(object) == text] = val
+    raw["quantity_num"] = numeric.astype(float)
+
+    empty = raw["quantity_num"].isna()
+    rejected = raw.loc[empty, ["sheet", "cell"]].assign(reason="no quantity")
+    rows = raw.loc[~empty].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), rejected
+
+    # items: one lookup per distinct label
+    labels = rows["item"].astype(object).where(rows["item"].notna(), "")
+    item_of = {}
+    for label in pd.unique(labels):
+        item = library.resolve_item(str(label)) if str(label).strip() else None
+        if item is None or library.item_table.at[item, "domain"] != domain:
+            if item is not None:
+                other = library.item_table.at[item, "domain"]
+                msg = f"'{label}' is a {other} item, not a {domain} item"
+                hint = f"move it to the {other.capitalize()} sheet"
+            elif str(label).strip():
+                close = [i for i in library.suggest_items(str(label))
+                         if library.item_table.at[i, "domain"] == domain]
+                msg = f"unknown {domain} item '{label}'"
+                hint = ("did you mean " + ", ".join(close) + "? ") if close else ""
+                hint += "names are listed by `greentex factors show items`; add an alias in item_aliases.csv"
+            else:
+                msg, hint = "the item name is empty", "name the item, e.g. electricity or 电力"
+            raise fail(GreentexError(msg, hint=hint), labels == label, "item_cell")
+        item_of[label] = item
+    rows["item_id"] = labels.map(item_of)
+
+    # units: one conversion per distinct (item, unit string)
+    rows["unit_str"] = rows["unit"].astype(object).where(rows["unit"].notna(), "").map(str)
+    factor = np.empty(len(rows))
+    canon = np.empty(len(rows), dtype=object)
+    for (item, unit), idx in rows.groupby(["item_id", "unit_str"], sort=False).indices.items():
+        mask = pd.Series(False, index=rows.index)
+        mask.iloc[idx] = True
+        try:
+            parse_unit(unit)
+        except GreentexError as exc:
+            raise fail(exc, mask.reindex(raw.index, fill_value=False), "unit_cell") from None
+        target = next((u for u in library.item_units(item) if same_dimension(unit, u)), None)
+        if target is None:
+            allowed = " or ".join(library.item_units(item))
+            raise fail(GreentexError(f"unit '{unit}' does not fit {item}",
+                                     hint=f"give {item} in a unit convertible to {allowed}"),
+                       mask.reindex(raw.index, fill_value=False), "unit_cell") from None
+        factor[idx] = conversion_factor(unit, target)
+        canon[idx] = target
+    rows["quantity_canon"] = rows["quantity_num"].to_numpy() * factor
+    rows["unit_canon"] = canon
+
+    negative = rows["quantity_num"] < 0
+    if negative.any():
+        raise fail(GreentexError(f"negative quantity {rows.loc[negative, 'quantity_num'].iloc[0]:g}",
+                                 hint="quantities are amounts used; enter exports as their own item "
+                                      "(e.g. electricity_export) and corrections in the month they belong to"),
+                   negative.reindex(raw.index, fill_value=False), "cell")
+
+    # periods: one parse per distinct value
+    per = {}
+    pvals = rows["period"].astype(object)
+    for value in pd.unique(pvals):
+        try:
+            per[value] = parse_period(value)
+        except GreentexError as exc:
+            raise fail(exc, (raw["period"].astype(object) == value) & ~empty, "period_cell") from None
+    rows["period_id"] = pvals.map(per)
+
+    # products (optional tag on a row)
+    prod = rows["product"].astype(object)
+    product_of = {}
+    for label in pd.unique(prod[prod.notna()]):
+        if not str(label).strip():
+            product_of[label] = ""
+            continue
+        item = library.resolve_item(str(label))
+        if item is None or library.item_table.at[item, "domain"] != "production":
+            raise fail(GreentexError(f"unknown product '{label}'",
+                                     hint="use a product category such as woven_fabric, knit_fabric or yarn"),
+                       raw["product"].astype(object) == label, "cell")
+        product_of[label] = item
+    rows["product_id"] = prod.map(product_of).fillna("")
+
+    activity = pd.DataFrame({
+        "domain": domain,
+        "period": rows["period_id"].to_numpy(),
+        "item": rows["item_id"].to_numpy(),
+        "quantity": rows["quantity_canon"].to_numpy(),
+        "unit": rows["unit_canon"].to_numpy(),
+        "product": rows["product_id"].to_numpy(),
+        "label": rows["item"].astype(str).to_numpy(),
+        "input_quantity": rows["quantity_num"].to_numpy(),
+        "input_unit": rows["unit_str"].to_numpy(),
+        "sheet": rows["sheet"].to_numpy(),
+        "cell": rows["cell"].to_numpy(),
+    })
+    if domain == "production":
+        activity["product"] = activity["item"]
+    return activity, rejected
+
+
+def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
+               file: str | None = None, sheet: str = "Site") -> dict:
+    """Site metadata from (key as written, value, cell) triples; unknown keys are kept as-is."""
+    site: dict = {}
+    for key, value, cell in pairs:
+        if key is None or str(key).strip() == "":
+            continue
+        canon = library.resolve_site_key(str(key)) or match_key(str(key))
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        site[canon] = normalize_text(value) if isinstance(value, str) else value
+    if "year" in site:
+        try:
+            site["year"] = int(float(site["year"]))
+        except (TypeError, ValueError):
+            raise GreentexError(f"year '{site['year']}' is not a year", file=file, sheet=sheet,
+                                hint="write the reporting year, e.g. 2024") from None
+    if "enterprise" in site:
+        e = match_key(str(site["enterprise"]))
+        site["enterprise"] = {"现有": "existing", "现有企业": "existing", "新建": "new",
+                              "新建企业": "new"}.get(e, e)
+    if "product" in site:
+        p = library.resolve_item(str(site["product"]))
+        site["product"] = p or site["product"]
+    site.setdefault("country", "CN")
+    return site
+
+
+@dataclass
+class Inventory:
+    """A mill's activity data, site metadata and user factor overrides, with provenance."""
+
+    activity: pd.DataFrame
+    site: dict = field(default_factory=dict)
+    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["item", "parameter", "value", "unit", "source", "sheet", "cell"]))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["sheet", "cell", "reason"]))
+    issues: list[Issue] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    source: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,
+                    chemicals: pd.DataFrame | None = None, production: pd.DataFrame | None = None,
+                    site: dict | None = None, factors: pd.DataFrame | None = None,
+                    library: FactorLibrary | None = None) -> "Inventory":
+        """Build an Inventory from long frames with columns period, item, quantity, unit
+        (optional product, note). Names and units may be written in English or Chinese.
+
+        ``factors`` overrides defaults: columns item, parameter, value, unit, source.
+        """
+        library = library or load_library()
+        parts, rejected, counts = [], [], {}
+        for domain, frame in (("energy", energy), ("water", water), ("chemicals", chemicals),
+                              ("production", production)):
+            if frame is None:
+                continue
+            raw = frame.copy().reset_index(drop=True)
+            raw["sheet"] = raw["sheet"] if "sheet" in raw else domain.capitalize()
+            raw["cell"] = raw["cell"] if "cell" in raw else [f"row {i + 2}" for i in range(len(raw))]
+            act, rej = build_activity(raw, domain, library)
+            parts.append(act)
+            rejected.append(rej)
+            counts[domain.capitalize()] = {"read": len(raw), "used": len(act), "rejected": len(rej)}
+        activity = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACTIVITY_COLUMNS)
+        site_dict = parse_site([(k, v, "") for k, v in (site or {}).items()], library)
+        overrides = normalize_overrides(factors, library) if factors is not None else None
+        inv = cls(activity=activity, site=site_dict, counts=counts,
+                  rejected=pd.concat(rejected, ignore_index=True) if rejected else None)
+        if overrides is not None:
+            inv.overrides = overrides
+        if inv.rejected is None:
+            inv.rejected = pd.DataFrame(columns=["sheet", "cell", "reason"])
+        return inv
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(self.activity["period"].unique().tolist())
+
+
+def normalize_overrides(frame: pd.DataFrame, library: FactorLibrary, file: str | None = None,
+                        sheet: str = "Factors") -> pd.DataFrame:
+    """Validate a Factors table (item, parameter, value, unit, source): known item and
+    parameter, numeric value, parsable unit, a source. Returns canonical rows."""
+    frame = frame.copy().reset_index(drop=True)
+    if "cell" not in frame:
+        frame["cell"] = [f"row {i + 2}" for i in range(len(frame))]
+    out = []
+    for row in frame.to_dict("records"):
+        cell = row.get("cell", "")
+        if all(row.get(c) in (None, "") or (isinstance(row.get(c), float) and np.isnan(row.get(c)))
+               for c in ("item", "parameter", "value")):
+            continue
+        loc = dict(file=file, sheet=sheet, cell=cell)
+        item = library.resolve_item(str(row.get("item", "")))
+        if item is None:
+            raise GreentexError(f"unknown item '{row.get('item')}' in the factors table", **loc,
+                                hint="use an item name from `greentex factors show items`")
+        param = match_key(str(row.get("parameter", "")))
+        if param not in OVERRIDE_PARAMETERS:
+            raise GreentexError(f"unknown parameter '{row.get('parameter')}'", **loc,
+                                hint="use one of " + ", ".join(OVERRIDE_PARAMETERS))
+        try:
+            value = parse_number(row.get("value"))
+        except GreentexError as exc:
+            raise exc.located(**loc) from None
+        if np.isnan(value):
+            raise GreentexError("the factor value is empty", **loc)
+        unit = str(row.get("unit") or "dimensionless")
+        try:
+            parse_unit(unit)
+        except GreentexError as exc:
+            raise exc.located(**loc) from None
+        source = str(row.get("source") or "").strip()
+        if not source:
+            raise GreentexError("the factor has no source", **loc,
+                                hint="say where the value comes from, e.g. the supplier's certificate")
+        out.append({"item": item, "parameter": param, "value": value, "unit": unit,
+                    "source": source, "sheet": sheet, "cell": cell})
+    return pd.DataFrame(out, columns=["item", "parameter", "value", "unit", "source", "sheet", "cell"])

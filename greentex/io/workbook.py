@@ -1,0 +1,289 @@
+"""Read a mill's workbook into an Inventory.
+
+Sheets are matched by name in English or Chinese (Site/基本信息, Energy/能源, Water/水,
+Chemicals/化学品, Production/产量, Factors/因子); other sheets are listed as a note. Activity
+sheets are long (period, item, quantity, unit[, note][, product]) or wide (period, then one
+column per item with its unit in brackets: ``Electricity [kWh]``, ``电力（万kWh）``).
+
+Cells are read column-wise with calamine (cached values of formulas, as Excel saved them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from greentex.errors import GreentexError, Issue
+from greentex.factors import FactorLibrary, load_library, match_key
+from greentex.inventory import Inventory, build_activity, normalize_overrides, parse_site
+from greentex.units import normalize_text
+
+SHEETS = {
+    "site": ["site", "基本信息", "企业信息", "info"],
+    "energy": ["energy", "能源", "能耗", "能源消耗"],
+    "water": ["water", "水", "用水", "水资源"],
+    "chemicals": ["chemicals", "化学品", "染化料", "化工原料"],
+    "production": ["production", "产量", "产品产量", "生产"],
+    "factors": ["factors", "因子", "排放因子", "参数"],
+}
+ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
+COLUMNS = {
+    "period": ["period", "month", "月份", "月", "期间", "日期", "时间", "年月"],
+    "item": ["item", "名称", "项目", "品种", "能源品种", "类别"],
+    "quantity": ["quantity", "amount", "value", "数量", "用量", "消耗量", "数值", "实物量"],
+    "unit": ["unit", "units", "单位", "计量单位"],
+    "note": ["note", "notes", "comment", "备注", "说明"],
+    "product": ["product", "line", "产品", "产线"],
+    "parameter": ["parameter", "参数"],
+    "source": ["source", "来源", "数据来源"],
+}
+TEMPLATE_MARK = "example row"
+_HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(](.+)[\])]\s*$")
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters of a 0-based column index (0 -> A, 27 -> AB)."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and np.isnan(v))
+
+
+def _kind_of_sheet(name: str) -> str | None:
+    key = match_key(name)
+    for kind, names in SHEETS.items():
+        if key in (match_key(n) for n in names):
+            return kind
+    return None
+
+
+def _column_role(header) -> str | None:
+    if _is_blank(header):
+        return None
+    key = match_key(str(header))
+    for role, names in COLUMNS.items():
+        if key in (match_key(n) for n in names):
+            return role
+    return None
+
+
+def sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _open(path: Path):
+    import python_calamine as pc
+
+    if not path.exists():
+        raise GreentexError("file not found", file=str(path), hint="check the path")
+    if path.is_dir():
+        raise GreentexError("is a folder, not a workbook", file=str(path))
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for every unreadable file
+        raise GreentexError(f"cannot be read as an Excel workbook ({type(exc).__name__})", file=str(path),
+                            hint="save it from Excel or LibreOffice as .xlsx") from None
+
+
+def _grid(sheet) -> list[list]:
+    """All rows of a sheet from A1, as Python values (rows of equal length)."""
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _header_index(rows: list[list]) -> int | None:
+    for i, row in enumerate(rows):
+        if any(not _is_blank(v) for v in row):
+            return i
+    return None
+
+
+def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int]:
+    width = len(rows[h])
+    data = pd.DataFrame(rows[h + 1:], columns=range(width)) if len(rows) > h + 1 else pd.DataFrame(columns=range(width))
+    if data.empty:
+        return pd.DataFrame(), 0
+    data = data[~data.map(_is_blank).all(axis=1)]
+    excel_rows = (data.index.to_numpy() + h + 2).astype(str)
+    col_of = {role: idx for idx, role in roles.items()}
+    frame = pd.DataFrame({role: (data[col_of[role]].to_numpy() if role in col_of else None)
+                          for role in ("period", "item", "quantity", "unit", "note", "product")})
+    frame["sheet"] = sheet_name
+    for column, role in (("cell", "quantity"), ("item_cell", "item"), ("unit_cell", "unit"),
+                         ("period_cell", "period")):
+        frame[column] = np.char.add(column_letter(col_of[role]), excel_rows)
+    return frame, len(data)
+
+
+def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]]:
+    header = rows[h]
+    items, units, cols = [], [], []
+    for j, text in enumerate(header[1:], start=1):
+        if _is_blank(text):
+            continue
+        m = _HEADER_UNIT.match(normalize_text(str(text)))
+        if not m:
+            raise GreentexError(f"column header '{text}' has no unit", file=file, sheet=sheet_name,
+                                cell=f"{column_letter(j)}{h + 1}",
+                                hint="write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'")
+        items.append(m.group(1).strip())
+        units.append(m.group(2).strip())
+        cols.append(j)
+    body = pd.DataFrame(rows[h + 1:]) if len(rows) > h + 1 else pd.DataFrame(columns=range(len(header)))
+    if body.empty:
+        return pd.DataFrame(), 0, []
+    blank = body.map(_is_blank)
+    keep = ~blank.all(axis=1)
+    body, blank = body[keep], blank[keep]
+    excel_rows = body.index.to_numpy() + h + 2
+    values_blank = blank[cols].all(axis=1).to_numpy() if cols else np.ones(len(body), bool)
+    # periods must be unique in a wide sheet
+    period = body[0]
+    for label, grp in period[~values_blank].groupby(period[~values_blank].map(str)):
+        if len(grp) > 1:
+            r = excel_rows[body.index.get_indexer(grp.index)]
+            raise GreentexError(f"month '{label}' appears in rows {', '.join(map(str, r))}", file=file,
+                                sheet=sheet_name, cell=f"A{r[1]}",
+                                hint="a wide sheet has one row per month: add the values up in one row")
+    parts = []
+    for item, unit, j in zip(items, units, cols):
+        vals = body[j]
+        mask = ~blank[j].to_numpy()
+        if not mask.any():
+            continue
+        parts.append(pd.DataFrame({
+            "period": period.to_numpy()[mask], "item": item, "quantity": vals.to_numpy()[mask], "unit": unit,
+            "product": None, "note": None, "sheet": sheet_name,
+            "cell": np.char.add(column_letter(j), excel_rows[mask].astype(str)),
+            "item_cell": f"{column_letter(j)}{h + 1}", "unit_cell": f"{column_letter(j)}{h + 1}",
+            "period_cell": np.char.add("A", excel_rows[mask].astype(str)),
+        }))
+    rejected_rows = [int(r) for r in excel_rows[values_blank]]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return frame, len(body), rejected_rows
+
+
+def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> Inventory:
+    """Read a workbook into an Inventory. Raises GreentexError naming file, sheet and cell."""
+    path = Path(path)
+    library = library or load_library()
+    wb = _open(path)
+    file = path.name
+    issues: list[Issue] = []
+    found: dict[str, str] = {}
+    for name in wb.sheet_names:
+        kind = _kind_of_sheet(name)
+        if kind is None:
+            issues.append(Issue("note", name, "", "sheet not recognised: ignored"))
+        elif kind in found:
+            raise GreentexError(f"two {kind} sheets: '{found[kind]}' and '{name}'", file=file, sheet=name,
+                                hint="keep one sheet per kind")
+        else:
+            found[kind] = name
+    if not any(k in found for k in ACTIVITY_SHEETS):
+        raise GreentexError("no activity sheet", file=file,
+                            hint="name a sheet Energy/能源, Water/水, Chemicals/化学品 or Production/产量; "
+                                 "`greentex template` writes a workbook to fill")
+    parts, rejected, counts = [], [], {}
+    template_rows = 0
+    for kind in ACTIVITY_SHEETS:
+        if kind not in found:
+            continue
+        name = found[kind]
+        rows = _grid(wb.get_sheet_by_name(name))
+        h = _header_index(rows)
+        if h is None:
+            counts[name] = {"read": 0, "used": 0, "rejected": 0}
+            continue
+        roles = {}
+        for j, text in enumerate(rows[h]):
+            role = _column_role(text)
+            if role and role not in roles.values():
+                roles[j] = role
+        if {"item", "quantity", "unit"} <= set(roles.values()):
+            if "period" not in roles.values():
+                raise GreentexError("no period column", file=file, sheet=name, cell=f"A{h + 1}",
+                                    hint="add a column 'period' (月份) with the month of each row")
+            raw, n_read = _long_frame(rows, h, roles, name)
+            wide_rejected = []
+        else:
+            raw, n_read, wide_rejected = _wide_frame(rows, h, name, file)
+        example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
+            if len(raw) and "note" in raw else pd.Series(False, index=raw.index)
+        template_rows += int(example.sum())
+        rejected.append(raw.loc[example, ["sheet", "cell"]].assign(reason="template example row"))
+        raw = raw[~example]
+        if len(raw):
+            try:
+                act, rej = build_activity(raw, kind, library, file=file)
+            except GreentexError as exc:
+                raise exc.located(file=file, sheet=name) from None
+        else:
+            act, rej = pd.DataFrame(), pd.DataFrame(columns=["sheet", "cell", "reason"])
+        rej = pd.concat([rej, pd.DataFrame({"sheet": name, "cell": [f"row {r}" for r in wide_rejected],
+                                            "reason": "no values in this row"})], ignore_index=True)
+        parts.append(act)
+        rejected.append(rej)
+        n_rejected = len(rej) + int(example.sum())
+        counts[name] = {"read": n_read, "used": n_read - n_rejected, "rejected": n_rejected}
+    activity = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if activity is None:
+        if template_rows:
+            raise GreentexError("the workbook holds only the template's example rows", file=file,
+                                hint="replace the example rows with the mill's own data")
+        raise GreentexError("no data in any activity sheet", file=file,
+                            hint="fill in at least one month of energy, water, chemicals or production")
+    site = {}
+    if "site" in found:
+        rows = _grid(wb.get_sheet_by_name(found["site"]))
+        pairs = [(r[0], r[1] if len(r) > 1 else None, f"B{i + 1}") for i, r in enumerate(rows) if r]
+        if pairs and _column_role(pairs[0][0]) or (pairs and match_key(str(pairs[0][0])) in ("key", "项目")):
+            pairs = pairs[1:]
+        site = parse_site(pairs, library, file=file, sheet=found["site"])
+    else:
+        site = parse_site([], library)
+    overrides = None
+    if "factors" in found:
+        overrides = _read_factors(wb.get_sheet_by_name(found["factors"]), found["factors"], library, file)
+    inv = Inventory(activity=activity, site=site, issues=issues, counts=counts,
+                    rejected=pd.concat(rejected, ignore_index=True),
+                    source={"path": str(path), "name": file, "sha256": sha256(path),
+                            "sheets": found})
+    if overrides is not None:
+        inv.overrides = overrides
+    return inv
+
+
+def _read_factors(sheet, name, library, file) -> pd.DataFrame:
+    rows = _grid(sheet)
+    h = _header_index(rows)
+    if h is None:
+        return normalize_overrides(pd.DataFrame(columns=["item", "parameter", "value", "unit", "source"]),
+                                   library, file, name)
+    roles = {j: _column_role(t) for j, t in enumerate(rows[h])}
+    roles = {j: ("value" if r == "quantity" else r) for j, r in roles.items() if r}
+    need = {"item", "parameter", "value"}
+    if not need <= set(roles.values()):
+        raise GreentexError("the factors sheet needs columns item, parameter, value, unit, source", file=file,
+                            sheet=name, cell=f"A{h + 1}")
+    body = rows[h + 1:]
+    records = []
+    for i, r in enumerate(body):
+        rec = {role: r[j] if j < len(r) else None for j, role in roles.items()}
+        value_col = next(j for j, role in roles.items() if role == "value")
+        rec["cell"] = f"{column_letter(value_col)}{h + 2 + i}"
+        records.append(rec)
+    return normalize_overrides(pd.DataFrame(records), library, file, name)

@@ -1,0 +1,120 @@
+"""The one unit registry of greentex, and parsing of unit strings as mills write them.
+
+Unit definitions live in ``units.txt`` beside this module (standard coal, tC/tCO2/tCO2e,
+Nm3 and m3). Chinese and informal spellings (千瓦时, 度, 吨, 立方米, m³ ...) are data in
+``factors/unit_aliases.csv``. The multipliers 万 (1e4) and 亿 (1e8) may stand before any unit
+inside a unit string: ``万kWh``, ``万m³``, ``GJ/万Nm3``.
+
+Each distinct unit string is parsed once (cached); conversions between two unit strings are
+cached too, so converting a column costs one float multiplication per row.
+
+The kgce definition follows GB/T 2589 (1 kgce = 29 307 kJ net calorific value) rather than
+7 000 kcal_IT (29 307.6 kJ): greentex computes Chinese compliance figures, and the standard's
+own definition is the one an auditor checks against. The difference (2e-5 relative) is below
+the four significant digits of the published coefficients.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pint
+
+from greentex.errors import GreentexError
+
+ureg = pint.UnitRegistry(on_redefinition="raise", cache_folder=None)
+ureg.load_definitions(str(resources.files("greentex") / "units.txt"))
+pint.set_application_registry(ureg)
+Q_ = ureg.Quantity
+
+MULTIPLIERS = {"万": "1e4", "亿": "1e8"}
+
+
+def _load_aliases() -> dict[str, str]:
+    path = resources.files("greentex.factor_data") / "unit_aliases.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {normalize_text(row["alias"]): row["unit"] for row in csv.DictReader(fh)}
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-normalise (full-width letters, brackets and ³ become ASCII) and strip spaces."""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+_ALIASES: dict[str, str] | None = None
+_ALIAS_RE: re.Pattern | None = None
+
+
+def _alias_pattern() -> tuple[dict[str, str], re.Pattern]:
+    global _ALIASES, _ALIAS_RE
+    if _ALIAS_RE is None:
+        _ALIASES = {k.lower(): v for k, v in _load_aliases().items()}
+        parts = []
+        for alias in sorted(_ALIASES, key=len, reverse=True):
+            esc = re.escape(alias)
+            if alias.isascii():
+                # an ASCII alias must stand alone: "m3" is replaced, "Nm3" is not
+                parts.append(rf"(?<![A-Za-z0-9_]){esc}(?![A-Za-z0-9_])")
+            else:
+                parts.append(esc)
+        _ALIAS_RE = re.compile("|".join(parts), re.IGNORECASE)
+    return _ALIASES, _ALIAS_RE
+
+
+_MULT_RE = re.compile(r"([万亿])\s*([A-Za-z_][A-Za-z0-9_]*(?:\*\*\d+)?)")
+
+
+def to_pint_expression(text: str) -> str:
+    """Rewrite a unit string as written in a workbook into a pint expression.
+
+    >>> to_pint_expression("GJ/万Nm3")
+    'GJ/(1e4*Nm3)'
+    """
+    aliases, pattern = _alias_pattern()
+    s = normalize_text(text).replace("·", "*")
+    s = pattern.sub(lambda m: aliases[m.group(0).lower()], s)
+    s = _MULT_RE.sub(lambda m: f"({MULTIPLIERS[m.group(1)]}*{m.group(2)})", s)
+    return s.replace(" ", "")
+
+
+@lru_cache(maxsize=4096)
+def parse_unit(text: str) -> pint.Quantity:
+    """Parse a unit string into a Quantity of magnitude = its multiplier (万kWh -> 1e4 kWh).
+
+    Raises GreentexError (without location; the caller adds it) for an unknown unit.
+    """
+    if text is None or normalize_text(text) == "":
+        raise GreentexError("the unit is empty", hint="write a unit such as kWh, t, m3 or 万kWh")
+    expr = to_pint_expression(text)
+    try:
+        q = ureg.parse_expression(expr)
+    except Exception as exc:  # pint raises several types for bad strings
+        raise GreentexError(f"unknown unit '{text}'", hint=_unit_hint(text)) from exc
+    if not isinstance(q, pint.Quantity):
+        q = Q_(float(q), "dimensionless")
+    return q
+
+
+def _unit_hint(text: str) -> str:
+    return "use a unit such as kWh, MWh, 万kWh, t, kg, m3, Nm3, GJ, hm (100 m) or mg/L"
+
+
+@lru_cache(maxsize=4096)
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """Multiplier taking magnitudes in ``from_unit`` to ``to_unit`` (both unit strings)."""
+    return float(parse_unit(from_unit).to(parse_unit(to_unit).units).magnitude / parse_unit(to_unit).magnitude)
+
+
+@lru_cache(maxsize=4096)
+def dimensionality(text: str) -> str:
+    """Dimensionality of a unit string, as text (e.g. '[mass]')."""
+    return str(parse_unit(text).dimensionality)
+
+
+def same_dimension(a: str, b: str) -> bool:
+    """True when unit strings ``a`` and ``b`` can be converted into each other."""
+    return dimensionality(a) == dimensionality(b)
