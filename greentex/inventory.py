@@ -107,7 +107,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
     """
     raw = raw.reindex(columns=RAW_COLUMNS).reset_index(drop=True)
     for col in ("sheet", "cell", "item_cell", "unit_cell", "period_cell"):
-        raw[col] = raw[col].fillna("").astype(str)
+        raw[col] = raw[col].astype(object).where(raw[col].notna(), "").astype(str)
     raw["item_cell"] = raw["item_cell"].where(raw["item_cell"] != "", raw["cell"])
     raw["unit_cell"] = raw["unit_cell"].where(raw["unit_cell"] != "", raw["cell"])
     raw["period_cell"] = raw["period_cell"].where(raw["period_cell"] != "", raw["cell"])
@@ -207,7 +207,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
                                      hint="use a product category such as woven_fabric, knit_fabric or yarn"),
                        raw["product"].astype(object) == label, "cell")
         product_of[label] = item
-    rows["product_id"] = prod.map(product_of).fillna("")
+    rows["product_id"] = prod.map(product_of).astype(object).where(prod.notna(), "")
 
     activity = pd.DataFrame({
         "domain": domain,

@@ -29,6 +29,7 @@ SHEETS = {
     "chemicals": ["chemicals", "化学品", "染化料", "化工原料"],
     "production": ["production", "产量", "产品产量", "生产"],
     "factors": ["factors", "因子", "排放因子", "参数"],
+    "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
 COLUMNS = {
@@ -186,6 +187,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     found: dict[str, str] = {}
     for name in wb.sheet_names:
         kind = _kind_of_sheet(name)
+        if kind == "ignored":
+            continue
         if kind is None:
             issues.append(Issue("note", name, "", "sheet not recognised: ignored"))
         elif kind in found:

@@ -1,0 +1,231 @@
+"""The greentex command line: a thin click layer over the Python API.
+
+Exit codes: 0 done; 1 not compliant (``check``); 2 bad usage or bad input (one line naming
+file, sheet and cell); 3 internal error (a bug: please report it).
+Heavy modules (pandas, pint, openpyxl) are imported inside the commands, so ``--help`` is quick.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from greentex import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Progress:
+    """Stage messages on stderr, shown only on a terminal and only once work takes a moment."""
+
+    def __init__(self, enabled: bool | None = None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = time.monotonic()
+        self.shown = False
+
+    def stage(self, text: str) -> None:
+        if self.enabled and (self.shown or time.monotonic() - self.start > 0.3):
+            click.echo(f"\r\033[K{text}…", err=True, nl=False)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def handle_errors(fn):
+    """Turn GreentexError into one line on stderr and exit 2; any other error into exit 3."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from greentex.errors import GreentexError
+
+        try:
+            return fn(*args, **kwargs)
+        except GreentexError as exc:
+            click.echo(f"greentex: error: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so in one line, keep the details on request
+            if os.environ.get("GREENTEX_DEBUG"):
+                raise
+            click.echo(f"greentex: internal error: {type(exc).__name__}: {exc} "
+                       "(please report it; set GREENTEX_DEBUG=1 to see details)".replace("\n", " "), err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+def assessment_options(fn):
+    """Options shared by every command that assesses a workbook."""
+    decorators = [
+        click.option("--factors", "factor_paths", multiple=True, type=click.Path(exists=True),
+                     help="Your own factor dataset (CSV file or folder, same schema as factors/); "
+                          "repeatable. Your rows win over bundled ones with the same keys."),
+        click.option("--gwp", type=click.Choice(["SAR", "AR4", "AR5", "AR6"]), default="AR5", show_default=True,
+                     help="Global-warming-potential set (100-year) for CH4."),
+        click.option("--electricity-method", type=click.Choice(["calorific", "primary"]), default="calorific",
+                     show_default=True,
+                     help="Electricity to standard coal by calorific equivalent (当量值, 0.1229 kgce/kWh) "
+                          "or by primary-energy equivalent (等价值, needs --primary-coefficient or a Factors row)."),
+        click.option("--primary-coefficient", type=float, default=None,
+                     help="Primary-energy coefficient of electricity for the year [kgce/kWh]."),
+        click.option("--grid", default=None,
+                     help="Grid factor: national, east, jiangsu, carbon_market ... optionally :YEAR "
+                          "(default: the Site sheet's grid, else national; year = report year - 2)."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress):
+    from greentex.assess import Options, assess
+    from greentex.factors import load_library
+    from greentex.io.workbook import read_workbook
+
+    progress.stage("loading factors")
+    lib = load_library(list(factor_paths))
+    progress.stage(f"reading {Path(path).name}")
+    inv = read_workbook(path, library=lib)
+    progress.stage("computing")
+    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
+                      primary_coefficient=primary_coefficient)
+    return assess(inv, options=options, library=lib)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="greentex")
+def cli():
+    """Energy, GHG, water and chemical metrics of textile mills, from their Excel workbooks,
+    with every factor cited."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of sheet names and headers.")
+@handle_errors
+def template(path, lang):
+    """Write a ready-to-fill input workbook to PATH."""
+    from greentex.io.template import write_template
+
+    write_template(path, lang=lang)
+    click.echo(f"wrote {path}")
+
+
+def _summary_lines(a) -> list[str]:
+    def fmt(metric, item="total"):
+        v = a.value(metric, item)
+        return "not computed" if v != v else f"{v:,.2f} {a.unit(metric, item)}"
+
+    lines = [f"energy {fmt('energy')}", f"GHG total (location) {fmt('ghg', 'total_location')}",
+             f"GHG total (market) {fmt('ghg', 'total_market')}"]
+    m = a.metrics
+    for product in sorted(set(m.loc[m.metric == "energy_intensity", "item"])):
+        lines.append(f"{product}: {fmt('energy_intensity', product)}, {fmt('ghg_intensity', product)}")
+    if "water_reuse_rate" in set(m.metric):
+        lines.append(f"water reuse rate {fmt('water_reuse_rate')}")
+    return lines
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Report workbook to write [default: PATH's name + _report.xlsx, beside it].")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the same content as JSON.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report.")
+@assessment_options
+@handle_errors
+def report(path, output, json_path, lang, factor_paths, gwp, electricity_method, primary_coefficient, grid):
+    """Assess the workbook PATH and write the report workbook (and JSON)."""
+    from greentex.errors import GreentexError
+
+    src = Path(path)
+    out = Path(output) if output else src.with_name(src.stem + "_report.xlsx")
+    for target in filter(None, (out, Path(json_path) if json_path else None)):
+        if src.exists() and target.exists() and target.resolve() == src.resolve():
+            raise GreentexError("the output would overwrite the input workbook", file=str(target),
+                                hint="choose another -o / --json path")
+    progress = Progress()
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress)
+    progress.stage("writing the report")
+    from greentex.io.report import write_report
+
+    write_report(a, out, lang=lang)
+    if json_path:
+        from greentex.io.jsonout import write_json
+
+        write_json(a, json_path)
+    progress.done()
+    for line in _summary_lines(a):
+        click.echo(line)
+    counts = {s: sum(1 for i in a.issues if i.severity == s) for s in ("error", "warning", "note")}
+    if any(counts.values()):
+        click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+                   + " (see the Data issues sheet)")
+    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@assessment_options
+@handle_errors
+def validate(path, factor_paths, gwp, electricity_method, primary_coefficient, grid):
+    """Check the workbook PATH and list the rows read and the issues found; writes nothing."""
+    progress = Progress()
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress)
+    progress.done()
+    inv = a.inventory
+    for sheet, c in inv.counts.items():
+        click.echo(f"{sheet}: {c['read']} rows read, {c['used']} used, {c['rejected']} rejected")
+    for issue in a.issues:
+        where = " ".join(filter(None, (issue.sheet, issue.cell)))
+        click.echo(f"{issue.severity}: {where + ': ' if where else ''}{issue.message}")
+    click.echo("ok" if not any(i.severity == "error" for i in a.issues) else "ok, with errors above")
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["list", "show"]), default="list")
+@click.argument("dataset", required=False)
+@click.option("--factors", "factor_paths", multiple=True, type=click.Path(exists=True),
+              help="Your own factor dataset (CSV file or folder); repeatable.")
+@handle_errors
+def factors(action, dataset, factor_paths):
+    """List the factor datasets, or show one (ID, or 'items' for the names greentex knows)."""
+    from greentex.factors import load_library
+
+    lib = load_library(list(factor_paths))
+    if action == "list":
+        for ds in lib.datasets.values():
+            m = ds.meta
+            statuses = ", ".join(f"{s} {n}" for s, n in ds.frame["status"].value_counts().sort_index().items())
+            click.echo(f"{ds.id}: {m.get('title', '')} [{len(ds.frame)} rows: {statuses}]")
+        click.echo("items: names of energy carriers, water items, chemicals and products (greentex factors show items)")
+        return
+    if not dataset:
+        raise click.UsageError("show needs a dataset id, e.g. greentex factors show gwp")
+    if dataset == "items":
+        table = lib.item_table.reset_index()[["item", "domain", "class", "units", "label_en", "label_zh"]]
+        click.echo(table.to_string(index=False))
+        return
+    ds = lib.dataset(dataset)
+    m = ds.meta
+    click.echo(f"{ds.id}: {m.get('title', '')}")
+    for key in ("publisher", "edition", "licence", "origin"):
+        if m.get(key):
+            click.echo(f"  {key}: {m[key]}")
+    cols = ds.keys + ["value", "unit", "status", "source"]
+    click.echo(ds.frame[cols].to_string(index=False))
+
+
+def main():
+    cli(prog_name="greentex")

@@ -1,0 +1,70 @@
+"""The assessment as strict JSON (no NaN or Infinity: a figure not computed is null)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import greentex
+
+
+def _clean(value):
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [_clean(r) for r in frame.to_dict("records")] if frame is not None and len(frame) else []
+
+
+def assessment_dict(assessment) -> dict:
+    """The design's JSON document: version, input, site, options, metrics, benchmarks,
+    factors, issues."""
+    inv = assessment.inventory
+    return _clean({
+        "greentex_version": greentex.__version__,
+        "input": {"path": inv.source.get("path"), "sha256": inv.source.get("sha256")},
+        "site": assessment.site,
+        "options": assessment.options,
+        "metrics": _records(assessment.metrics),
+        "benchmarks": _records(assessment.benchmarks),
+        "factors": _records(assessment.factors),
+        "issues": [i.as_dict() for i in assessment.issues],
+        "rows": inv.counts,
+    })
+
+
+def write_json(assessment, path: str | Path) -> None:
+    """Write the JSON document atomically (temporary file, then rename)."""
+    text = json.dumps(assessment_dict(assessment), ensure_ascii=False, indent=1, allow_nan=False)
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

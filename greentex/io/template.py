@@ -1,0 +1,149 @@
+"""A ready-to-fill input workbook: every sheet with its headers, drop-down lists for items and
+units, one example row per activity sheet, and an instructions sheet."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from greentex.factors import load_library
+from greentex.io.jsonout import atomic_write_bytes
+from greentex.io.workbook import TEMPLATE_MARK
+
+SHEET_NAMES = {
+    "en": {"instructions": "Instructions", "site": "Site", "energy": "Energy", "water": "Water",
+           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "lists": "Lists"},
+    "zh": {"instructions": "填写说明", "site": "基本信息", "energy": "能源", "water": "水",
+           "chemicals": "化学品", "production": "产量", "factors": "因子", "lists": "Lists"},
+}
+HEADERS = {
+    "en": ["period", "item", "quantity", "unit", "note", "product"],
+    "zh": ["月份", "项目", "数量", "单位", "备注", "产品"],
+}
+FACTOR_HEADERS = {"en": ["item", "parameter", "value", "unit", "source"],
+                  "zh": ["项目", "参数", "数值", "单位", "来源"]}
+UNITS = {
+    "energy": ["kWh", "MWh", "万kWh", "m3", "Nm3", "万m³", "t", "GJ"],
+    "water": ["m3", "t", "万m³", "mg/L"],
+    "chemicals": ["kg", "t"],
+    "production": ["hm", "m", "万米", "t"],
+}
+EXAMPLES = {
+    "energy": ("electricity", 125000, "kWh"),
+    "water": ("tap_water", 48000, "m3"),
+    "chemicals": ("soda_ash", 3200, "kg"),
+    "production": ("woven_fabric", 42000, "hm"),
+}
+SITE_KEYS = [
+    ("name", "名称", "", "Mill name", "企业名称"),
+    ("country", "国家", "CN", "ISO country code", "国家代码"),
+    ("province", "省份", "", "Province", "省份"),
+    ("year", "年份", "", "Reporting year, e.g. 2024", "报告年份，如 2024"),
+    ("enterprise", "企业类型", "existing", "existing or new", "现有 或 新建"),
+    ("product", "产品类别", "", "Main product category, e.g. woven_fabric", "主要产品类别，如 机织物"),
+    ("grid", "电网因子", "", "Grid factor: national, east, jiangsu ... (optional :year)",
+     "电网排放因子：national、east、jiangsu 等（可加 :年份）"),
+    ("wastewater_treatment", "污水处理方式", "", "e.g. anaerobic_reactor, aerobic_well_managed",
+     "如 anaerobic_reactor、aerobic_well_managed"),
+    ("allocation", "分摊", "", "Several products: e.g. woven_fabric: 0.6; knit_fabric: 0.4",
+     "多产品：如 woven_fabric: 0.6; knit_fabric: 0.4"),
+]
+INSTRUCTIONS = {
+    "en": [
+        "greentex input workbook",
+        "Fill one row per month, item and meter in Energy, Water, Chemicals and Production.",
+        "period: a month (2024-01, 2024年1月, Jan 2024 or an Excel date). item and unit: pick from the list "
+        "or type a known name (English or Chinese). Several rows for the same item and month add up.",
+        "Instead of long rows you may use one column per item with the unit in the header, "
+        "e.g. 'Electricity [kWh]' or '电力（万kWh）', and one row per month.",
+        "The example rows (note: 'example row') are ignored: replace or delete them.",
+        "Factors (optional): your own values with their source; parameters: coefficient (kgce per unit), "
+        "ncv (e.g. GJ/t, MJ/m3), carbon_content (tC/GJ), oxidation (fraction), emission_factor "
+        "(e.g. tCO2/MWh), primary_coefficient (electricity, kgce/kWh).",
+        "Then run: greentex report THIS_FILE.xlsx -o report.xlsx",
+    ],
+    "zh": [
+        "greentex 输入工作簿",
+        "能源、水、化学品、产量表：每月、每个项目、每块表计填写一行。",
+        "月份：2024-01、2024年1月、Jan 2024 或 Excel 日期。项目与单位：从下拉列表选择，或填写中英文名称。"
+        "同一月份同一项目的多行数据将累加。",
+        "也可采用宽表：每个项目一列，单位写在表头括号中，如“电力（万kWh）”，每月一行。",
+        "示例行（备注为 example row）不参与计算：请替换或删除。",
+        "因子表（可选）：填写自有数值及来源；参数：coefficient（折标系数）、ncv（低位发热量）、"
+        "carbon_content（单位热值含碳量 tC/GJ）、oxidation（碳氧化率）、emission_factor（排放因子）、"
+        "primary_coefficient（电力等价值 kgce/kWh）。",
+        "然后运行：greentex report 本文件.xlsx -o report.xlsx",
+    ],
+}
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _item_names(lib, domain: str, lang: str) -> list[str]:
+    table = lib.item_table
+    column = "label_zh" if lang == "zh" else None
+    names = table.index[table["domain"] == domain]
+    return [table.at[i, column] if column else i for i in names]
+
+
+def _header(ws, names: list[str]) -> None:
+    ws.append(names)
+    for cell in ws[1]:
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+    ws.freeze_panes = "A2"
+    for col, width in zip("ABCDEF", (12, 28, 14, 12, 36, 18)):
+        ws.column_dimensions[col].width = width
+
+
+def write_template(path: str | Path, lang: str = "en") -> None:
+    """Write the input template (English or Chinese sheet names and headers) atomically."""
+    lib = load_library()
+    names = SHEET_NAMES[lang]
+    wb = Workbook()
+    ins = wb.active
+    ins.title = names["instructions"]
+    for line in INSTRUCTIONS[lang]:
+        ins.append([line])
+    ins["A1"].font = Font(bold=True, size=14)
+    ins.column_dimensions["A"].width = 120
+    for row in ins.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True)
+
+    site = wb.create_sheet(names["site"])
+    _header(site, ["key", "value", "description"] if lang == "en" else ["项目", "内容", "说明"])
+    for en_key, zh_key, default, en_desc, zh_desc in SITE_KEYS:
+        site.append([en_key if lang == "en" else zh_key, default, en_desc if lang == "en" else zh_desc])
+    site.column_dimensions["C"].width = 60
+
+    lists = wb.create_sheet(names["lists"])
+    lists.sheet_state = "hidden"
+    for col, domain in enumerate(("energy", "water", "chemicals", "production"), start=1):
+        items = _item_names(lib, domain, lang)
+        for r, name in enumerate(items, start=1):
+            lists.cell(row=r, column=2 * col - 1, value=name)
+        for r, unit in enumerate(UNITS[domain], start=1):
+            lists.cell(row=r, column=2 * col, value=unit)
+        ws = wb.create_sheet(names[domain])
+        _header(ws, HEADERS[lang])
+        item, qty, unit = EXAMPLES[domain]
+        label = lib.item_table.at[item, "label_zh"] if lang == "zh" else item
+        ws.append(["2024-01", label, qty, unit, f"{TEMPLATE_MARK}: replace or delete", None])
+        item_col = lists.cell(row=1, column=2 * col - 1).column_letter
+        unit_col = lists.cell(row=1, column=2 * col).column_letter
+        for letter, ref in (("B", f"{item_col}1:{item_col}{len(items)}"),
+                            ("D", f"{unit_col}1:{unit_col}{len(UNITS[domain])}")):
+            dv = DataValidation(type="list", formula1=f"='{names['lists']}'!${ref.split(':')[0][0]}$1:"
+                                                       f"${ref.split(':')[1][0]}${ref.split(':')[1][1:]}",
+                                allow_blank=True, showErrorMessage=False)
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}2000")
+    fac = wb.create_sheet(names["factors"])
+    _header(fac, FACTOR_HEADERS[lang])
+    wb.move_sheet(lists, offset=len(wb.sheetnames))
+    buffer = BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(Path(path), buffer.getvalue())

@@ -1,0 +1,26 @@
+"""Shared fixtures: the sample workbooks and a small woven-mill inventory worked by hand."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture
+def woven_month() -> dict:
+    """One month (2024-01) of a woven-fabric dyeing mill, as long frames (see test_assess)."""
+    return dict(
+        energy=pd.DataFrame({"period": ["2024年1月"] * 3, "item": ["电力", "天然气", "蒸汽"],
+                             "quantity": [150, 20, 6000], "unit": ["万kWh", "万m³", "吨"]}),
+        water=pd.DataFrame({"period": ["2024-01"] * 5,
+                            "item": ["自来水", "回用水", "废水排放量", "进水COD", "出水COD"],
+                            "quantity": [50000, 30000, 45000, 2000, 100],
+                            "unit": ["m3", "m³", "m3", "mg/L", "mg/L"]}),
+        chemicals=pd.DataFrame({"period": ["2024-01"] * 2, "item": ["纯碱", "活性染料"],
+                                "quantity": [3000, 800], "unit": ["kg", "千克"]}),
+        production=pd.DataFrame({"period": ["2024-01"], "item": ["机织物"], "quantity": [400], "unit": ["万米"]}),
+        site={"年份": 2024, "电网因子": "east", "污水处理方式": "anaerobic_reactor", "产品类别": "机织物"},
+    )
