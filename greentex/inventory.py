@@ -231,19 +231,22 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
                file: str | None = None, sheet: str = "Site") -> dict:
     """Site metadata from (key as written, value, cell) triples; unknown keys are kept as-is."""
     site: dict = {}
+    cells: dict = {}
     for key, value, cell in pairs:
         if key is None or str(key).strip() == "":
             continue
         canon = library.resolve_site_key(str(key)) or match_key(str(key))
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or \
+                (isinstance(value, str) and not value.strip()):
             continue
         site[canon] = normalize_text(value) if isinstance(value, str) else value
+        cells[canon] = cell
     if "year" in site:
         try:
             site["year"] = int(float(site["year"]))
         except (TypeError, ValueError):
             raise GreentexError(f"year '{site['year']}' is not a year", file=file, sheet=sheet,
-                                hint="write the reporting year, e.g. 2024") from None
+                                cell=cells.get("year"), hint="write the reporting year, e.g. 2024") from None
     if "enterprise" in site:
         e = match_key(str(site["enterprise"]))
         site["enterprise"] = {"现有": "existing", "现有企业": "existing", "新建": "new",

@@ -24,3 +24,24 @@ def woven_month() -> dict:
         production=pd.DataFrame({"period": ["2024-01"], "item": ["机织物"], "quantity": [400], "unit": ["万米"]}),
         site={"年份": 2024, "电网因子": "east", "污水处理方式": "anaerobic_reactor", "产品类别": "机织物"},
     )
+
+
+def write_workbook(path: Path, sheets: dict) -> Path:
+    """Write {sheet name: list of rows} with openpyxl (values as given; datetimes become dates)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def make_workbook(tmp_path):
+    def make(sheets: dict, name: str = "mill.xlsx") -> Path:
+        return write_workbook(tmp_path / name, sheets)
+    return make

@@ -227,8 +227,9 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
             if len(raw) and "note" in raw else pd.Series(False, index=raw.index)
         template_rows += int(example.sum())
-        rejected.append(raw.loc[example, ["sheet", "cell"]].assign(reason="template example row"))
-        raw = raw[~example]
+        if example.any():
+            rejected.append(raw.loc[example, ["sheet", "cell"]].assign(reason="template example row"))
+            raw = raw[~example]
         if len(raw):
             try:
                 act, rej = build_activity(raw, kind, library, file=file)

@@ -1,0 +1,730 @@
+"""Write an Assessment as a formatted Excel report, in English or Chinese.
+
+Sheets, in order: Summary (key figures, benchmark verdicts, charts and the data they plot),
+Metrics (the tidy ``metric, item, period, value, unit`` table, headers always in English so
+scripts can read it), one detail sheet per domain (every line with its input cells, factor and
+factor source), Benchmarks, Factors (every factor used, weaker statuses highlighted), Data issues
+and About (version, input file and SHA-256, options, site, row counts).
+
+Text from the input workbook is written as text, never as a formula, and the file is written
+atomically: a temporary file in the target's folder, then ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+import greentex
+from greentex.errors import GreentexError
+from greentex.factors import load_library
+from greentex.units import conversion_factor
+
+SHEET_KEYS = ["summary", "metrics", "energy", "ghg", "water", "chemicals", "production",
+              "benchmarks", "factors", "issues", "about"]
+
+# Every word the report shows, in one place. Keys ending in a format field take str.format().
+LABELS = {
+    "en": {
+        # sheet names
+        "summary": "Summary", "metrics": "Metrics", "energy": "Energy", "ghg": "GHG", "water": "Water",
+        "chemicals": "Chemicals", "production": "Production", "benchmarks": "Benchmarks",
+        "factors": "Factors", "issues": "Data issues", "about": "About",
+        # column headers
+        "col_period": "Month", "col_item": "Item", "col_name": "Name", "col_product": "Product",
+        "col_quantity": "Quantity", "col_unit": "Unit", "col_sign": "Sign (1 use, -1 export)",
+        "col_factor": "Factor", "col_factor_unit": "Factor unit", "col_factor_source": "Factor source",
+        "col_factor_status": "Factor status", "col_energy_tce": "Energy [tce]",
+        "col_energy_gj": "Energy content [GJ]", "col_rows": "Input rows", "col_cells": "Input cells",
+        "col_scope": "Scope", "col_source_name": "Emission source", "col_method": "Method",
+        "col_activity": "Activity data", "col_activity_unit": "Activity unit",
+        "col_tco2e": "Emissions [tCO2e]", "col_parameter": "Parameter", "col_value": "Value",
+        "col_source": "Source", "col_reference": "Reference", "col_status": "Status",
+        "col_dataset": "Dataset", "col_overridden": "Overridden by user", "col_note": "Note",
+        "col_benchmark": "Benchmark", "col_metric": "Metric", "col_limit": "Limit",
+        "col_verdict": "Verdict", "col_margin": "Margin", "col_severity": "Severity",
+        "col_sheet": "Sheet", "col_cell": "Cell", "col_message": "Message", "col_section": "Section",
+        "col_key": "Key", "col_read": "Rows read", "col_used": "Rows used", "col_rejected": "Rows rejected",
+        "col_check": "read = used + rejected", "col_figure": "Figure", "col_carrier": "Energy carrier",
+        # values
+        "yes": "yes", "no": "no", "ok": "ok", "mismatch": "MISMATCH",
+        "sev_error": "error", "sev_warning": "warning", "sev_note": "note", "sev_rejected": "rejected row",
+        "scope1": "Scope 1", "scope2_location": "Scope 2 (location-based)",
+        "scope2_market": "Scope 2 (market-based)", "total_location": "Total (location-based)",
+        "total_market": "Total (market-based)",
+        "src_combustion": "Combustion: {item}", "src_electricity": "Purchased electricity",
+        "src_heat": "Purchased heat", "src_carbonate": "Carbonates (process)",
+        "src_wastewater_ch4": "Wastewater CH4",
+        # lines
+        "no_issues": "No issues: every input row was used and nothing suspicious was found.",
+        "no_data": "The input workbook holds no data for this sheet.",
+        "no_benchmarks": "No benchmark sets were applied.",
+        "factor_legend": ("Status: primary = read in the official text; secondary = read in a source "
+                          "quoting it; derived = computed from such values (formula in the note); user = "
+                          "supplied by the user. Yellow rows are not primary: check them against the printed "
+                          "standard. Orange rows were overridden by the user."),
+        # About
+        "sec_report": "Report", "sec_input": "Input", "sec_options": "Options", "sec_site": "Site",
+        "key_version": "greentex version", "key_file": "File name", "key_sha256": "SHA-256",
+        "key_language": "Language", "language_note": "Generated in English (lang=en)",
+        "counts_heading": "Input rows per sheet",
+        # Summary
+        "title": "Green manufacturing report: {name}, {year}",
+        "subtitle": "Input {file} · greentex {version} · GWP set {gwp} · {grid}",
+        "key_figures": "Key figures (whole period)", "verdicts": "Benchmark verdicts",
+        "chart_data": "Chart data (plotted in the charts above)",
+        "not_computed": "not computed",
+        "fig_energy": "Comprehensive energy consumption", "fig_energy_content": "Energy content",
+        "fig_scope1": "GHG scope 1", "fig_scope2_location": "GHG scope 2 (location-based)",
+        "fig_scope2_market": "GHG scope 2 (market-based)", "fig_total_location": "GHG total (location-based)",
+        "fig_total_market": "GHG total (market-based)", "fig_water_intake": "Water intake",
+        "fig_reuse_rate": "Water reuse rate", "fig_chemicals": "Chemicals used",
+        "fig_production": "Production: {p}", "fig_energy_intensity": "Energy intensity: {p}",
+        "fig_ghg_intensity": "GHG intensity: {p}", "fig_water_intensity": "Water intensity: {p}",
+        "chart_energy_intensity": "Monthly energy intensity", "chart_ghg_intensity": "Monthly GHG intensity",
+        "chart_mix": "Energy mix by carrier (whole period)",
+        "chart_scopes": "Emissions by scope and source (whole period)",
+        "axis_month": "Month", "axis_energy_intensity": "Energy intensity [{u}]",
+        "axis_ghg_intensity": "GHG intensity (scope 1 + 2 location) [{u}]", "axis_energy": "Energy [tce]",
+        "axis_emissions": "Emissions [tCO2e]", "axis_scope": "Scope",
+        "limit_series": "Limit: {b}", "exported": "{x} (exported, not charted)",
+    },
+    "zh": {
+        "summary": "摘要", "metrics": "指标", "energy": "能源", "ghg": "温室气体", "water": "水",
+        "chemicals": "化学品", "production": "产量", "benchmarks": "对标",
+        "factors": "因子", "issues": "数据问题", "about": "关于",
+        "col_period": "月份", "col_item": "项目", "col_name": "名称", "col_product": "产品",
+        "col_quantity": "数量", "col_unit": "单位", "col_sign": "符号（1 消耗，-1 外供）",
+        "col_factor": "因子", "col_factor_unit": "因子单位", "col_factor_source": "因子来源",
+        "col_factor_status": "因子状态", "col_energy_tce": "综合能耗 [tce]",
+        "col_energy_gj": "热值 [GJ]", "col_rows": "输入行数", "col_cells": "输入单元格",
+        "col_scope": "范围", "col_source_name": "排放源", "col_method": "计算方法",
+        "col_activity": "活动数据", "col_activity_unit": "活动数据单位",
+        "col_tco2e": "排放量 [tCO2e]", "col_parameter": "参数", "col_value": "数值",
+        "col_source": "来源", "col_reference": "出处", "col_status": "状态",
+        "col_dataset": "数据集", "col_overridden": "用户覆盖", "col_note": "说明",
+        "col_benchmark": "对标标准", "col_metric": "指标", "col_limit": "限值",
+        "col_verdict": "结论", "col_margin": "差距", "col_severity": "级别",
+        "col_sheet": "工作表", "col_cell": "单元格", "col_message": "说明", "col_section": "类别",
+        "col_key": "项目", "col_read": "读取行数", "col_used": "使用行数", "col_rejected": "剔除行数",
+        "col_check": "读取 = 使用 + 剔除", "col_figure": "指标", "col_carrier": "能源品种",
+        "yes": "是", "no": "否", "ok": "一致", "mismatch": "不一致",
+        "sev_error": "错误", "sev_warning": "警告", "sev_note": "提示", "sev_rejected": "已剔除行",
+        "scope1": "范围一", "scope2_location": "范围二（基于位置）", "scope2_market": "范围二（基于市场）",
+        "total_location": "合计（基于位置）", "total_market": "合计（基于市场）",
+        "src_combustion": "燃烧：{item}", "src_electricity": "外购电力", "src_heat": "外购热力",
+        "src_carbonate": "碳酸盐（过程排放）", "src_wastewater_ch4": "废水处理甲烷",
+        "no_issues": "无数据问题：所有输入行均已使用，未发现可疑数据。",
+        "no_data": "输入工作簿中没有此类数据。",
+        "no_benchmarks": "未应用任何对标标准。",
+        "factor_legend": ("状态：primary = 摘自标准原文；secondary = 摘自引用原文的资料；derived = 由上述数值推算"
+                          "（公式见说明）；user = 用户提供。黄色行不是原文数值，请对照标准文本核对；橙色行为用户覆盖的数值。"),
+        "sec_report": "报告", "sec_input": "输入文件", "sec_options": "计算选项", "sec_site": "企业信息",
+        "key_version": "greentex 版本", "key_file": "文件名", "key_sha256": "SHA-256",
+        "key_language": "语言", "language_note": "本报告为中文版 (lang=zh)",
+        "counts_heading": "各工作表输入行数",
+        "title": "绿色制造评价报告：{name}，{year}年",
+        "subtitle": "输入文件 {file} · greentex {version} · 全球变暖潜势 {gwp} · 电网因子 {grid}",
+        "key_figures": "主要指标（全年合计）", "verdicts": "对标结论",
+        "chart_data": "图表数据（上方图表引用）",
+        "not_computed": "未计算",
+        "fig_energy": "综合能源消费量", "fig_energy_content": "能源热值",
+        "fig_scope1": "温室气体 范围一", "fig_scope2_location": "温室气体 范围二（基于位置）",
+        "fig_scope2_market": "温室气体 范围二（基于市场）", "fig_total_location": "温室气体合计（基于位置）",
+        "fig_total_market": "温室气体合计（基于市场）", "fig_water_intake": "取水量",
+        "fig_reuse_rate": "水重复利用率", "fig_chemicals": "化学品用量",
+        "fig_production": "产量：{p}", "fig_energy_intensity": "单位产品综合能耗：{p}",
+        "fig_ghg_intensity": "单位产品温室气体排放：{p}", "fig_water_intensity": "单位产品取水量：{p}",
+        "chart_energy_intensity": "月度单位产品综合能耗", "chart_ghg_intensity": "月度单位产品温室气体排放",
+        "chart_mix": "能源结构（全年）", "chart_scopes": "按范围和排放源的温室气体排放（全年）",
+        "axis_month": "月份", "axis_energy_intensity": "单位产品综合能耗 [{u}]",
+        "axis_ghg_intensity": "单位产品排放（范围一 + 范围二位置）[{u}]", "axis_energy": "综合能耗 [tce]",
+        "axis_emissions": "排放量 [tCO2e]", "axis_scope": "范围",
+        "limit_series": "限值：{b}", "exported": "{x}（外供，未绘入图表）",
+    },
+}
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
+HEADER_ALIGN = Alignment(vertical="top", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADING_FONT = Font(bold=True, size=12, color="2E6B47")
+FILL_WEAK = PatternFill("solid", fgColor="FFF2CC")      # factor status not primary
+FILL_USER = PatternFill("solid", fgColor="F8CBAD")      # factor overridden by the user
+MAX_WIDTH = 60
+CHART_W, CHART_H = 16.0, 7.5                            # cm
+CHART_ROWS = 17                                         # rows of 20 px that one chart plus a gap takes
+FORMULA_START = ("=", "+", "-", "@")
+
+
+# -- cells and tables ------------------------------------------------------------------------
+
+def _plain(value):
+    """A Python value openpyxl can store: NaN/NA -> None, numpy scalars -> Python, text cleaned."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _put(ws, row: int, col: int, value):
+    """Write one value; text that looks like a formula stays text."""
+    value = _plain(value)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+    return cell
+
+
+def _text_width(text: str) -> int:
+    """Display width in Excel characters (CJK characters count twice)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _decimals(value: float, least: int) -> int:
+    """Decimals that show ``value`` with about four significant digits, at least ``least``."""
+    a = abs(value)
+    if a == 0 or a >= 1 or not math.isfinite(a):
+        return least
+    return min(10, max(least, math.ceil(-math.log10(a)) + 3))
+
+
+def _widen(ws, col: int, width: float) -> None:
+    letter = get_column_letter(col)
+    current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
+    ws.column_dimensions[letter].width = max(current or 0, min(MAX_WIDTH, width))
+
+
+def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise=(), freeze: bool = True,
+                 autofilter: bool = True, fills=None) -> int:
+    """Write ``frame`` as a table: styled header, number formats, widths, freeze, filter.
+
+    ``precise`` names columns (factors) shown with at least 4 decimals; ``fills`` gives a fill
+    (or None) per data row. Returns the first free row below the table.
+    """
+    ncol = len(frame.columns)
+    widths = []
+    for j, name in enumerate(frame.columns):
+        cell = _put(ws, row, col + j, name)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+        widths.append(min(_text_width(name) + 2, 18))  # longer headers wrap
+    for j in range(ncol):
+        series = frame.iloc[:, j]
+        integer = pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series)
+        least = 4 if frame.columns[j] in precise else 2
+        wrap = False
+        for i, value in enumerate(series.tolist()):
+            cell = _put(ws, row + 1 + i, col + j, value)
+            v = cell.value
+            if isinstance(v, float):
+                d = _decimals(v, least)
+                cell.number_format = "#,##0." + "0" * d
+                widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
+            elif isinstance(v, int) and not isinstance(v, bool) and integer:
+                cell.number_format = "#,##0"
+                widths[j] = max(widths[j], len(f"{v:,}") + 2)
+            elif v is not None:
+                w = _text_width(v) + 2
+                widths[j] = max(widths[j], w)
+                if w > MAX_WIDTH:
+                    cell.alignment = WRAP
+                    wrap = True
+            if fills is not None and fills[i] is not None:
+                cell.fill = fills[i]
+        _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
+    last = row + len(frame)
+    if freeze:
+        ws.freeze_panes = ws.cell(row=row + 1, column=col).coordinate
+    if autofilter and ncol:
+        ws.auto_filter.ref = f"{ws.cell(row=row, column=col).coordinate}:" \
+                             f"{ws.cell(row=max(last, row), column=col + ncol - 1).coordinate}"
+    return last + 1
+
+
+def _line(ws, row: int, text: str, font=None, col: int = 1):
+    """One line of text (a heading or a note)."""
+    cell = _put(ws, row, col, text)
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _page_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+class _Words:
+    """Labels of one language, item names and unit display."""
+
+    def __init__(self, lang: str):
+        if lang not in LABELS:
+            raise GreentexError(f"unknown report language '{lang}'", hint="use en or zh")
+        self.lang = lang
+        self.t = LABELS[lang]
+        items = load_library().item_table
+        self.names = items["label_zh" if lang == "zh" else "label_en"].to_dict()
+
+    def __getitem__(self, key: str) -> str:
+        return self.t[key]
+
+    def name(self, item) -> str:
+        """Display name of an item id (the id itself when unknown)."""
+        name = self.names.get(item)
+        return name if isinstance(name, str) and name else str(item)
+
+    def short(self, item) -> str:
+        """A short name for legends and headings."""
+        name = self.name(item)
+        if _text_width(name) > 24:
+            return str(item).replace("_", " ").capitalize()
+        return name
+
+    def source(self, name: str) -> str:
+        """Display name of a GHG source (``combustion:natural_gas``, ``electricity_market``...)."""
+        base = str(name).removesuffix("_market")
+        if base.startswith("combustion:"):
+            return self.t["src_combustion"].format(item=self.short(base.split(":", 1)[1]))
+        return self.t.get(f"src_{base}", str(name))
+
+    def severity(self, sev: str) -> str:
+        return self.t.get(f"sev_{sev}", sev)
+
+
+def display_unit(unit) -> str:
+    """A pint unit string as a reader writes it: m**3 -> m³, percent -> %, hm -> 100 m."""
+    if not isinstance(unit, str):
+        return "" if unit is None else str(unit)
+    u = unit.replace("**3", "³").replace("**2", "²")
+    u = re.sub(r"\bpercent\b", "%", u)
+    u = re.sub(r"/hm\b", "/(100 m)", u)
+    return re.sub(r"^hm$", "100 m", u)
+
+
+# -- sheets ----------------------------------------------------------------------------------
+
+def _metrics_sheet(ws, a, w: _Words) -> None:
+    """The metrics table exactly as assess() made it (English headers, ids, pint units)."""
+    _write_table(ws, a.metrics[["metric", "item", "period", "value", "unit"]])
+
+
+def _detail_frame(d: pd.DataFrame, kind: str, w: _Words) -> pd.DataFrame:
+    """The columns of one detail sheet, with translated headers."""
+    def col(name, default=""):
+        return d[name] if name in d else pd.Series(default, index=d.index)
+
+    units = col("unit").map(display_unit)
+    if kind == "ghg":
+        return pd.DataFrame({
+            w["col_period"]: col("period"), w["col_scope"]: col("scope").map(lambda s: w.t.get(s, s)),
+            w["col_source_name"]: col("source_name").map(w.source), w["col_item"]: col("item"),
+            w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units,
+            w["col_method"]: col("method"), w["col_activity"]: col("activity"),
+            w["col_activity_unit"]: col("activity_unit").map(display_unit), w["col_factor"]: col("factor"),
+            w["col_factor_unit"]: col("factor_unit").map(display_unit),
+            w["col_factor_source"]: col("factor_source"), w["col_factor_status"]: col("factor_status"),
+            w["col_tco2e"]: col("tco2e"), w["col_cells"]: col("cells")})
+    out = {w["col_period"]: col("period"), w["col_item"]: col("item"), w["col_name"]: col("item").map(w.name),
+           w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units}
+    if kind == "energy":
+        out.update({w["col_sign"]: col("sign"), w["col_factor"]: col("factor"),
+                    w["col_factor_unit"]: col("factor_unit").map(display_unit),
+                    w["col_factor_source"]: col("source"), w["col_factor_status"]: col("status"),
+                    w["col_energy_tce"]: col("energy_tce"), w["col_energy_gj"]: col("energy_gj")})
+    out.update({w["col_rows"]: col("rows", 0), w["col_cells"]: col("cells")})
+    return pd.DataFrame(out)
+
+
+def _detail_sheet(ws, a, kind: str, w: _Words) -> None:
+    d = a.details.get(kind)
+    if d is None or not len(d):
+        _line(ws, 1, w["no_data"])
+        return
+    _write_table(ws, _detail_frame(d.reset_index(drop=True), kind, w), precise={w["col_factor"]})
+
+
+BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict",
+                     "margin", "source", "status"]
+
+
+def _benchmark_frame(b: pd.DataFrame, w: _Words) -> pd.DataFrame:
+    cols = [c for c in BENCHMARK_COLUMNS if c in b] + [c for c in b.columns if c not in BENCHMARK_COLUMNS]
+    out = b[cols].copy()
+    if "unit" in out:
+        out["unit"] = out["unit"].map(display_unit)
+    out.columns = [w.t.get(f"col_{c}", str(c)) for c in cols]
+    return out
+
+
+def _benchmarks_sheet(ws, a, w: _Words) -> None:
+    b = a.benchmarks
+    if b is None or not len(b):
+        _line(ws, 1, w["no_benchmarks"])
+        return
+    _write_table(ws, _benchmark_frame(b.reset_index(drop=True), w), precise={w["col_limit"]})
+
+
+def _factors_sheet(ws, a, w: _Words) -> None:
+    f = a.factors.reset_index(drop=True)
+    _line(ws, 1, w["factor_legend"]).alignment = Alignment(wrap_text=False)
+    if not len(f):
+        return
+    overridden = f["overridden"].fillna(False).astype(bool)
+    frame = pd.DataFrame({
+        w["col_item"]: f["item"], w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"],
+        w["col_value"]: f["value"], w["col_unit"]: f["unit"].map(display_unit), w["col_source"]: f["source"],
+        w["col_reference"]: f["reference"], w["col_status"]: f["status"], w["col_dataset"]: f["dataset"],
+        w["col_overridden"]: np.where(overridden, w["yes"], w["no"]), w["col_note"]: f["note"]})
+    fills = [FILL_USER if o else (FILL_WEAK if s != "primary" else None)
+             for o, s in zip(overridden, f["status"])]
+    _write_table(ws, frame, row=3, precise={w["col_value"]}, fills=fills)
+
+
+def _issues_sheet(ws, a, w: _Words) -> None:
+    rows = [(w.severity(i.severity), i.sheet, i.cell, i.message) for i in a.issues]
+    rej = getattr(a.inventory, "rejected", None)
+    if rej is not None and len(rej):
+        rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]
+    if not rows:
+        _line(ws, 1, w["no_issues"])
+        return
+    cols = [w["col_severity"], w["col_sheet"], w["col_cell"], w["col_message"]]
+    _write_table(ws, pd.DataFrame(rows, columns=cols))
+
+
+def _about_sheet(ws, a, w: _Words, version: str) -> None:
+    src = getattr(a.inventory, "source", {}) or {}
+    rows = [(w["sec_report"], w["key_version"], version),
+            (w["sec_report"], w["key_language"], w["language_note"]),
+            (w["sec_input"], w["key_file"], src.get("name", "")),
+            (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
+    rows += [(w["sec_options"], k, v) for k, v in (a.options or {}).items()]
+    rows += [(w["sec_site"], k, v) for k, v in (a.site or {}).items()]
+    frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
+    nxt = _write_table(ws, frame)
+    counts = getattr(a.inventory, "counts", {}) or {}
+    if counts:
+        _line(ws, nxt + 1, w["counts_heading"], HEADING_FONT)
+        table = pd.DataFrame([(s, c["read"], c["used"], c["rejected"],
+                               w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
+                              for s, c in counts.items()],
+                             columns=[w["col_sheet"], w["col_read"], w["col_used"], w["col_rejected"],
+                                      w["col_check"]])
+        _write_table(ws, table, row=nxt + 2, freeze=False, autofilter=False)
+
+
+# -- summary ---------------------------------------------------------------------------------
+
+def _total(m: pd.DataFrame, metric: str, item: str):
+    """(value, unit) of a metric's 'total' period, or None when the metric is absent."""
+    hit = m[(m.metric == metric) & (m.item == item) & (m.period == "total")]
+    return None if hit.empty else (hit["value"].iloc[0], hit["unit"].iloc[0])
+
+
+def _key_figures(a, w: _Words) -> pd.DataFrame:
+    m = a.metrics
+    spec = [("fig_energy", "energy", "total"), ("fig_energy_content", "energy_content", "total"),
+            ("fig_scope1", "ghg", "scope1"), ("fig_scope2_location", "ghg", "scope2_location"),
+            ("fig_scope2_market", "ghg", "scope2_market"), ("fig_total_location", "ghg", "total_location"),
+            ("fig_total_market", "ghg", "total_market"), ("fig_water_intake", "water_intake", "total"),
+            ("fig_reuse_rate", "water_reuse_rate", "total"), ("fig_chemicals", "chemicals", "total")]
+    products = list(m.loc[(m.metric == "production") & (m.period == "total"), "item"])
+    for key, metric in (("fig_production", "production"), ("fig_energy_intensity", "energy_intensity"),
+                        ("fig_ghg_intensity", "ghg_intensity"), ("fig_water_intensity", "water_intensity")):
+        spec += [((key, p), metric, p) for p in products]
+    rows = []
+    for key, metric, item in spec:
+        hit = _total(m, metric, item)
+        if hit is None:
+            continue
+        label = w[key[0]].format(p=w.short(key[1])) if isinstance(key, tuple) else w[key]
+        value = hit[0] if pd.notna(hit[0]) else w["not_computed"]
+        rows.append((label, value, display_unit(hit[1])))
+    return pd.DataFrame(rows, columns=[w["col_figure"], w["col_value"], w["col_unit"]], dtype=object)
+
+
+def _limits(a, metric: str, product: str, unit: str, periods: list, w: _Words) -> dict:
+    """{column header: values per period} of benchmark limits for one product's intensity."""
+    b = a.benchmarks
+    if b is None or not len(b) or not {"metric", "item", "period", "limit"} <= set(b.columns):
+        return {}
+    rows = b[(b["metric"] == metric) & (b["item"] == product) & b["limit"].notna()]
+    out = {}
+    for name, grp in rows.groupby(rows["benchmark"] if "benchmark" in rows else pd.Series("", index=rows.index),
+                                  sort=False):
+        try:
+            scale = conversion_factor(grp["unit"].iloc[0], unit) if "unit" in grp and grp["unit"].iloc[0] else 1.0
+        except Exception:  # a unit pint cannot convert: leave that limit off the chart
+            continue
+        by_period = dict(zip(grp["period"], grp["limit"].astype(float) * scale))
+        values = [by_period.get(p, by_period.get("total")) for p in periods]
+        if any(v is not None for v in values):
+            label = w["limit_series"].format(b=name) if name else w["col_limit"]
+            out[f"{label}: {w.short(product)} [{display_unit(unit)}]"] = values
+    return out
+
+
+def _intensity_table(a, metric: str, w: _Words):
+    """(frame Month x product [+ limits], {unit: headers}, limit headers) for a monthly chart, or None."""
+    m = a.metrics
+    rows = m[(m.metric == metric) & (m.period != "total")]
+    if rows.empty:
+        return None
+    periods = sorted(set(rows["period"]))
+    frame = pd.DataFrame({w["col_period"]: periods})
+    groups: dict[str, list[str]] = {}   # display unit -> column headers: each unit gets its own axis
+    limits = set()
+    for product, grp in rows.groupby("item", sort=False):
+        unit = grp["unit"].iloc[0]
+        header = f"{w.short(product)} [{display_unit(unit)}]"
+        frame[header] = frame[w["col_period"]].map(dict(zip(grp["period"], grp["value"])))
+        groups.setdefault(display_unit(unit), []).append(header)
+        for header, values in _limits(a, metric, product, unit, periods, w).items():
+            frame[header] = values
+            groups[display_unit(unit)].append(header)
+            limits.add(header)
+    if len(groups) > 2:  # more than two units: one axis whose title lists them all
+        groups = {", ".join(groups): [h for hs in groups.values() for h in hs]}
+    return frame, groups, limits
+
+
+def _mix_table(a, w: _Words):
+    """(carriers with positive tce, exported carriers) for the energy-mix chart."""
+    m = a.metrics
+    rows = m[(m.metric == "energy") & (m.period == "total") & (m.item != "total")]
+    pos = rows[rows["value"] > 0]
+    neg = rows[rows["value"] < 0]
+    frame = pd.DataFrame({w["col_carrier"]: [w.short(i) for i in pos["item"]],
+                          w["axis_energy"]: pos["value"].to_numpy()})
+    exported = pd.DataFrame({w["col_carrier"]: [w["exported"].format(x=w.short(i)) for i in neg["item"]],
+                             w["axis_energy"]: neg["value"].to_numpy()})
+    return frame, exported
+
+
+def _scope_table(a, w: _Words):
+    """Scope x source table (tCO2e, whole period) for the stacked emissions chart, or None."""
+    m = a.metrics
+    skip = {"scope1", "scope2_location", "scope2_market", "total_location", "total_market"}
+    rows = m[(m.metric == "ghg") & (m.period == "total") & ~m.item.isin(skip)]
+    if rows.empty:
+        return None
+    g = a.details.get("ghg")
+    scope_of = dict(zip(g["source_name"], g["scope"])) if g is not None and "scope" in g else {}
+    table: dict[str, dict[str, float]] = {}   # source label -> {scope: tCO2e}
+    for name, value in zip(rows["item"], rows["value"]):
+        scope = scope_of.get(name) or ("scope2_market" if name.endswith("_market") else
+                                       "scope2_location" if name in ("electricity", "heat") else "scope1")
+        table.setdefault(w.source(name), {})[scope] = value
+    scopes = [s for s in ("scope1", "scope2_location", "scope2_market") if any(s in v for v in table.values())]
+    frame = pd.DataFrame({w["col_scope"]: [w[s] for s in scopes]})
+    for source, by_scope in table.items():
+        frame[source] = [by_scope.get(s) for s in scopes]
+    return frame
+
+
+def _axes(chart, x_title: str, y_title: str, y_format: str = "General") -> None:
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    chart.y_axis.number_format = y_format
+    chart.x_axis.delete = False   # openpyxl 3.1 otherwise hides the axes in current Excel
+    chart.y_axis.delete = False
+    chart.width, chart.height = CHART_W, CHART_H
+
+
+def _line_chart(ws, title: str, y_title: str, head: int, frame: pd.DataFrame, groups: dict, limits: set,
+                w: _Words):
+    """Line chart of ``frame``'s columns (header at row ``head``): the first unit on the left
+    axis, a second unit (another product measured differently) on a right axis; limits dashed."""
+    n = len(frame)
+    headers = list(frame.columns)
+    charts = []
+    for unit, columns in groups.items():
+        c = LineChart()
+        for h in columns:
+            j = headers.index(h) + 1
+            c.add_data(Reference(ws, min_col=j, min_row=head, max_row=head + n), titles_from_data=True)
+            s = c.series[-1]
+            s.smooth = False
+            s.graphicalProperties.line.width = 22000
+            if h in limits:
+                s.graphicalProperties.line.dashStyle = "dash"
+        c.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + n))
+        _axes(c, w["axis_month"], y_title.format(u=unit))
+        charts.append(c)
+    chart = charts[0]
+    chart.title = title
+    chart.legend.position = "b"
+    if len(charts) == 2:
+        second = charts[1]
+        second.y_axis.axId = 200
+        second.y_axis.crosses = "max"
+        second.y_axis.majorGridlines = None
+        chart += second
+    return chart
+
+
+def _bar_chart(ws, title: str, head: int, n: int, ncol: int, cat_title: str, value_title: str, *,
+               stacked: bool = False):
+    """Horizontal bar chart: categories in column 1, one series per further column."""
+    c = BarChart()
+    c.type = "bar"
+    if stacked:
+        c.grouping, c.overlap = "stacked", 100
+    c.add_data(Reference(ws, min_col=2, max_col=ncol, min_row=head, max_row=head + n), titles_from_data=True)
+    c.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + n))
+    c.title = title
+    _axes(c, cat_title, value_title, "#,##0")
+    c.x_axis.scaling.orientation = "maxMin"   # first row on top, as in the table
+    c.y_axis.crosses = "max"                  # and the value axis at the bottom
+    if ncol == 2:
+        c.legend = None
+    else:
+        c.legend.position = "b"
+    return c
+
+
+def _column_after(ws, start: int, pixels: float) -> int:
+    """The column index at least ``pixels`` to the right of column ``start``'s left edge."""
+    col, x = start, 0.0
+    while x < pixels:
+        letter = get_column_letter(col)
+        width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 8.43
+        x += (width or 8.43) * 7 + 5
+        col += 1
+    return col
+
+
+def _summary_sheet(ws, a, w: _Words, version: str) -> None:
+    """Title, key figures and verdicts (columns A-C), four charts to their right, and below
+    everything the chart data the charts plot."""
+    site, opts = a.site or {}, a.options or {}
+    src = getattr(a.inventory, "source", {}) or {}
+    _line(ws, 1, w["title"].format(name=site.get("name") or src.get("name", ""), year=site.get("year", "")),
+          TITLE_FONT)
+    _line(ws, 2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
+                                      grid=site.get("grid_used", "")))
+    _line(ws, 4, w["key_figures"], HEADING_FONT)
+    row = _write_table(ws, _key_figures(a, w), row=5, freeze=False, autofilter=False) + 1
+    _line(ws, row, w["verdicts"], HEADING_FONT)
+    b = a.benchmarks
+    if b is None or not len(b):
+        _line(ws, row + 1, w["no_benchmarks"])
+        row += 2
+    else:
+        shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
+        keep = [c for c in ("benchmark", "item", "value", "limit", "unit", "verdict", "margin") if c in shown]
+        row = _write_table(ws, _benchmark_frame(shown[keep].reset_index(drop=True), w), row=row + 1,
+                           freeze=False, autofilter=False, precise={w["col_limit"]})
+
+    # (title, table, chart maker) for each chart, gathered first: the charts' rows come first
+    blocks = []
+    for metric, key, axis in (("energy_intensity", "chart_energy_intensity", "axis_energy_intensity"),
+                              ("ghg_intensity", "chart_ghg_intensity", "axis_ghg_intensity")):
+        got = _intensity_table(a, metric, w)
+        if got is not None:
+            blocks.append((w[key], got[0], lambda head, key=key, axis=axis, got=got:
+                           _line_chart(ws, w[key], w[axis], head, *got, w)))
+    mix, exported = _mix_table(a, w)
+    if len(mix):
+        blocks.append((w["chart_mix"], pd.concat([mix, exported], ignore_index=True), lambda head, n=len(mix):
+                       _bar_chart(ws, w["chart_mix"], head, n, 2, w["col_carrier"], w["axis_energy"])))
+    scopes = _scope_table(a, w)
+    if scopes is not None:
+        blocks.append((w["chart_scopes"] + " [tCO2e]", scopes, lambda head: _bar_chart(
+            ws, w["chart_scopes"], head, len(scopes), scopes.shape[1], w["axis_scope"], w["axis_emissions"],
+            stacked=True)))
+
+    row = max(row, 4 + math.ceil(len(blocks) / 2) * CHART_ROWS) + 1
+    if blocks:
+        _line(ws, row, w["chart_data"], HEADING_FONT)
+        row += 1
+    charts = []
+    for title, frame, make in blocks:
+        _line(ws, row, title, Font(bold=True))
+        charts.append(make(row + 1))
+        row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
+
+    # a 2 x 2 grid right of the key figures; columns there get an explicit width so that
+    # Excel and LibreOffice agree on where the second chart starts
+    left = 5
+    for col in range(left, left + 40):
+        if get_column_letter(col) not in ws.column_dimensions:
+            ws.column_dimensions[get_column_letter(col)].width = 9
+    right = _column_after(ws, left, CHART_W * 96 / 2.54 + 16)
+    for k, chart in enumerate(charts):
+        ws.add_chart(chart, f"{get_column_letter(left if k % 2 == 0 else right)}{4 + (k // 2) * CHART_ROWS}")
+
+
+# -- the workbook ----------------------------------------------------------------------------
+
+def build_workbook(assessment, *, lang: str = "en", version: str | None = None) -> Workbook:
+    """The report as an openpyxl Workbook (not saved)."""
+    w = _Words(lang)
+    version = version or greentex.__version__
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {key: wb.create_sheet(w[key]) for key in SHEET_KEYS}
+    _summary_sheet(sheets["summary"], assessment, w, version)
+    _metrics_sheet(sheets["metrics"], assessment, w)
+    for kind in ("energy", "ghg", "water", "chemicals", "production"):
+        _detail_sheet(sheets[kind], assessment, kind, w)
+    _benchmarks_sheet(sheets["benchmarks"], assessment, w)
+    _factors_sheet(sheets["factors"], assessment, w)
+    _issues_sheet(sheets["issues"], assessment, w)
+    _about_sheet(sheets["about"], assessment, w, version)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    return wb
+
+
+def write_report(assessment, path, *, lang: str = "en", version: str | None = None) -> None:
+    """Write the report workbook to ``path`` atomically (temporary file, then os.replace)."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
+    if target.is_dir():
+        raise GreentexError("is a folder, not a file name", file=str(target))
+    source = (getattr(assessment.inventory, "source", {}) or {}).get("path")
+    if source and target.exists() and Path(source).exists() and os.path.samefile(source, target):
+        raise GreentexError("the report would overwrite the input workbook", file=str(target),
+                            hint="choose another output path")
+    wb = build_workbook(assessment, lang=lang, version=version)
+    tmp = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.stem}.", suffix=".xlsx", delete=False)
+    tmp.close()
+    try:
+        wb.save(tmp.name)
+        if target.exists():
+            shutil.copymode(target, tmp.name)
+        else:
+            os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, target)
+    except BaseException:
+        try:
+            os.unlink(tmp.name)
+        except OSError:
+            pass
+        raise

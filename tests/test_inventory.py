@@ -1,0 +1,83 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from greentex.errors import GreentexError
+from greentex.inventory import Inventory, parse_number, parse_period
+
+
+@pytest.mark.parametrize("value", [
+    "2024-01", "2024-1", "2024/1", "2024/01", "2024.01", "2024年1月", "2024 年 1 月", "Jan 2024", "January 2024",
+    "jan-2024", "2024 Jan", "2024-01-15", "２０２４年１月", dt.datetime(2024, 1, 1), dt.date(2024, 1, 31),
+    pd.Timestamp("2024-01-01"), 45292.0, 202401,
+])
+def test_period_forms(value):
+    assert parse_period(value) == "2024-01"
+
+
+@pytest.mark.parametrize("value", ["2024", "13/2024", "2024-13", "Q1 2024", "", None, 7])
+def test_not_a_month(value):
+    with pytest.raises(GreentexError):
+        parse_period(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (12.5, 12.5), ("1,234.5", 1234.5), ("１２３", 123.0), (" 42 ", 42.0), ("", np.nan), (None, np.nan),
+])
+def test_number_forms(value, expected):
+    got = parse_number(value)
+    assert (np.isnan(got) and np.isnan(expected)) or got == expected
+
+
+def test_text_in_a_number_cell():
+    with pytest.raises(GreentexError, match="'about 30' is not a number"):
+        parse_number("about 30")
+
+
+def _energy(**cols):
+    base = {"period": ["2024-01"], "item": ["electricity"], "quantity": [100], "unit": ["kWh"]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_unknown_item_suggests_close_names():
+    with pytest.raises(GreentexError) as err:
+        Inventory.from_frames(energy=_energy(item=["electricty"]))
+    assert "unknown energy item 'electricty'" in str(err.value)
+    assert "did you mean electricity" in str(err.value)
+    assert "row 2" in str(err.value)
+
+
+def test_item_in_the_wrong_sheet():
+    with pytest.raises(GreentexError, match="'tap_water' is a water item, not a energy item"):
+        Inventory.from_frames(energy=_energy(item=["tap_water"]))
+
+
+def test_unit_of_the_wrong_dimension():
+    with pytest.raises(GreentexError, match="unit 'kg' does not fit electricity"):
+        Inventory.from_frames(energy=_energy(unit=["kg"]))
+
+
+def test_negative_quantity():
+    with pytest.raises(GreentexError, match="negative quantity -100"):
+        Inventory.from_frames(energy=_energy(quantity=[-100]))
+
+
+def test_empty_quantity_is_listed_as_rejected():
+    inv = Inventory.from_frames(energy=pd.DataFrame({"period": ["2024-01", "2024-02"], "item": ["电力"] * 2,
+                                                     "quantity": [100, None], "unit": ["kWh"] * 2}))
+    assert inv.counts["Energy"] == {"read": 2, "used": 1, "rejected": 1}
+    assert inv.rejected["reason"].tolist() == ["no quantity"]
+
+
+def test_conversion_is_per_distinct_unit_and_keeps_the_input():
+    inv = Inventory.from_frames(energy=pd.DataFrame({
+        "period": ["2024-01"] * 3, "item": ["电力", "Electricity", "power"], "quantity": [1.5, 1000, "2,000"],
+        "unit": ["万kWh", "MWh", "kWh"]}))
+    a = inv.activity
+    assert a["quantity"].tolist() == [15_000.0, 1_000_000.0, 2_000.0]
+    assert set(a["unit"]) == {"kWh"}
+    assert a["input_unit"].tolist() == ["万kWh", "MWh", "kWh"]
+    assert a["label"].tolist() == ["电力", "Electricity", "power"]

@@ -1,0 +1,112 @@
+"""The reader: sheet names, long and wide forms, header units, periods, Site and Factors."""
+
+import datetime as dt
+
+import pytest
+from numpy.testing import assert_allclose
+
+from greentex.errors import GreentexError
+from greentex.io.template import write_template
+from greentex.io.workbook import column_letter, read_workbook
+
+from conftest import SAMPLES
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+@pytest.mark.parametrize("header", ["电力（万kWh）", "电力(万kWh)", "电力 [万kWh]", "Electricity [万kWh]",
+                                    "electricity (万千瓦时)", "用电量【万kWh】".replace("【", "[").replace("】", "]")])
+def test_wide_header_forms(make_workbook, header):
+    path = make_workbook({"能源": [["月份", header], ["2024年1月", 1.5], ["2024年2月", 2]]})
+    a = read_workbook(path).activity
+    assert a["item"].tolist() == ["electricity"] * 2
+    assert a["quantity"].tolist() == [15_000.0, 20_000.0]
+    assert a["cell"].tolist() == ["B2", "B3"]
+
+
+@pytest.mark.parametrize("sheet", ["Energy", "energy", "ENERGY", "能源"])
+def test_sheet_names_any_case_and_language(make_workbook, sheet):
+    path = make_workbook({sheet: [["period", "Electricity [kWh]"], ["2024-01", 10]]})
+    assert len(read_workbook(path).activity) == 1
+
+
+def test_long_form_in_chinese_with_meters_adding_up(make_workbook):
+    path = make_workbook({"能源": [["月份", "项目", "数量", "单位", "备注"],
+                                  ["2024-01", "电力", 100, "度", "1号表"],
+                                  ["2024-01", "电力", 50, "千瓦时", "2号表"],
+                                  [dt.datetime(2024, 2, 1), "天然气", 1.2, "万Nm3", None]]})
+    inv = read_workbook(path)
+    a = inv.activity
+    assert a["period"].tolist() == ["2024-01", "2024-01", "2024-02"]
+    assert a["cell"].tolist() == ["C2", "C3", "C4"]
+    assert_allclose(a.groupby("item")["quantity"].sum()["electricity"], 150)
+    assert inv.counts["能源"] == {"read": 3, "used": 3, "rejected": 0}
+
+
+def test_site_and_factors_sheets(make_workbook):
+    path = make_workbook({
+        "基本信息": [["项目", "内容"], ["名称", "某印染厂"], ["年份", 2024], ["企业类型", "新建"], ["电网因子", "jiangsu"]],
+        "能源": [["月份", "天然气（万m³）"], ["2024-01", 1]],
+        "因子": [["item", "parameter", "value", "unit", "source"], ["天然气", "ncv", 356, "GJ/万Nm3", "cert"]],
+        "Notes": [["anything"]],
+    })
+    inv = read_workbook(path)
+    assert inv.site["name"] == "某印染厂" and inv.site["year"] == 2024
+    assert inv.site["enterprise"] == "new" and inv.site["grid"] == "jiangsu"
+    o = inv.overrides.iloc[0]
+    assert (o["item"], o["parameter"], o["value"], o["cell"]) == ("natural_gas", "ncv", 356.0, "C2")
+    assert any(i.sheet == "Notes" and "not recognised" in i.message for i in inv.issues)
+    assert len(inv.source["sha256"]) == 64
+
+
+@pytest.mark.parametrize("sheets, message", [
+    ({"能源": [["月份", "电力"], ["2024-01", 1]]}, "sheet '能源' cell B1: column header '电力' has no unit"),
+    ({"Energy": [["period", "Electricity [kWh]"], ["2024-01", 1], ["2024-01", 2]]},
+     "month '2024-01' appears in rows 2, 3"),
+    ({"Energy": [["period", "Electricity [kWh]"], ["2024-01", "lots"]]}, "cell B2: 'lots' is not a number"),
+    ({"Energy": [["period", "Electricity [kg]"], ["2024-01", 5]]}, "cell B1: unit 'kg' does not fit electricity"),
+    ({"Energy": [["period", "Moonlight [kWh]"], ["2024-01", 5]]}, "cell B1: unknown energy item 'Moonlight'"),
+    ({"Energy": [["period", "Electricity [kWh]"], ["2024-13", 5]]}, "cell A2: '2024-13' is not a month"),
+    ({"Energy": [["period", "item", "quantity", "unit"], ["2024-01", "electricity", 5, "kWhh"]]},
+     "cell D2: unknown unit 'kWhh'"),
+    ({"Other": [["x"]]}, "no activity sheet"),
+    ({"Energy": [["period", "Electricity [kWh]"]]}, "no data in any activity sheet"),
+])
+def test_bad_input_names_sheet_and_cell(make_workbook, sheets, message):
+    with pytest.raises(GreentexError) as err:
+        read_workbook(make_workbook(sheets))
+    assert message in str(err.value)
+    assert str(err.value).startswith("mill.xlsx")
+
+
+def test_untouched_template_gives_a_clear_message(tmp_path):
+    for lang in ("en", "zh"):
+        path = tmp_path / f"t_{lang}.xlsx"
+        write_template(path, lang=lang)
+        with pytest.raises(GreentexError, match="only the template's example rows"):
+            read_workbook(path)
+
+
+def test_filled_template_reads(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, lang="zh")
+    wb = load_workbook(path)
+    ws = wb["能源"]
+    ws.append(["2024-01", "电力", 1000, "kWh", None, None])
+    wb.save(path)
+    inv = read_workbook(path)
+    assert inv.activity["quantity"].tolist() == [1000.0]
+    assert inv.counts["能源"] == {"read": 2, "used": 1, "rejected": 1}
+    assert "template example row" in inv.rejected["reason"].tolist()
+
+
+def test_samples_read_completely():
+    for path in sorted(SAMPLES.glob("*.xlsx")):
+        inv = read_workbook(path)
+        for sheet, c in inv.counts.items():
+            assert c["read"] == c["used"] + c["rejected"], (path.name, sheet)
+        assert inv.site.get("year") == 2024
