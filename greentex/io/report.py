@@ -25,6 +25,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -94,11 +96,11 @@ LABELS = {
         "fig_reuse_rate": "Water reuse rate", "fig_chemicals": "Chemicals used",
         "fig_production": "Production: {p}", "fig_energy_intensity": "Energy intensity: {p}",
         "fig_ghg_intensity": "GHG intensity: {p}", "fig_water_intensity": "Water intensity: {p}",
-        "chart_energy_intensity": "Monthly energy intensity", "chart_ghg_intensity": "Monthly GHG intensity",
+        "chart_energy_intensity": "Monthly energy intensity", "chart_ghg_intensity": "Monthly GHG intensity (scope 1 + 2, location-based)",
         "chart_mix": "Energy mix by carrier (whole period)",
         "chart_scopes": "Emissions by scope and source (whole period)",
         "axis_month": "Month", "axis_energy_intensity": "Energy intensity [{u}]",
-        "axis_ghg_intensity": "GHG intensity (scope 1 + 2 location) [{u}]", "axis_energy": "Energy [tce]",
+        "axis_ghg_intensity": "GHG intensity [{u}]", "axis_energy": "Energy [tce]",
         "axis_emissions": "Emissions [tCO2e]", "axis_scope": "Scope",
         "limit_series": "Limit: {b}", "exported": "{x} (exported, not charted)",
     },
@@ -148,21 +150,22 @@ LABELS = {
         "fig_reuse_rate": "水重复利用率", "fig_chemicals": "化学品用量",
         "fig_production": "产量：{p}", "fig_energy_intensity": "单位产品综合能耗：{p}",
         "fig_ghg_intensity": "单位产品温室气体排放：{p}", "fig_water_intensity": "单位产品取水量：{p}",
-        "chart_energy_intensity": "月度单位产品综合能耗", "chart_ghg_intensity": "月度单位产品温室气体排放",
+        "chart_energy_intensity": "月度单位产品综合能耗", "chart_ghg_intensity": "月度单位产品温室气体排放（范围一 + 范围二，基于位置）",
         "chart_mix": "能源结构（全年）", "chart_scopes": "按范围和排放源的温室气体排放（全年）",
         "axis_month": "月份", "axis_energy_intensity": "单位产品综合能耗 [{u}]",
-        "axis_ghg_intensity": "单位产品排放（范围一 + 范围二位置）[{u}]", "axis_energy": "综合能耗 [tce]",
+        "axis_ghg_intensity": "单位产品排放 [{u}]", "axis_energy": "综合能耗 [tce]",
         "axis_emissions": "排放量 [tCO2e]", "axis_scope": "范围",
         "limit_series": "限值：{b}", "exported": "{x}（外供，未绘入图表）",
     },
 }
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
 HEADER_ALIGN = Alignment(vertical="top", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
-TITLE_FONT = Font(bold=True, size=14)
-HEADING_FONT = Font(bold=True, size=12, color="2E6B47")
+TITLE_FONT = Font(name="Calibri", bold=True, size=14)
+HEADING_FONT = Font(name="Calibri", bold=True, size=12, color="2E6B47")
+BOLD = Font(name="Calibri", bold=True)
 FILL_WEAK = PatternFill("solid", fgColor="FFF2CC")      # factor status not primary
 FILL_USER = PatternFill("solid", fgColor="F8CBAD")      # factor overridden by the user
 MAX_WIDTH = 60
@@ -222,11 +225,12 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
     (or None) per data row. Returns the first free row below the table.
     """
     ncol = len(frame.columns)
-    widths = []
+    widths, wrapped = [], []   # wrapped: (row, column, text width) of cells whose text wraps
     for j, name in enumerate(frame.columns):
         cell = _put(ws, row, col + j, name)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
         widths.append(min(_text_width(name) + 2, 18))  # longer headers wrap
+        wrapped.append((row, j, _text_width(name) + 1))
     for j in range(ncol):
         series = frame.iloc[:, j]
         integer = pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series)
@@ -248,9 +252,11 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
                 if w > MAX_WIDTH:
                     cell.alignment = WRAP
                     wrap = True
+                    wrapped.append((row + 1 + i, j, w))
             if fills is not None and fills[i] is not None:
                 cell.fill = fills[i]
         _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
+    _fit_heights(ws, col, wrapped)
     last = row + len(frame)
     if freeze:
         ws.freeze_panes = ws.cell(row=row + 1, column=col).coordinate
@@ -258,6 +264,18 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
         ws.auto_filter.ref = f"{ws.cell(row=row, column=col).coordinate}:" \
                              f"{ws.cell(row=max(last, row), column=col + ncol - 1).coordinate}"
     return last + 1
+
+
+def _fit_heights(ws, col: int, wrapped) -> None:
+    """Row heights for wrapped text (LibreOffice does not grow rows on its own)."""
+    lines: dict[int, int] = {}
+    for r, j, width in wrapped:
+        letter = get_column_letter(col + j)
+        room = max(1.0, (ws.column_dimensions[letter].width or 8.43) - 1)
+        lines[r] = max(lines.get(r, 1), math.ceil(width * 1.1 / room))
+    for r, n in lines.items():
+        if n > 1:
+            ws.row_dimensions[r].height = 15 * min(n, 12)
 
 
 def _line(ws, row: int, text: str, font=None, col: int = 1):
@@ -577,13 +595,23 @@ def _line_chart(ws, title: str, y_title: str, head: int, frame: pd.DataFrame, gr
     chart = charts[0]
     chart.title = title
     chart.legend.position = "b"
-    if len(charts) == 2:
+    chart.x_axis.txPr = _rotated(-45)
+    chart.x_axis.axPos = "b"
+    if len(charts) == 2:  # as Excel does it: a hidden second category axis, a value axis on the right
         second = charts[1]
-        second.y_axis.axId = 200
-        second.y_axis.crosses = "max"
+        second.x_axis.axId, second.x_axis.delete, second.x_axis.title = 500, True, None
+        second.y_axis.axId, second.y_axis.crossAx, second.y_axis.crosses = 200, 500, "max"
+        second.y_axis.axPos = "r"
         second.y_axis.majorGridlines = None
         chart += second
     return chart
+
+
+def _rotated(degrees: int) -> RichText:
+    """Axis label text properties with the labels turned by ``degrees``."""
+    return RichText(bodyPr=RichTextProperties(rot=degrees * 60000, vert="horz"),
+                    p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties()),
+                                 endParaRPr=CharacterProperties())])
 
 
 def _bar_chart(ws, title: str, head: int, n: int, ncol: int, cat_title: str, value_title: str, *,
@@ -663,7 +691,7 @@ def _summary_sheet(ws, a, w: _Words, version: str) -> None:
         row += 1
     charts = []
     for title, frame, make in blocks:
-        _line(ws, row, title, Font(bold=True))
+        _line(ws, row, title, BOLD)
         charts.append(make(row + 1))
         row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
 
