@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, asdict
 import numpy as np
 import pandas as pd
 
-from greentex import chemicals, emissions, energy, intensity, water
+from greentex import benchmarks as bench, chemicals, emissions, energy, intensity, water
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
@@ -34,6 +34,7 @@ class Options:
     electricity_method: str = "calorific"
     grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default from Site, else national
     primary_coefficient: float | None = None  # kgce/kWh, for electricity_method="primary"
+    benchmarks: tuple = ()  # benchmark set ids or CSV paths; empty: the sets for the site's country
 
     def check(self) -> None:
         if self.gwp not in GWP_SETS:
@@ -448,6 +449,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         periods = sorted(set(wa["period"]))
         ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
         rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
+        rows += _cod_rows(act, periods)
         if (cls == "reused").any():
             rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
             total_rate = water.reuse_rate(rr.sum(), ri.sum())
@@ -464,10 +466,12 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         rows += [r[r.item != "total"] for r in _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls")]
 
     # production and intensities -------------------------------------------------------------
-    pr = _monthly(act, "production")
+    pr = _standard_product(_monthly(act, "production"), sel, issues)
     details["production"] = pr
     for (item, unit), grp in pr.groupby(["item", "unit"], sort=True) if len(pr) else []:
-        rows += _metric_rows("production", grp, "quantity", unit, total_item=None)
+        rows += _metric_rows("production", grp, "input_quantity", unit, total_item=None)
+        if (grp["standard_coefficient"] != 1.0).any():
+            rows += _metric_rows("production_standard", grp, "quantity", unit, total_item=None)
     if len(pr):
         rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues)
     elif len(act):
@@ -475,10 +479,66 @@ def assess(inventory: Inventory, *, options: Options | None = None,
 
     metrics = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
     metrics = metrics[METRIC_COLUMNS].reset_index(drop=True)
+    blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library
+    set_ids = bench.resolve_sets(blib, list(options.benchmarks), site)
+    verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=_reasons(issues))
     opts = asdict(options)
+    opts["benchmarks"] = set_ids
     opts["gwp_note"] = f"GWP100 set {options.gwp}" + (" (default)" if options.gwp == DEFAULT_GWP else "")
     return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
-                      site=site, options=opts, inventory=inventory)
+                      site=site, options=opts, inventory=inventory, benchmarks=verdicts)
+
+
+def _reasons(issues: list[Issue]) -> dict:
+    """Why a metric family is missing, from the issues (for 'not assessed' verdicts)."""
+    out = {}
+    for i in issues:
+        if "intensities" in i.message:
+            for m in ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity"):
+                out.setdefault(m, i.message)
+    return out
+
+
+def _cod_rows(act: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
+    """Mean COD in and out [mg/L] per month; the whole period is weighted by wastewater volume
+    where it is reported, else a plain mean of the months."""
+    w = act[act["domain"] == "water"]
+    conc = w[w["item"].isin(["cod_in", "cod_out"])]
+    if conc.empty:
+        return []
+    monthly = conc.groupby(["item", "period"])["quantity"].mean().unstack(0)
+    vol = w[w["item"] == "wastewater"].groupby("period")["quantity"].sum()
+    out = []
+    for item, name in (("cod_in", "in"), ("cod_out", "out")):
+        if item not in monthly:
+            continue
+        s = monthly[item].dropna()
+        weights = vol.reindex(s.index)
+        total = float(np.average(s, weights=weights)) if weights.notna().all() and weights.sum() > 0 \
+            else float(s.mean())
+        out.append(pd.DataFrame({"metric": "wastewater_cod", "item": name, "period": list(s.index) + ["total"],
+                                 "value": list(s.to_numpy()) + [total], "unit": "mg/L"}))
+    return out
+
+
+def _standard_product(pr: pd.DataFrame, sel: "FactorSelector", issues: list[Issue]) -> pd.DataFrame:
+    """Output converted to standard product where a coefficient is given (FZ/T 01002 idea:
+    standard output = output x coefficient); ``input_quantity`` keeps the output as reported."""
+    pr = pr.copy()
+    pr["input_quantity"] = pr["quantity"]
+    pr["standard_coefficient"] = 1.0
+    for item in sorted(set(pr["item"])) if len(pr) else []:
+        f = sel._user(item, "standard_product_coefficient")
+        if f is None:
+            continue
+        sel._record(f)
+        k = f.value_in("dimensionless")
+        pr.loc[pr["item"] == item, "standard_coefficient"] = k
+        pr.loc[pr["item"] == item, "quantity"] *= k
+        issues.append(Issue("note", f.reference.split("!")[0], f.reference.split("!")[-1],
+                            f"{item}: output converted to standard product with coefficient {k:g} "
+                            f"({f.source}); intensities are per standard product"))
+    return pr
 
 
 _STATUS_ORDER = ["primary", "secondary", "derived", "user"]

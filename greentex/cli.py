@@ -76,6 +76,9 @@ def assessment_options(fn):
                           "or by primary-energy equivalent (等价值, needs --primary-coefficient or a Factors row)."),
         click.option("--primary-coefficient", type=float, default=None,
                      help="Primary-energy coefficient of electricity for the year [kgce/kWh]."),
+        click.option("--benchmarks", "benchmark_sets", multiple=True,
+                     help="Benchmark set id (greentex benchmarks list) or your own CSV; repeatable "
+                          "(default: the sets for the site's country, and indicative international ones)."),
         click.option("--grid", default=None,
                      help="Grid factor: national, east, jiangsu, carbon_market ... optionally :YEAR "
                           "(default: the Site sheet's grid, else national; year = report year - 2)."),
@@ -85,7 +88,8 @@ def assessment_options(fn):
     return fn
 
 
-def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress):
+def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+            benchmark_sets=()):
     from greentex.assess import Options, assess
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
@@ -96,7 +100,7 @@ def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, gr
     inv = read_workbook(path, library=lib)
     progress.stage("computing")
     options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
-                      primary_coefficient=primary_coefficient)
+                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
     return assess(inv, options=options, library=lib)
 
 
@@ -145,7 +149,8 @@ def _summary_lines(a) -> list[str]:
               help="Language of the report.")
 @assessment_options
 @handle_errors
-def report(path, output, json_path, lang, factor_paths, gwp, electricity_method, primary_coefficient, grid):
+def report(path, output, json_path, lang, factor_paths, gwp, electricity_method, primary_coefficient, grid,
+           benchmark_sets):
     """Assess the workbook PATH and write the report workbook (and JSON)."""
     from greentex.errors import GreentexError
 
@@ -156,7 +161,8 @@ def report(path, output, json_path, lang, factor_paths, gwp, electricity_method,
             raise GreentexError("the output would overwrite the input workbook", file=str(target),
                                 hint="choose another -o / --json path")
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress)
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+                benchmark_sets)
     progress.stage("writing the report")
     from greentex.io.report import write_report
 
@@ -168,6 +174,10 @@ def report(path, output, json_path, lang, factor_paths, gwp, electricity_method,
     progress.done()
     for line in _summary_lines(a):
         click.echo(line)
+    b = a.benchmarks
+    if len(b):
+        tot = b[b["period"] == "total"]
+        click.echo("benchmarks: " + ", ".join(f"{n} {v}" for v, n in tot["verdict"].value_counts().sort_index().items()))
     counts = {s: sum(1 for i in a.issues if i.severity == s) for s in ("error", "warning", "note")}
     if any(counts.values()):
         click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
@@ -179,10 +189,11 @@ def report(path, output, json_path, lang, factor_paths, gwp, electricity_method,
 @click.argument("path", type=click.Path(dir_okay=False))
 @assessment_options
 @handle_errors
-def validate(path, factor_paths, gwp, electricity_method, primary_coefficient, grid):
+def validate(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets):
     """Check the workbook PATH and list the rows read and the issues found; writes nothing."""
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress)
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+                benchmark_sets)
     progress.done()
     inv = a.inventory
     for sheet, c in inv.counts.items():
@@ -191,6 +202,78 @@ def validate(path, factor_paths, gwp, electricity_method, primary_coefficient, g
         where = " ".join(filter(None, (issue.sheet, issue.cell)))
         click.echo(f"{issue.severity}: {where + ': ' if where else ''}{issue.message}")
     click.echo("ok" if not any(i.severity == "error" for i in a.issues) else "ok, with errors above")
+
+
+def _fmt(v, digits=2) -> str:
+    return "" if v != v else f"{v:,.{digits}f}"
+
+
+def verdict_table(b) -> list[str]:
+    """Aligned text lines of verdict rows."""
+    head = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict", "margin %", "status",
+            "why"]
+    rows = [[r.benchmark, r.metric, r.item, r.period, _fmt(r.value), _fmt(r.limit), r.unit, r.verdict,
+             _fmt(r.margin_pct, 1), r.status + (" (check)" if r.check else ""),
+             r.note if r.verdict in ("not assessed", "not applicable") else ""] for r in b.itertuples()]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    return ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [head] + rows]
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
+@assessment_options
+@handle_errors
+def check(path, monthly, factor_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets):
+    """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
+    from greentex.benchmarks import failed
+
+    progress = Progress()
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+                benchmark_sets)
+    progress.done()
+    b = a.benchmarks
+    shown = b if monthly else b[b["period"] == "total"]
+    if shown.empty:
+        click.echo("no benchmark line applies to this workbook")
+    for line in verdict_table(shown):
+        click.echo(line)
+    bad = failed(b, monthly=monthly)
+    if not monthly:
+        months = failed(b, monthly=True)
+        months = months[months["period"] != "total"]
+        if len(months):
+            click.echo(f"{len(months)} monthly line(s) fail; see --monthly or the report's Benchmarks sheet")
+    if (b["check"] != "").any():
+        click.echo("lines marked (check) come from secondary sources: check them against the standard text")
+    click.echo("not compliant" if len(bad) else "compliant")
+    sys.exit(1 if len(bad) else 0)
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["list", "show"]), default="list")
+@click.argument("set_id", required=False)
+@handle_errors
+def benchmarks(action, set_id):
+    """List the benchmark sets, or show the lines of one."""
+    from greentex.factors import load_library
+
+    lib = load_library()
+    if action == "list":
+        for i in lib.ids("benchmark"):
+            m = lib.datasets[i].meta
+            click.echo(f"{i} [{m.get('country', '')}]: {m.get('title', '')}")
+        return
+    if not set_id:
+        raise click.UsageError("show needs a set id, e.g. greentex benchmarks show cn_dyeing_norms_2017")
+    ds = lib.dataset(set_id)
+    m = ds.meta
+    click.echo(f"{ds.id}: {m.get('title', '')}")
+    for key in ("publisher", "edition", "licence"):
+        if m.get(key):
+            click.echo(f"  {key}: {m[key]}")
+    cols = ["metric", "item", "applicability", "condition", "level", "comparison", "value", "unit", "status"]
+    click.echo(ds.frame[cols].to_string(index=False))
 
 
 @cli.command()
@@ -205,7 +288,7 @@ def factors(action, dataset, factor_paths):
 
     lib = load_library(list(factor_paths))
     if action == "list":
-        for ds in lib.datasets.values():
+        for ds in (lib.datasets[i] for i in lib.ids("factor")):
             m = ds.meta
             statuses = ", ".join(f"{s} {n}" for s, n in ds.frame["status"].value_counts().sort_index().items())
             click.echo(f"{ds.id}: {m.get('title', '')} [{len(ds.frame)} rows: {statuses}]")

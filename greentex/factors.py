@@ -118,6 +118,7 @@ class FactorLibrary:
         self.catalogue = _read_csv(root / "catalogue.csv", "catalogue.csv")
         self.datasets: dict[str, Dataset] = {}
         for entry in self.catalogue.to_dict("records"):
+            entry.setdefault("kind", "factor")
             keys = [k for k in entry["keys"].split(";") if k]
             frame = validate_dataset(_read_csv(root / entry["file"], entry["file"]), keys, entry["file"])
             frame["origin"] = "bundled"
@@ -214,6 +215,18 @@ class FactorLibrary:
             if k in (match_key(row.key), match_key(row.alias)):
                 return row.key
         return None
+
+    def copy(self) -> "FactorLibrary":
+        """A copy whose dataset list can grow (user benchmark files) without touching this one."""
+        import copy
+
+        other = copy.copy(self)
+        other.datasets = dict(self.datasets)
+        return other
+
+    def ids(self, kind: str) -> list[str]:
+        """Dataset ids of one kind: 'factor' or 'benchmark'."""
+        return [i for i, d in self.datasets.items() if (d.meta.get("kind") or "factor") == kind]
 
     def dataset(self, dataset_id: str) -> Dataset:
         try:

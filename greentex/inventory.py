@@ -25,7 +25,7 @@ RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet",
 ACTIVITY_COLUMNS = ["domain", "period", "item", "quantity", "unit", "product",
                     "label", "input_quantity", "input_unit", "sheet", "cell"]
 OVERRIDE_PARAMETERS = ("coefficient", "primary_coefficient", "ncv", "carbon_content", "oxidation",
-                       "emission_factor")
+                       "emission_factor", "standard_product_coefficient")
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}

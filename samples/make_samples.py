@@ -271,6 +271,7 @@ def jiangsu_woven(path: Path) -> dict:
         ("产品类别", "机织物"),
         ("电网因子", "east"),
         ("污水处理方式", "anaerobic_reactor"),
+        ("排放方式", "indirect_park"),
     ])
     write_wide_sheet(wb, "能源", "月份", cn_periods, energy)
     write_wide_sheet(wb, "水", "月份", date_periods, water, CN_DATE_FORMAT)
@@ -375,6 +376,7 @@ def knit_dyeing(path: Path) -> dict:
         ("product", "knit_fabric"),
         ("grid", "national"),
         ("wastewater_treatment", "aerobic_well_managed"),
+        ("discharge", "indirect"),
     ])
     headers = ["period", "item", "quantity", "unit", "note"]
     for title, rows in [("Energy", energy), ("Water", water),

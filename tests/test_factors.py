@@ -16,6 +16,7 @@ def test_catalogue_lists_every_factor_csv():
     lookup = {"catalogue.csv", "items.csv", "item_aliases.csv", "unit_aliases.csv", "products.csv",
               "site_keys.csv"}
     assert files - lookup == {d.meta["file"] for d in lib.datasets.values()}
+    assert set(lib.ids("factor")) | set(lib.ids("benchmark")) == set(lib.datasets)
 
 
 @pytest.mark.parametrize("dataset_id", list(load_library().datasets))

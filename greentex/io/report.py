@@ -58,9 +58,11 @@ LABELS = {
         "col_dataset": "Dataset", "col_overridden": "Overridden by user", "col_note": "Note",
         "col_benchmark": "Benchmark", "col_metric": "Metric", "col_limit": "Limit",
         "col_verdict": "Verdict", "col_margin": "Margin", "col_severity": "Severity",
+        "col_comparison": "Comparison", "col_level": "Level", "col_margin_pct": "Margin [%]",
+        "col_reduction_needed": "Reduction needed", "col_check": "Check",
         "col_sheet": "Sheet", "col_cell": "Cell", "col_message": "Message", "col_section": "Section",
         "col_key": "Key", "col_read": "Rows read", "col_used": "Rows used", "col_rejected": "Rows rejected",
-        "col_check": "read = used + rejected", "col_figure": "Figure", "col_carrier": "Energy carrier",
+        "col_counts_check": "read = used + rejected", "col_figure": "Figure", "col_carrier": "Energy carrier",
         # values
         "yes": "yes", "no": "no", "ok": "ok", "mismatch": "MISMATCH",
         "sev_error": "error", "sev_warning": "warning", "sev_note": "note", "sev_rejected": "rejected row",
@@ -70,6 +72,12 @@ LABELS = {
         "src_combustion": "Combustion: {item}", "src_electricity": "Purchased electricity",
         "src_heat": "Purchased heat", "src_carbonate": "Carbonates (process)",
         "src_wastewater_ch4": "Wastewater CH4",
+        "v_pass": "pass", "v_fail": "fail", "v_not applicable": "not applicable",
+        "v_no level reached": "no level reached", "v_level": "level {rest}", "v_not assessed": "not assessed{rest}",
+        "v_indicative": "indicative: {rest}",
+        "met_energy_intensity": "Energy intensity", "met_ghg_intensity": "GHG intensity",
+        "met_water_intensity": "Water intensity", "met_chemical_intensity": "Chemical intensity",
+        "met_water_reuse_rate": "Water reuse rate", "met_wastewater_cod": "Wastewater COD",
         # lines
         "no_issues": "No issues: every input row was used and nothing suspicious was found.",
         "no_data": "The input workbook holds no data for this sheet.",
@@ -82,7 +90,6 @@ LABELS = {
         "sec_report": "Report", "sec_input": "Input", "sec_options": "Options", "sec_site": "Site",
         "key_version": "greentex version", "key_file": "File name", "key_sha256": "SHA-256",
         "key_language": "Language", "language_note": "Generated in English (lang=en)",
-        "counts_heading": "Input rows per sheet",
         # Summary
         "title": "Green manufacturing report: {name}, {year}",
         "subtitle": "Input {file} · greentex {version} · GWP set {gwp} · {grid}",
@@ -119,16 +126,24 @@ LABELS = {
         "col_source": "来源", "col_reference": "出处", "col_status": "状态",
         "col_dataset": "数据集", "col_overridden": "用户覆盖", "col_note": "说明",
         "col_benchmark": "对标标准", "col_metric": "指标", "col_limit": "限值",
-        "col_verdict": "结论", "col_margin": "差距", "col_severity": "级别",
+        "col_verdict": "结论", "col_margin": "余量", "col_severity": "级别",
+        "col_comparison": "比较方式", "col_level": "等级", "col_margin_pct": "余量 [%]",
+        "col_reduction_needed": "需降低量", "col_check": "核对",
         "col_sheet": "工作表", "col_cell": "单元格", "col_message": "说明", "col_section": "类别",
         "col_key": "项目", "col_read": "读取行数", "col_used": "使用行数", "col_rejected": "剔除行数",
-        "col_check": "读取 = 使用 + 剔除", "col_figure": "指标", "col_carrier": "能源品种",
+        "col_counts_check": "读取 = 使用 + 剔除", "col_figure": "指标", "col_carrier": "能源品种",
         "yes": "是", "no": "否", "ok": "一致", "mismatch": "不一致",
         "sev_error": "错误", "sev_warning": "警告", "sev_note": "提示", "sev_rejected": "已剔除行",
         "scope1": "范围一", "scope2_location": "范围二（基于位置）", "scope2_market": "范围二（基于市场）",
         "total_location": "合计（基于位置）", "total_market": "合计（基于市场）",
         "src_combustion": "燃烧：{item}", "src_electricity": "外购电力", "src_heat": "外购热力",
         "src_carbonate": "碳酸盐（过程排放）", "src_wastewater_ch4": "废水处理甲烷",
+        "v_pass": "达标", "v_fail": "未达标", "v_not applicable": "不适用",
+        "v_no level reached": "未达到任何等级", "v_level": "达到 {rest} 级", "v_not assessed": "未评价{rest}",
+        "v_indicative": "参考：{rest}",
+        "met_energy_intensity": "单位产品综合能耗", "met_ghg_intensity": "单位产品温室气体排放",
+        "met_water_intensity": "单位产品取水量", "met_chemical_intensity": "单位产品化学品用量",
+        "met_water_reuse_rate": "水重复利用率", "met_wastewater_cod": "废水COD排放浓度",
         "no_issues": "无数据问题：所有输入行均已使用，未发现可疑数据。",
         "no_data": "输入工作簿中没有此类数据。",
         "no_benchmarks": "未应用任何对标标准。",
@@ -137,7 +152,6 @@ LABELS = {
         "sec_report": "报告", "sec_input": "输入文件", "sec_options": "计算选项", "sec_site": "企业信息",
         "key_version": "greentex 版本", "key_file": "文件名", "key_sha256": "SHA-256",
         "key_language": "语言", "language_note": "本报告为中文版 (lang=zh)",
-        "counts_heading": "各工作表输入行数",
         "title": "绿色制造评价报告：{name}，{year}年",
         "subtitle": "输入文件 {file} · greentex {version} · 全球变暖潜势 {gwp} · 电网因子 {grid}",
         "key_figures": "主要指标（全年合计）", "verdicts": "对标结论",
@@ -162,13 +176,17 @@ LABELS = {
 HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
 HEADER_ALIGN = Alignment(vertical="top", wrap_text=True)
+HEADER_RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
 TITLE_FONT = Font(name="Calibri", bold=True, size=14)
 HEADING_FONT = Font(name="Calibri", bold=True, size=12, color="2E6B47")
 BOLD = Font(name="Calibri", bold=True)
 FILL_WEAK = PatternFill("solid", fgColor="FFF2CC")      # factor status not primary
 FILL_USER = PatternFill("solid", fgColor="F8CBAD")      # factor overridden by the user
-MAX_WIDTH = 60
+FILL_FAIL = PatternFill("solid", fgColor="F4CCCC")      # benchmark not met
+FILL_PASS = PatternFill("solid", fgColor="D9EAD3")      # benchmark met
+MAX_WIDTH = 66                                          # characters; a SHA-256 fits
 CHART_W, CHART_H = 16.0, 7.5                            # cm
 CHART_ROWS = 17                                         # rows of 20 px that one chart plus a gap takes
 FORMULA_START = ("=", "+", "-", "@")
@@ -184,6 +202,8 @@ def _plain(value):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, (list, tuple, set)):
+        value = ", ".join(map(str, value))
     if isinstance(value, (bool, int, float, str)):
         return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
@@ -214,7 +234,7 @@ def _decimals(value: float, least: int) -> int:
 def _widen(ws, col: int, width: float) -> None:
     letter = get_column_letter(col)
     current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
-    ws.column_dimensions[letter].width = max(current or 0, min(MAX_WIDTH, width))
+    ws.column_dimensions[letter].width = max(current or 0, 8, min(MAX_WIDTH, width))
 
 
 def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise=(), freeze: bool = True,
@@ -229,7 +249,7 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
     for j, name in enumerate(frame.columns):
         cell = _put(ws, row, col + j, name)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        widths.append(min(_text_width(name) + 2, 18))  # longer headers wrap
+        widths.append(min(_text_width(name) + 3, 18))  # longer headers wrap
         wrapped.append((row, j, _text_width(name) + 1))
     for j in range(ncol):
         series = frame.iloc[:, j]
@@ -238,6 +258,7 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
         wrap = False
         for i, value in enumerate(series.tolist()):
             cell = _put(ws, row + 1 + i, col + j, value)
+            cell.alignment = TOP
             v = cell.value
             if isinstance(v, float):
                 d = _decimals(v, least)
@@ -255,6 +276,9 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
                     wrapped.append((row + 1 + i, j, w))
             if fills is not None and fills[i] is not None:
                 cell.fill = fills[i]
+        present = [v for v in series.tolist() if _plain(v) is not None]
+        if present and all(isinstance(_plain(v), (int, float)) for v in present):
+            ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
         _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
     _fit_heights(ws, col, wrapped)
     last = row + len(frame)
@@ -271,8 +295,8 @@ def _fit_heights(ws, col: int, wrapped) -> None:
     lines: dict[int, int] = {}
     for r, j, width in wrapped:
         letter = get_column_letter(col + j)
-        room = max(1.0, (ws.column_dimensions[letter].width or 8.43) - 1)
-        lines[r] = max(lines.get(r, 1), math.ceil(width * 1.1 / room))
+        room = max(1.0, (ws.column_dimensions[letter].width or 8.43) - 1.5)
+        lines[r] = max(lines.get(r, 1), math.ceil(width * 1.05 / room))
     for r, n in lines.items():
         if n > 1:
             ws.row_dimensions[r].height = 15 * min(n, 12)
@@ -331,6 +355,16 @@ class _Words:
     def severity(self, sev: str) -> str:
         return self.t.get(f"sev_{sev}", sev)
 
+    def verdict(self, text) -> str:
+        """pass / fail / level I / no level reached / not assessed (...) / indicative: ..., translated."""
+        text = str(text)
+        if text.startswith("indicative: "):
+            return self.t["v_indicative"].format(rest=self.verdict(text[len("indicative: "):]))
+        for prefix in ("level ", "not assessed"):
+            if text.startswith(prefix):
+                return self.t[f"v_{prefix.strip()}"].format(rest=text[len(prefix):])
+        return self.t.get(f"v_{text}", text)
+
 
 def display_unit(unit) -> str:
     """A pint unit string as a reader writes it: m**3 -> m³, percent -> %, hm -> 100 m."""
@@ -384,17 +418,34 @@ def _detail_sheet(ws, a, kind: str, w: _Words) -> None:
     _write_table(ws, _detail_frame(d.reset_index(drop=True), kind, w), precise={w["col_factor"]})
 
 
-BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict",
-                     "margin", "source", "status"]
+BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
+                     "verdict", "margin", "margin_pct", "reduction_needed", "source", "reference", "status",
+                     "check", "note"]
 
 
-def _benchmark_frame(b: pd.DataFrame, w: _Words) -> pd.DataFrame:
-    cols = [c for c in BENCHMARK_COLUMNS if c in b] + [c for c in b.columns if c not in BENCHMARK_COLUMNS]
-    out = b[cols].copy()
+def _benchmark_frame(b: pd.DataFrame, w: _Words, columns=None, labels: bool = False) -> pd.DataFrame:
+    """Benchmark lines with translated headers; ``labels`` also translates metric and verdict."""
+    cols = [c for c in (columns or BENCHMARK_COLUMNS) if c in b]
+    cols += [c for c in b.columns if c not in BENCHMARK_COLUMNS and columns is None]
+    out = b[cols].reset_index(drop=True)
     if "unit" in out:
         out["unit"] = out["unit"].map(display_unit)
+    if labels and "metric" in out:
+        out["metric"] = out["metric"].map(lambda m: w.t.get(f"met_{m}", m))
+    if labels and "item" in out:
+        out["item"] = out["item"].map(w.short)
+    if labels and "verdict" in out:
+        out["verdict"] = out["verdict"].map(w.verdict)
     out.columns = [w.t.get(f"col_{c}", str(c)) for c in cols]
     return out
+
+
+def _verdict_fills(b: pd.DataFrame) -> list:
+    """A red fill for failing lines, green for passing ones."""
+    if "verdict" not in b:
+        return [None] * len(b)
+    v = b["verdict"].astype(str)
+    return [FILL_FAIL if x == "fail" else FILL_PASS if x == "pass" or x.startswith("level ") else None for x in v]
 
 
 def _benchmarks_sheet(ws, a, w: _Words) -> None:
@@ -402,7 +453,8 @@ def _benchmarks_sheet(ws, a, w: _Words) -> None:
     if b is None or not len(b):
         _line(ws, 1, w["no_benchmarks"])
         return
-    _write_table(ws, _benchmark_frame(b.reset_index(drop=True), w), precise={w["col_limit"]})
+    b = b.reset_index(drop=True)
+    _write_table(ws, _benchmark_frame(b, w), precise={w["col_limit"]}, fills=_verdict_fills(b))
 
 
 def _factors_sheet(ws, a, w: _Words) -> None:
@@ -442,16 +494,15 @@ def _about_sheet(ws, a, w: _Words, version: str) -> None:
     rows += [(w["sec_options"], k, v) for k, v in (a.options or {}).items()]
     rows += [(w["sec_site"], k, v) for k, v in (a.site or {}).items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
-    nxt = _write_table(ws, frame)
+    _write_table(ws, frame)
     counts = getattr(a.inventory, "counts", {}) or {}
-    if counts:
-        _line(ws, nxt + 1, w["counts_heading"], HEADING_FONT)
+    if counts:  # to the right of the first table, so that each keeps its own column widths
         table = pd.DataFrame([(s, c["read"], c["used"], c["rejected"],
                                w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
                               for s, c in counts.items()],
                              columns=[w["col_sheet"], w["col_read"], w["col_used"], w["col_rejected"],
-                                      w["col_check"]])
-        _write_table(ws, table, row=nxt + 2, freeze=False, autofilter=False)
+                                      w["col_counts_check"]])
+        _write_table(ws, table, col=5, freeze=False, autofilter=False)
 
 
 # -- summary ---------------------------------------------------------------------------------
@@ -485,23 +536,26 @@ def _key_figures(a, w: _Words) -> pd.DataFrame:
 
 
 def _limits(a, metric: str, product: str, unit: str, periods: list, w: _Words) -> dict:
-    """{column header: values per period} of benchmark limits for one product's intensity."""
+    """{column header: values per period} of the benchmark limits for one product's intensity,
+    converted to the intensity's unit; one line per benchmark set and level."""
     b = a.benchmarks
-    if b is None or not len(b) or not {"metric", "item", "period", "limit"} <= set(b.columns):
+    if b is None or not len(b) or not {"benchmark", "metric", "item", "period", "limit", "unit"} <= set(b.columns):
         return {}
     rows = b[(b["metric"] == metric) & (b["item"] == product) & b["limit"].notna()]
+    if "verdict" in rows:
+        rows = rows[rows["verdict"].astype(str) != "not applicable"]
+    level = rows["level"].fillna("").astype(str) if "level" in rows else pd.Series("", index=rows.index)
     out = {}
-    for name, grp in rows.groupby(rows["benchmark"] if "benchmark" in rows else pd.Series("", index=rows.index),
-                                  sort=False):
+    for (name, lvl), grp in rows.groupby([rows["benchmark"], level], sort=False):
         try:
-            scale = conversion_factor(grp["unit"].iloc[0], unit) if "unit" in grp and grp["unit"].iloc[0] else 1.0
-        except Exception:  # a unit pint cannot convert: leave that limit off the chart
+            scale = conversion_factor(grp["unit"].iloc[0], unit)
+        except Exception:  # a unit that does not convert: leave that limit off the chart
             continue
         by_period = dict(zip(grp["period"], grp["limit"].astype(float) * scale))
         values = [by_period.get(p, by_period.get("total")) for p in periods]
         if any(v is not None for v in values):
-            label = w["limit_series"].format(b=name) if name else w["col_limit"]
-            out[f"{label}: {w.short(product)} [{display_unit(unit)}]"] = values
+            label = w["limit_series"].format(b=name + (f" {lvl}" if lvl and lvl != "limit" else ""))
+            out[f"{label} – {w.short(product)} [{display_unit(unit)}]"] = values
     return out
 
 
@@ -656,17 +710,6 @@ def _summary_sheet(ws, a, w: _Words, version: str) -> None:
                                       grid=site.get("grid_used", "")))
     _line(ws, 4, w["key_figures"], HEADING_FONT)
     row = _write_table(ws, _key_figures(a, w), row=5, freeze=False, autofilter=False) + 1
-    _line(ws, row, w["verdicts"], HEADING_FONT)
-    b = a.benchmarks
-    if b is None or not len(b):
-        _line(ws, row + 1, w["no_benchmarks"])
-        row += 2
-    else:
-        shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
-        keep = [c for c in ("benchmark", "item", "value", "limit", "unit", "verdict", "margin") if c in shown]
-        row = _write_table(ws, _benchmark_frame(shown[keep].reset_index(drop=True), w), row=row + 1,
-                           freeze=False, autofilter=False, precise={w["col_limit"]})
-
     # (title, table, chart maker) for each chart, gathered first: the charts' rows come first
     blocks = []
     for metric, key, axis in (("energy_intensity", "chart_energy_intensity", "axis_energy_intensity"),
@@ -686,6 +729,17 @@ def _summary_sheet(ws, a, w: _Words, version: str) -> None:
             stacked=True)))
 
     row = max(row, 4 + math.ceil(len(blocks) / 2) * CHART_ROWS) + 1
+    _line(ws, row, w["verdicts"], HEADING_FONT)
+    b = a.benchmarks
+    if b is None or not len(b):
+        _line(ws, row + 1, w["no_benchmarks"])
+        row += 3
+    else:
+        shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
+        shown = shown.reset_index(drop=True)
+        cols = ["benchmark", "metric", "item", "level", "value", "limit", "unit", "verdict", "margin"]
+        row = _write_table(ws, _benchmark_frame(shown, w, cols, labels=True), row=row + 1, freeze=False,
+                           autofilter=False, fills=_verdict_fills(shown)) + 1
     if blocks:
         _line(ws, row, w["chart_data"], HEADING_FONT)
         row += 1

@@ -1,0 +1,201 @@
+"""Benchmarks and compliance verdicts: which limits a mill meets, by how much, on whose authority.
+
+A benchmark set is a dataset of kind ``benchmark`` (see ``factors/catalogue.csv``): one row per
+metric, item (product category, ``total`` or ``out``), applicability (``all``, ``existing``,
+``new``), optional ``condition`` on a Site key (``discharge=indirect``), and level (``limit`` or
+named levels I / II / III with ``rank``, 1 = best), with ``comparison`` (``at_most`` or
+``at_least``), value, unit, source, reference and status.
+
+Verdicts, for the whole period (``total``) and each month:
+
+- a ``limit`` line: ``pass`` or ``fail``; ``margin`` = headroom in the benchmark unit (limit - value
+  for at most, value - limit for at least; negative when failing), ``margin_pct`` = margin / limit
+  x 100, and for a fail ``reduction_needed`` = the change that reaches the limit;
+- a set of levels: ``level <name>`` for the best level met, else ``no level reached``;
+- sets of country ``INT`` are indicative references: their verdicts start with ``indicative:`` and
+  never count as a fail;
+- ``not assessed`` (with the reason) when the metric was not computed or a Site key needed to
+  choose the line is missing: never a pass; ``not applicable`` when the line is for another kind of
+  enterprise or condition.
+
+A line whose status is not ``primary`` is flagged "check against the standard text".
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from greentex.errors import GreentexError
+from greentex.factors import Dataset, FactorLibrary, match_key, validate_dataset, _read_csv
+from greentex.units import conversion_factor, same_dimension
+
+KEYS = ["metric", "item", "applicability", "condition", "level"]
+COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
+           "verdict", "margin", "margin_pct", "reduction_needed", "source", "reference", "status",
+           "check", "note"]
+CHECK_TEXT = "check against the standard text"
+
+
+def load_benchmark_file(library: FactorLibrary, path: str | Path) -> str:
+    """Register a user's benchmark CSV (same columns as the bundled sets) as a set named after
+    the file, or add to the bundled set of that name. Returns the set id."""
+    path = Path(path)
+    if not path.is_file():
+        raise GreentexError(f"benchmark file '{path}' does not exist")
+    frame = _read_csv(path, str(path))
+    for col, default in (("condition", ""), ("rank", "1"), ("applicability", "all")):
+        if col not in frame:
+            frame[col] = default
+    for col in ("comparison",):
+        if col not in frame:
+            raise GreentexError(f"{path}: missing column comparison", hint="at_most or at_least")
+    frame = validate_dataset(frame, KEYS, str(path))
+    bad = frame[~frame["comparison"].isin(["at_most", "at_least"])]
+    if len(bad):
+        raise GreentexError(f"{path}: comparison '{bad['comparison'].iloc[0]}' must be at_most or at_least")
+    frame["origin"] = str(path)
+    set_id = path.stem
+    meta = {"id": set_id, "kind": "benchmark", "country": "user", "file": path.name,
+            "title": f"user benchmark set {path.name}", "origin": str(path)}
+    if set_id in library.datasets:
+        old = library.datasets[set_id]
+        meta = dict(old.meta, origin=str(path))
+        frame = pd.concat([old.frame, frame], ignore_index=True).drop_duplicates(KEYS, keep="last")
+    library.datasets[set_id] = Dataset(set_id, KEYS, frame, meta)
+    return set_id
+
+
+def resolve_sets(library: FactorLibrary, specs: list[str] | tuple, site: dict) -> list[str]:
+    """Benchmark set ids from ids or file paths; with none given, the sets for the site's country
+    (and the indicative international ones)."""
+    if not specs:
+        country = str(site.get("country") or "CN").upper()
+        return [i for i in library.ids("benchmark")
+                if str(library.datasets[i].meta.get("country", "")).upper() in (country, "INT")]
+    out = []
+    for spec in specs:
+        if spec in library.datasets and library.datasets[spec].meta.get("kind") == "benchmark":
+            out.append(spec)
+        elif Path(spec).suffix.lower() == ".csv" or Path(spec).exists():
+            out.append(load_benchmark_file(library, spec))
+        else:
+            raise GreentexError(f"no benchmark set '{spec}'",
+                                hint="known sets: " + ", ".join(library.ids("benchmark")) + "; or give a CSV path")
+    return out
+
+
+def _applies(row: dict, site: dict) -> tuple[str, str]:
+    """('yes' | 'no' | 'unknown', reason)."""
+    app = match_key(row.get("applicability") or "all")
+    if app not in ("all", ""):
+        ent = site.get("enterprise")
+        if not ent:
+            return "unknown", f"line for {app} enterprises: the Site sheet does not say existing or new"
+        if match_key(str(ent)) != app:
+            return "no", f"line for {app} enterprises; this site is {ent}"
+    cond = str(row.get("condition") or "").strip()
+    if cond:
+        key, _, want = cond.partition("=")
+        have = site.get(key.strip())
+        if have is None or str(have).strip() == "":
+            return "unknown", f"line for {cond}: the Site sheet has no {key.strip()}"
+        if match_key(str(have)) != match_key(want):
+            return "no", f"line for {cond}; this site has {key.strip()}={have}"
+    return "yes", ""
+
+
+def _verdict_levels(values, levels: pd.DataFrame, indicative: bool):
+    """Verdict, limit, margin, margin %, reduction needed for each value against ordered levels."""
+    levels = levels.sort_values("rank_num")
+    single = len(levels) == 1 and match_key(levels["level"].iloc[0]) == "limit"
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(("not assessed", levels["value"].iloc[-1], np.nan, np.nan, np.nan))
+            continue
+        met = None
+        for lv in levels.itertuples():
+            ok = v <= lv.value if lv.comparison == "at_most" else v >= lv.value
+            if ok:
+                met = lv
+                break
+        ref = met if met is not None else levels.iloc[-1]
+        limit = float(ref.value)
+        margin = (limit - v) if ref.comparison == "at_most" else (v - limit)
+        margin_pct = margin / limit * 100.0 if limit else np.nan
+        need = -margin if margin < 0 else np.nan
+        if single:
+            verdict = "pass" if met is not None else "fail"
+        else:
+            verdict = f"level {met.level}" if met is not None else "no level reached"
+        if indicative:
+            if met is not None:
+                verdict = "indicative: within " + ("the line" if single else str(met.level))
+            else:
+                verdict = "indicative: above " + ("the line" if single else str(levels["level"].iloc[-1]))
+        out.append((verdict, limit, margin, margin_pct, need))
+    return out
+
+
+def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids: list[str],
+             reasons: dict | None = None) -> pd.DataFrame:
+    """Verdict rows (COLUMNS) for every applicable line of the given sets."""
+    reasons = reasons or {}
+    products = set(metrics.loc[metrics["metric"] == "production", "item"])
+    rows = []
+    for set_id in set_ids:
+        ds = library.dataset(set_id)
+        indicative = str(ds.meta.get("country", "")).upper() == "INT"
+        frame = ds.frame.copy()
+        frame["rank_num"] = pd.to_numeric(frame.get("rank", 1), errors="coerce").fillna(1)
+        for (metric, item, app, cond), levels in frame.groupby(
+                ["metric", "item", "applicability", "condition"], sort=False):
+            first = levels.sort_values("rank_num").iloc[0].to_dict()
+            if metric.endswith("_intensity") and item not in products:
+                continue  # a product this mill does not make
+            base = {"benchmark": set_id, "metric": metric, "item": item, "unit": first["unit"],
+                    "comparison": first["comparison"], "source": first["source"],
+                    "reference": first["reference"], "status": first["status"],
+                    "check": "" if first["status"] == "primary" else CHECK_TEXT, "note": first.get("note", "")}
+            applies, why = _applies(first, site)
+            if applies != "yes":
+                rows.append({**base, "period": "total", "value": np.nan, "limit": first["value"],
+                             "level": first["level"],
+                             "verdict": "not applicable" if applies == "no" else "not assessed",
+                             "note": why})
+                continue
+            m = metrics[(metrics["metric"] == metric) & (metrics["item"] == item)]
+            if m.empty or m["value"].isna().all():
+                reason = reasons.get(metric) or f"{metric} ({item}) was not computed from this workbook"
+                rows.append({**base, "period": "total", "value": np.nan, "limit": first["value"],
+                             "level": first["level"], "verdict": "not assessed", "note": reason})
+                continue
+            munit = m["unit"].iloc[0]
+            if not same_dimension(munit, first["unit"]):
+                raise GreentexError(f"benchmark {set_id}: {metric} {item} is in {first['unit']}, "
+                                    f"which cannot be compared with {munit}")
+            scale = conversion_factor(munit, first["unit"])
+            periods = m["period"].tolist()
+            values = (m["value"].astype(float) * scale).tolist()
+            for period, value, (verdict, limit, margin, pct, need) in zip(
+                    periods, values, _verdict_levels(values, levels, indicative)):
+                rows.append({**base, "period": period, "value": value, "limit": limit,
+                             "level": first["level"] if len(levels) == 1 else "", "verdict": verdict,
+                             "margin": margin, "margin_pct": pct, "reduction_needed": need,
+                             "note": base["note"] if verdict != "not assessed" else
+                             f"{metric} not computed for {period}"})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    # whole period first, then months
+    out["_order"] = (out["period"] != "total").astype(int)
+    return out.sort_values(["benchmark", "metric", "item", "_order", "period"], kind="stable") \
+        .drop(columns="_order").reset_index(drop=True)
+
+
+def failed(benchmarks: pd.DataFrame, monthly: bool = False) -> pd.DataFrame:
+    """The failing lines (whole period only unless ``monthly``); indicative lines never fail."""
+    b = benchmarks if monthly else benchmarks[benchmarks["period"] == "total"]
+    return b[b["verdict"].isin(["fail", "no level reached"])]

@@ -1,0 +1,358 @@
+"""The report workbook: sheets, the metrics round trip, text safety, atomic writing, charts."""
+
+import copy
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from greentex.assess import assess
+from greentex.errors import GreentexError, Issue
+from greentex.io import report
+from greentex.io.report import build_workbook, write_report
+from greentex.io.workbook import read_workbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NAMES = ["jiangsu_woven_dyeing_2024", "knit_dyeing_2024", "multi_product_2024"]
+EN = ["Summary", "Metrics", "Energy", "GHG", "Water", "Chemicals", "Production", "Benchmarks", "Factors",
+      "Data issues", "About"]
+ZH = ["摘要", "指标", "能源", "温室气体", "水", "化学品", "产量", "对标", "因子", "数据问题", "关于"]
+
+
+@pytest.fixture(scope="module")
+def assessments():
+    return {name: assess(read_workbook(SAMPLES / f"{name}.xlsx")) for name in NAMES}
+
+
+@pytest.fixture
+def jiangsu(assessments):
+    """A copy that a test may change."""
+    return copy.deepcopy(assessments["jiangsu_woven_dyeing_2024"])
+
+
+def _cells(ws):
+    return [c for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+@pytest.mark.parametrize("lang, names", [("en", EN), ("zh", ZH)])
+def test_sheet_names_in_order(assessments, tmp_path, lang, names):
+    out = tmp_path / "r.xlsx"
+    write_report(assessments["jiangsu_woven_dyeing_2024"], out, lang=lang)
+    assert openpyxl.load_workbook(out).sheetnames == names
+
+
+def test_chinese_report_has_chinese_headers(assessments, tmp_path):
+    out = tmp_path / "r.xlsx"
+    write_report(assessments["jiangsu_woven_dyeing_2024"], out, lang="zh")
+    wb = openpyxl.load_workbook(out)
+    energy = [c.value for c in wb["能源"][1]]
+    assert "月份" in energy and "综合能耗 [tce]" in energy and "Month" not in energy
+    assert "电力" in [c.value for c in wb["能源"]["C"]]          # item names in Chinese
+    assert [c.value for c in wb["指标"][1]] == ["metric", "item", "period", "value", "unit"]
+
+
+def test_unknown_language_is_refused(jiangsu, tmp_path):
+    with pytest.raises(GreentexError, match="language"):
+        write_report(jiangsu, tmp_path / "r.xlsx", lang="fr")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_metrics_sheet_reads_back_as_the_metrics_table(assessments, tmp_path, name, lang):
+    a = assessments[name]
+    out = tmp_path / "r.xlsx"
+    write_report(a, out, lang=lang)
+    back = pd.read_excel(out, sheet_name="Metrics" if lang == "en" else "指标", engine="openpyxl")
+    expected = a.metrics.reset_index(drop=True)
+    assert list(back.columns) == ["metric", "item", "period", "value", "unit"]
+    assert len(back) == len(expected)
+    for col in ("metric", "item", "period", "unit"):
+        assert back[col].astype(str).tolist() == expected[col].astype(str).tolist(), col
+    assert (back["value"].isna() == expected["value"].isna()).all()
+    pd.testing.assert_series_equal(back["value"].astype(float), expected["value"].astype(float),
+                                   rtol=1e-9, check_names=False)
+
+
+def test_metrics_nan_is_an_empty_cell(jiangsu, tmp_path):
+    jiangsu.metrics.loc[3, "value"] = np.nan
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    ws = openpyxl.load_workbook(out)["Metrics"]
+    assert ws.cell(row=5, column=4).value is None
+    assert np.isnan(pd.read_excel(out, sheet_name="Metrics", engine="openpyxl")["value"].iloc[3])
+
+
+FORMULAS = ['=HYPERLINK("x")', "+1", "@SUM(A1)", "-2+3", "=1+1"]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(jiangsu, tmp_path):
+    jiangsu.site.update(name=FORMULAS[0], province=FORMULAS[1], note=FORMULAS[2])
+    jiangsu.factors.loc[0, "source"] = FORMULAS[3]
+    jiangsu.issues.append(Issue("warning", "Energy", "B7", FORMULAS[4]))
+    jiangsu.issues.append(Issue("note", "Energy", "B8", "bell\x07 and nul\x00 removed"))
+    for lang in ("en", "zh"):
+        out = tmp_path / f"r_{lang}.xlsx"
+        write_report(jiangsu, out, lang=lang)
+        with zipfile.ZipFile(out) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+        wb = openpyxl.load_workbook(out)
+        cells = [c for ws in wb.worksheets for c in _cells(ws)]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        found = {c.value: c.data_type for c in cells if c.value in FORMULAS}
+        assert found == {f: "s" for f in FORMULAS}
+        assert "bell and nul removed" in [c.value for c in cells]
+        title = wb.worksheets[0]["A1"].value
+        assert FORMULAS[0] in title
+
+
+def test_about_shows_version_sha256_options_and_row_counts(assessments, tmp_path):
+    for name in NAMES:
+        a = assessments[name]
+        out = tmp_path / f"{name}.xlsx"
+        write_report(a, out, version="9.9.9")
+        ws = openpyxl.load_workbook(out)["About"]
+        values = [c.value for c in _cells(ws)]
+        assert a.inventory.source["sha256"] in values
+        assert len(a.inventory.source["sha256"]) == 64
+        assert "9.9.9" in values and a.inventory.source["name"] in values
+        for key in a.options:
+            assert key in values
+        # the row-count table: find its header, then one row per input sheet
+        head = next(c for c in _cells(ws) if c.value == "Rows read")
+        r, col = head.row, head.column
+        assert [ws.cell(r, col + k).value for k in (-1, 0, 1, 2)] == ["Sheet", "Rows read", "Rows used",
+                                                                    "Rows rejected"]
+        seen = {}
+        for row in range(r + 1, r + 1 + len(a.inventory.counts)):
+            sheet, read, used, rejected, check = (ws.cell(row, col + k).value for k in range(-1, 4))
+            assert read == used + rejected and check == "ok"
+            seen[sheet] = {"read": read, "used": used, "rejected": rejected}
+        assert seen == a.inventory.counts
+
+
+def test_about_flags_counts_that_do_not_add_up(jiangsu, tmp_path):
+    sheet = next(iter(jiangsu.inventory.counts))
+    jiangsu.inventory.counts[sheet] = {"read": 12, "used": 10, "rejected": 1}
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    values = [c.value for c in _cells(openpyxl.load_workbook(out)["About"])]
+    assert "MISMATCH" in values
+
+
+def test_issues_and_rejected_rows_are_listed(jiangsu, tmp_path):
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    ws = openpyxl.load_workbook(out)["Data issues"]
+    assert ws["A1"].value.startswith("No issues") and ws.max_row == 1
+    jiangsu.issues.append(Issue("warning", "Energy", "C5", "a month 3x its neighbours"))
+    jiangsu.inventory.rejected = pd.DataFrame({"sheet": ["Water"], "cell": ["row 9"], "reason": ["no values"]})
+    write_report(jiangsu, out)
+    ws = openpyxl.load_workbook(out)["Data issues"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["Severity", "Sheet", "Cell", "Message"]
+    assert ["warning", "Energy", "C5", "a month 3x its neighbours"] in rows
+    assert ["rejected row", "Water", "row 9", "no values"] in rows
+
+
+def test_detail_sheets_trace_each_line(assessments, tmp_path):
+    a = assessments["jiangsu_woven_dyeing_2024"]
+    out = tmp_path / "r.xlsx"
+    write_report(a, out)
+    wb = openpyxl.load_workbook(out)
+    for sheet, kind, result in (("Energy", "energy", "Energy [tce]"), ("GHG", "ghg", "Emissions [tCO2e]"),
+                                ("Water", "water", None), ("Chemicals", "chemicals", None),
+                                ("Production", "production", None)):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert ws.max_row == len(a.details[kind]) + 1
+        assert "Input cells" in header
+        if result:
+            j = header.index(result) + 1
+            total = sum(ws.cell(r, j).value or 0 for r in range(2, ws.max_row + 1))
+            col = "energy_tce" if kind == "energy" else "tco2e"
+            assert total == pytest.approx(a.details[kind][col].sum(), rel=1e-9)
+            assert "Factor source" in header and "Factor status" in header
+            factor = ws.cell(2, header.index("Factor") + 1)
+            assert factor.number_format.count("0") >= 5     # at least 4 decimals
+    energy = wb["Energy"]
+    widths = [energy.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO"]
+    assert all(8 <= w <= 66 for w in widths)
+
+
+def test_factors_sheet_highlights_weak_and_overridden_factors(assessments, tmp_path):
+    a = assessments["jiangsu_woven_dyeing_2024"]
+    out = tmp_path / "r.xlsx"
+    write_report(a, out)
+    ws = openpyxl.load_workbook(out)["Factors"]
+    assert ws["A1"].value.startswith("Status: primary")
+    header = [c.value for c in ws[3]]
+    assert header[:4] == ["Item", "Name", "Parameter", "Value"]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    rows = list(range(4, ws.max_row + 1))
+    assert len(rows) == len(a.factors)
+    for r, f in zip(rows, a.factors.itertuples()):
+        fill = ws.cell(r, 1).fill.fgColor.rgb
+        assert ws.cell(r, col["Overridden by user"]).value == ("yes" if f.overridden else "no")
+        if f.overridden:
+            assert fill.endswith(report.FILL_USER.fgColor.rgb[-6:])
+        elif f.status != "primary":
+            assert fill.endswith(report.FILL_WEAK.fgColor.rgb[-6:])
+        else:
+            assert ws.cell(r, 1).fill.fill_type is None
+    assert any(a.factors["overridden"])      # the sample overrides its natural-gas NCV
+
+
+def test_summary_has_key_figures_and_four_charts(assessments, tmp_path):
+    a = assessments["multi_product_2024"]
+    out = tmp_path / "r.xlsx"
+    write_report(a, out)
+    ws = openpyxl.load_workbook(out)["Summary"]
+    assert "Example Jiangsu" in ws["A1"].value and "2024" in ws["A1"].value
+    figures = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(6, 40)}
+    assert figures["Comprehensive energy consumption"] == pytest.approx(a.value("energy"))
+    assert figures["GHG scope 2 (market-based)"] == pytest.approx(a.value("ghg", "scope2_market"))
+    assert figures["Energy intensity: Knit fabric"] == pytest.approx(a.value("energy_intensity", "knit_fabric"))
+    charts = ws._charts
+    assert len(charts) >= 4
+    assert len(build_workbook(a)["Summary"]._charts) == 4
+    for chart in charts:
+        assert chart.title is not None and chart.y_axis.title is not None and chart.x_axis.title is not None
+    # 2 x 2 grid right of the key figures, no two charts in the same place
+    places = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
+    assert len(set(places)) == 4
+    cols = sorted({p[0] for p in places})
+    assert cols[0] >= 3                                    # right of the key figures (A-C)
+    letters = [openpyxl.utils.get_column_letter(c + 1) for c in range(cols[0], cols[1])]
+    pixels = sum(ws.column_dimensions[x].width * 7 + 5 for x in letters)
+    assert pixels >= report.CHART_W / 2.54 * 96             # the left chart ends before the right one
+    rows = sorted({p[1] for p in places})
+    assert rows[1] - rows[0] >= 15
+    # the chart data the charts plot sits on the Summary sheet, below the charts
+    ref = charts[0].series[0].val.numRef.f
+    assert ref.startswith("'Summary'!")
+    first = int(ref.split("$")[2].split(":")[0])
+    assert first > rows[1] + 15
+
+
+def test_energy_mix_chart_leaves_out_exports(jiangsu, tmp_path):
+    m = jiangsu.metrics
+    extra = pd.DataFrame({"metric": ["energy"], "item": ["electricity_export"], "period": ["total"],
+                          "value": [-100.0], "unit": ["tce"]})
+    jiangsu.metrics = pd.concat([m, extra], ignore_index=True)
+    ws = build_workbook(jiangsu)["Summary"]
+    mix = next(c for c in ws._charts if c.title is not None and "mix" in str(c.title.tx.rich.p[0].r[0].t))
+    ref = mix.series[0].val.numRef.f
+    lo, hi = (int(x) for x in ref.replace("$", "").split("!")[1].replace("B", "").split(":"))
+    plotted = [ws.cell(r, 2).value for r in range(lo, hi + 1)]
+    assert all(v > 0 for v in plotted) and len(plotted) == 3
+    assert ws.cell(hi + 1, 2).value == -100.0 and "exported" in ws.cell(hi + 1, 1).value
+
+
+def test_benchmarks_sheet_lists_every_line_and_fails_stand_out(assessments, tmp_path):
+    a = assessments["jiangsu_woven_dyeing_2024"]
+    assert len(a.benchmarks)                              # the sample is checked against the 2017 norms
+    out = tmp_path / "r.xlsx"
+    write_report(a, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Benchmarks"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["Benchmark", "Metric", "Item", "Month"] and "Verdict" in header
+    assert ws.max_row == len(a.benchmarks) + 1
+    verdict = header.index("Verdict") + 1
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, verdict).value == "fail":
+            assert ws.cell(r, 1).fill.fgColor.rgb.endswith(report.FILL_FAIL.fgColor.rgb[-6:])
+    summary = [c.value for c in _cells(wb["Summary"])]
+    assert "Benchmark verdicts" in summary
+    totals = a.benchmarks[a.benchmarks["period"] == "total"]
+    assert summary.count("cn_dyeing_norms_2017") == (totals["benchmark"] == "cn_dyeing_norms_2017").sum()
+
+
+def test_no_benchmarks_is_said_in_a_line(jiangsu, tmp_path):
+    jiangsu.benchmarks = pd.DataFrame()
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb["Benchmarks"]["A1"].value == "No benchmark sets were applied." and wb["Benchmarks"].max_row == 1
+    assert "No benchmark sets were applied." in [c.value for c in _cells(wb["Summary"])]
+    assert len(wb["Summary"]._charts[0].series) == 1      # no limit line
+
+
+def test_energy_intensity_chart_draws_the_limit_in_the_metric_unit(jiangsu):
+    jiangsu.benchmarks = pd.DataFrame({
+        "benchmark": ["norm"] * 2, "metric": ["energy_intensity"] * 2, "item": ["woven_fabric"] * 2,
+        "period": ["total", "2024-02"], "value": [27.26, 30.6], "limit": [0.030, 0.031], "unit": ["tce/hm"] * 2,
+        "level": ["limit"] * 2, "verdict": ["pass", "pass"], "margin": [2.7, 0.4],
+        "source": ["=GB 1234", "=GB 1234"], "status": ["secondary"] * 2})
+    ws = build_workbook(jiangsu)["Summary"]
+    energy = ws._charts[0]
+    assert len(energy.series) == 2                        # the product and its limit
+    assert energy.series[1].graphicalProperties.line.dashStyle == "dash"
+    ref = energy.series[1].val.numRef.f.replace("$", "").split("!")[1]
+    values = [row[0].value for row in ws[ref]]
+    assert values == pytest.approx([30.0, 31.0] + [30.0] * 10)   # tce/hm -> kgce/hm; a month's own limit
+    ghg = ws._charts[1]
+    assert len(ghg.series) == 1
+    sheet = build_workbook(jiangsu)["Benchmarks"]
+    assert [c.value for c in sheet["A"]][1:] == ["norm", "norm"]
+    source = [c.value for c in sheet[1]].index("Source") + 1
+    cells = [sheet.cell(r, source) for r in (2, 3)]
+    assert [(c.value, c.data_type) for c in cells] == [("=GB 1234", "s")] * 2   # text, not a formula
+
+
+def test_atomic_write_leaves_only_the_report(jiangsu, tmp_path):
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    write_report(jiangsu, out, lang="zh")          # replaces the first one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+    assert openpyxl.load_workbook(out).sheetnames == ZH
+
+
+@pytest.mark.parametrize("failing", ["save", "replace"])
+def test_failed_write_keeps_the_old_target_and_no_temp_file(jiangsu, tmp_path, monkeypatch, failing):
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"the previous report")
+    if failing == "save":
+        def save(self, filename):
+            Path(filename).write_bytes(b"half a workbook")
+            raise OSError("disk full")
+        monkeypatch.setattr(Workbook, "save", save)
+    else:
+        def replace(src, dst):
+            raise OSError("cannot replace")
+        monkeypatch.setattr(report.os, "replace", replace)
+    with pytest.raises(OSError):
+        write_report(jiangsu, out)
+    assert out.read_bytes() == b"the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_report_never_overwrites_the_input_workbook(tmp_path):
+    src = tmp_path / "in.xlsx"
+    src.write_bytes((SAMPLES / "knit_dyeing_2024.xlsx").read_bytes())
+    a = assess(read_workbook(src))
+    before = src.read_bytes()
+    with pytest.raises(GreentexError, match="input workbook"):
+        write_report(a, src)
+    assert src.read_bytes() == before
+
+
+def test_missing_output_folder_is_a_clear_error(jiangsu, tmp_path):
+    with pytest.raises(GreentexError, match="folder not found"):
+        write_report(jiangsu, tmp_path / "nope" / "r.xlsx")
+
+
+def test_display_units():
+    assert report.display_unit("m**3/hm") == "m³/(100 m)"
+    assert report.display_unit("percent") == "%"
+    assert report.display_unit("hm") == "100 m"
+    assert report.display_unit("kgce/(m**3)") == "kgce/(m³)"
