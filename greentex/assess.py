@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, asdict
 import numpy as np
 import pandas as pd
 
-from greentex import benchmarks as bench, chemicals, emissions, energy, intensity, water
+from greentex import benchmarks as bench, chemicals, emissions, energy, intensity, quality, water
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
@@ -305,7 +305,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     options.check()
     lib = library or load_library()
     sel = FactorSelector(lib, inventory.overrides, options)
-    issues: list[Issue] = list(inventory.issues)
+    issues: list[Issue] = list(inventory.issues) + quality.data_warnings(inventory.activity, inventory.site)
     site = dict(inventory.site)
     act = inventory.activity
     items = lib.item_table

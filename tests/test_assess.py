@@ -57,7 +57,8 @@ def test_one_month_of_a_woven_mill_by_hand(woven_month):
     assert_allclose(v("water_intensity", "woven_fabric"), 1.25)
     assert_allclose(v("chemicals"), 3800)
     assert_allclose(v("chemicals", "class:basic"), 3000)
-    assert a.issues == []
+    assert [i.message for i in a.issues] == [
+        "the data cover 1 of the 12 months of 2024: totals and intensities are for those months only"]
 
 
 def test_every_factor_used_is_listed_with_its_status(woven_month):

@@ -255,11 +255,13 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
         series = frame.iloc[:, j]
         integer = pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series)
         least = 4 if frame.columns[j] in precise else 2
-        wrap = False
+        wrap, numbers, texts = False, 0, 0
         for i, value in enumerate(series.tolist()):
             cell = _put(ws, row + 1 + i, col + j, value)
             cell.alignment = TOP
             v = cell.value
+            numbers += isinstance(v, (int, float)) and not isinstance(v, bool)
+            texts += isinstance(v, str)
             if isinstance(v, float):
                 d = _decimals(v, least)
                 cell.number_format = "#,##0." + "0" * d
@@ -276,8 +278,7 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
                     wrapped.append((row + 1 + i, j, w))
             if fills is not None and fills[i] is not None:
                 cell.fill = fills[i]
-        present = [v for v in series.tolist() if _plain(v) is not None]
-        if present and all(isinstance(_plain(v), (int, float)) for v in present):
+        if numbers and not texts:
             ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
         _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
     _fit_heights(ws, col, wrapped)
@@ -459,7 +460,7 @@ def _benchmarks_sheet(ws, a, w: _Words) -> None:
 
 def _factors_sheet(ws, a, w: _Words) -> None:
     f = a.factors.reset_index(drop=True)
-    _line(ws, 1, w["factor_legend"]).alignment = Alignment(wrap_text=False)
+    _line(ws, 1, w["factor_legend"])
     if not len(f):
         return
     overridden = f["overridden"].fillna(False).astype(bool)

@@ -20,6 +20,7 @@ import pandas as pd
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import Inventory, build_activity, normalize_overrides, parse_site
+from greentex.io.filecheck import file_kind, scan_xlsx
 from greentex.units import normalize_text
 
 SHEETS = {
@@ -43,6 +44,8 @@ COLUMNS = {
     "source": ["source", "来源", "数据来源"],
 }
 TEMPLATE_MARK = "example row"
+MAX_ROWS = 1_048_576  # Excel's own limits
+MAX_COLUMNS = 16_384
 _HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(](.+)[\])]\s*$")
 
 
@@ -87,17 +90,31 @@ def sha256(path: str | Path) -> str:
 
 
 def _open(path: Path):
+    """(calamine workbook, kind) after the file checks of greentex.io.filecheck."""
     import python_calamine as pc
 
     if not path.exists():
         raise GreentexError("file not found", file=str(path), hint="check the path")
     if path.is_dir():
         raise GreentexError("is a folder, not a workbook", file=str(path))
+    kind = file_kind(path)
     try:
-        return pc.CalamineWorkbook.from_path(str(path))
+        return pc.CalamineWorkbook.from_path(str(path)), kind
     except Exception as exc:  # calamine raises its own types for every unreadable file
-        raise GreentexError(f"cannot be read as an Excel workbook ({type(exc).__name__})", file=str(path),
-                            hint="save it from Excel or LibreOffice as .xlsx") from None
+        raise GreentexError(f"the workbook is damaged and cannot be read ({type(exc).__name__})", file=path.name,
+                            hint="open it in Excel or LibreOffice and save it as .xlsx") from None
+
+
+def _grid_checked(wb, name: str, file: str) -> list[list]:
+    try:
+        rows = _grid(wb.get_sheet_by_name(name))
+    except Exception as exc:  # a damaged sheet inside a readable archive
+        raise GreentexError(f"the sheet is damaged and cannot be read ({type(exc).__name__})", file=file,
+                            sheet=name, hint="open the workbook in Excel or LibreOffice and save it again") from None
+    if len(rows) > MAX_ROWS or (rows and len(rows[0]) > MAX_COLUMNS):
+        raise GreentexError(f"refused: the sheet has {len(rows):,} rows and {len(rows[0]) if rows else 0:,} "
+                            f"columns (limits {MAX_ROWS:,} and {MAX_COLUMNS:,})", file=file, sheet=name)
+    return rows
 
 
 def _grid(sheet) -> list[list]:
@@ -181,7 +198,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     """Read a workbook into an Inventory. Raises GreentexError naming file, sheet and cell."""
     path = Path(path)
     library = library or load_library()
-    wb = _open(path)
+    wb, file_type = _open(path)
     file = path.name
     issues: list[Issue] = []
     found: dict[str, str] = {}
@@ -200,13 +217,20 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         raise GreentexError("no activity sheet", file=file,
                             hint="name a sheet Energy/能源, Water/水, Chemicals/化学品 or Production/产量; "
                                  "`greentex template` writes a workbook to fill")
+    if file_type == "xlsx":
+        uncached = scan_xlsx(path, list(found.values()))
+        for name, cells in uncached.items():
+            more = f" (and {len(cells) - 1} more)" if len(cells) > 1 else ""
+            raise GreentexError(f"formula with no saved value{more}", file=file, sheet=name, cell=cells[0],
+                                hint="the file was written by a program and never calculated: open it in "
+                                     "Excel or LibreOffice, let it calculate, and save it")
     parts, rejected, counts = [], [], {}
     template_rows = 0
     for kind in ACTIVITY_SHEETS:
         if kind not in found:
             continue
         name = found[kind]
-        rows = _grid(wb.get_sheet_by_name(name))
+        rows = _grid_checked(wb, name, file)
         h = _header_index(rows)
         if h is None:
             counts[name] = {"read": 0, "used": 0, "rejected": 0}
@@ -252,7 +276,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                             hint="fill in at least one month of energy, water, chemicals or production")
     site = {}
     if "site" in found:
-        rows = _grid(wb.get_sheet_by_name(found["site"]))
+        rows = _grid_checked(wb, found["site"], file)
         pairs = [(r[0], r[1] if len(r) > 1 else None, f"B{i + 1}") for i, r in enumerate(rows) if r]
         if pairs and _column_role(pairs[0][0]) or (pairs and match_key(str(pairs[0][0])) in ("key", "项目")):
             pairs = pairs[1:]
@@ -261,7 +285,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         site = parse_site([], library)
     overrides = None
     if "factors" in found:
-        overrides = _read_factors(wb.get_sheet_by_name(found["factors"]), found["factors"], library, file)
+        overrides = _read_factors(_grid_checked(wb, found["factors"], file), found["factors"], library, file)
     inv = Inventory(activity=activity, site=site, issues=issues, counts=counts,
                     rejected=pd.concat(rejected, ignore_index=True),
                     source={"path": str(path), "name": file, "sha256": sha256(path),
@@ -271,8 +295,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     return inv
 
 
-def _read_factors(sheet, name, library, file) -> pd.DataFrame:
-    rows = _grid(sheet)
+def _read_factors(rows, name, library, file) -> pd.DataFrame:
     h = _header_index(rows)
     if h is None:
         return normalize_overrides(pd.DataFrame(columns=["item", "parameter", "value", "unit", "source"]),

@@ -1,0 +1,147 @@
+"""What a file really is, and whether it is safe to open, decided before any parser sees it.
+
+- The kind comes from the file's first bytes, not its name: an .xlsx (zip), an OpenDocument
+  spreadsheet (zip with that mimetype), a legacy .xls or an encrypted workbook (both OLE2), or text.
+- Zip bombs are refused from the archive's own size records, before anything is inflated: at most
+  MAX_UNCOMPRESSED bytes in all, and no large member inflating more than MAX_RATIO times.
+- XML with a document type declaration (where entity-expansion attacks live) is refused.
+- Formula cells that carry no cached value (a file written by a program and never opened in
+  Excel) are found in the sheet XML, so that they are reported instead of read as empty.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from greentex.errors import GreentexError
+
+MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML in all: a million-row sheet is about 100 MB
+MAX_RATIO = 200  # a member over RATIO_FLOOR bytes may not inflate more than this
+RATIO_FLOOR = 10 << 20
+MAX_MEMBERS = 10_000
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel workbook)"
+
+
+def file_kind(path: Path) -> str:
+    """'xlsx', 'ods', 'xls' or raises GreentexError saying what the file is and what to do."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if head[:8] == OLE2:
+                fh.seek(0)
+                if ENCRYPTED_MARK in fh.read(1 << 20):
+                    raise GreentexError("the workbook is password-protected (encrypted)", file=path.name,
+                                        hint="open it in Excel, remove the password (File > Info > Protect "
+                                             "Workbook) and save it again")
+                return "xls"
+    except OSError as exc:
+        raise GreentexError(f"cannot be opened ({exc.strerror})", file=path.name) from None
+    if head[:4] == b"PK\x03\x04":
+        return _zip_kind(path)
+    if head[:2] == b"PK":
+        raise GreentexError("the file is damaged (an incomplete zip archive)", file=path.name,
+                            hint="copy or download it again, or " + SAVE_AS)
+    if not head:
+        raise GreentexError("the file is empty (0 bytes)", file=path.name, hint="copy or download it again")
+    text = head.lstrip(b"\xef\xbb\xbf")[:1]
+    if text.isascii() and (text.isalnum() or text in b'"\',;\t'):
+        raise GreentexError("this is a text file (CSV?), not a workbook", file=path.name,
+                            hint=SAVE_AS)
+    raise GreentexError("this is not an Excel workbook", file=path.name, hint=SAVE_AS)
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            check_zip_sizes(infos, path.name)
+            names = {i.filename for i in infos}
+            if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
+                return "ods"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "word/document.xml" in names or "ppt/presentation.xml" in names:
+                raise GreentexError("this is a Word or PowerPoint file, not a workbook", file=path.name)
+            raise GreentexError("this zip archive is not an Excel workbook", file=path.name, hint=SAVE_AS)
+    except zipfile.BadZipFile:
+        raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name,
+                            hint="copy or download it again, or " + SAVE_AS) from None
+
+
+def check_zip_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse archives whose recorded sizes exceed the limits (zip bombs), without inflating."""
+    if len(infos) > MAX_MEMBERS:
+        raise GreentexError(f"refused: the archive holds {len(infos)} files (limit {MAX_MEMBERS})", file=name)
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise GreentexError(f"refused: the workbook would inflate to {total / 2**20:,.0f} MiB "
+                            f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MiB); this looks like a zip bomb",
+                            file=name, hint="split the data over several workbooks if it is genuine")
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise GreentexError(f"refused: '{i.filename}' inflates {i.file_size / max(i.compress_size, 1):,.0f} "
+                                f"times (limit {MAX_RATIO}); this looks like a zip bomb", file=name)
+
+
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>", re.DOTALL)
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> member path, from workbook.xml and its relationships (parsed with defusedxml)."""
+    from defusedxml import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in wb.iter(f"{ns_main}sheet"):
+        t = target.get(sheet.get(f"{ns_rel}id"), "")
+        path = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
+        out[sheet.get("name")] = path
+    return out
+
+
+def scan_xlsx(path: Path, sheets: list[str]) -> dict[str, list[str]]:
+    """Refuse XML entity declarations; return, per sheet, the formula cells with no cached value."""
+    from defusedxml import DefusedXmlException
+
+    found: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with zf.open(info) as fh:
+                        if _DTD.search(fh.read(4096)):
+                            raise GreentexError(f"refused: '{info.filename}' declares XML entities "
+                                                "(an XML bomb or external-entity attack)", file=path.name,
+                                                hint="only open workbooks saved by Excel or LibreOffice")
+            try:
+                paths = _sheet_paths(zf)
+            except (DefusedXmlException, KeyError, SyntaxError) as exc:
+                raise GreentexError(f"the workbook structure is damaged ({type(exc).__name__})",
+                                    file=path.name, hint="open it in Excel or LibreOffice and save it again") from None
+            for name in sheets:
+                member = paths.get(name)
+                if not member:
+                    continue
+                data = zf.read(member)
+                if not re.search(rb"<f[\s>/]", data):
+                    continue
+                cells = []
+                for m in _FORMULA_CELL.finditer(data):
+                    if b"<v>" not in m.group(2) and b"<v " not in m.group(2) and b"<is>" not in m.group(2):
+                        ref = _CELL_REF.search(m.group(1))
+                        cells.append(ref.group(1).decode() if ref else "?")
+                if cells:
+                    found[name] = cells
+    except zipfile.BadZipFile:
+        raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name) from None
+    return found

@@ -1,0 +1,84 @@
+"""Warnings for data that are usable but suspicious: never a silent change to the figures.
+
+- a month missing between the first and last month of a sheet;
+- a month more than SPIKE times, or less than 1/SPIKE of, the median of the months around it
+  (NEIGHBOURS on each side) for the same item;
+- data covering only part of the Site's reporting year, or months outside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from greentex.errors import Issue
+
+SPIKE = 3.0
+NEIGHBOURS = 2
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def _sheet_of(activity: pd.DataFrame, domain: str) -> str:
+    sheets = activity.loc[activity["domain"] == domain, "sheet"]
+    return str(sheets.iloc[0]) if len(sheets) else domain.capitalize()
+
+
+def missing_months(activity: pd.DataFrame) -> list[Issue]:
+    out = []
+    for domain, grp in activity.groupby("domain", sort=False):
+        periods = sorted(set(grp["period"]))
+        gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
+        for p in gaps:
+            out.append(Issue("warning", _sheet_of(activity, domain), p,
+                             f"no {domain} data for {p}, between {periods[0]} and {periods[-1]}"))
+    return out
+
+
+def spikes(activity: pd.DataFrame) -> list[Issue]:
+    """Months far from the median of their neighbours, per item (concentrations included)."""
+    out = []
+    monthly = activity.groupby(["domain", "item", "period"], sort=True).agg(
+        quantity=("quantity", "sum"), cell=("cell", "first"), sheet=("sheet", "first")).reset_index()
+    for (domain, item), grp in monthly.groupby(["domain", "item"], sort=False):
+        if len(grp) < 3:
+            continue
+        q = grp["quantity"].to_numpy()
+        for i in range(len(q)):
+            around = np.concatenate([q[max(0, i - NEIGHBOURS):i], q[i + 1:i + 1 + NEIGHBOURS]])
+            med = float(np.median(around))
+            if med <= 0:
+                continue
+            ratio = q[i] / med
+            if ratio > SPIKE or ratio < 1 / SPIKE:
+                row = grp.iloc[i]
+                out.append(Issue("warning", row["sheet"], row["cell"],
+                                 f"{item} in {row['period']} is {ratio:.2g} times the median of the months "
+                                 f"around it ({q[i]:,.6g} against {med:,.6g}): check the value and its unit"))
+    return out
+
+
+def coverage(activity: pd.DataFrame, year) -> list[Issue]:
+    if not year:
+        return []
+    periods = set(activity["period"])
+    inside = {p for p in periods if p.startswith(f"{int(year):04d}-")}
+    out = []
+    if len(inside) < 12:
+        out.append(Issue("warning", "", "", f"the data cover {len(inside)} of the 12 months of {year}: "
+                         "totals and intensities are for those months only"))
+    outside = sorted(periods - inside)
+    if outside:
+        out.append(Issue("warning", "", "", f"months outside the reporting year {year}: "
+                         + ", ".join(outside[:6]) + (" ..." if len(outside) > 6 else "")
+                         + " (they are included in the totals)"))
+    return out
+
+
+def data_warnings(activity: pd.DataFrame, site: dict) -> list[Issue]:
+    """All the warnings above for an inventory's activity rows."""
+    if activity is None or activity.empty:
+        return []
+    return missing_months(activity) + spikes(activity) + coverage(activity, site.get("year"))
