@@ -90,6 +90,7 @@ def check_zip_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _FORMULA_CELL = re.compile(rb"<c\b([^>]*)>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>", re.DOTALL)
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_CACHED = re.compile(rb"<v>[^<]+</v>|<is>")  # a saved value (an empty <v/> is none)
 
 
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -137,7 +138,7 @@ def scan_xlsx(path: Path, sheets: list[str]) -> dict[str, list[str]]:
                     continue
                 cells = []
                 for m in _FORMULA_CELL.finditer(data):
-                    if b"<v>" not in m.group(2) and b"<v " not in m.group(2) and b"<is>" not in m.group(2):
+                    if not _CACHED.search(m.group(2)):
                         ref = _CELL_REF.search(m.group(1))
                         cells.append(ref.group(1).decode() if ref else "?")
                 if cells:
