@@ -86,7 +86,10 @@ def parse_number(value) -> float:
     if text in ("", "-", "—"):
         return np.nan
     try:
-        return float(text)
+        value = float(text)
+        if not np.isfinite(value):
+            raise ValueError(text)
+        return value
     except ValueError:
         raise GreentexError(f"'{value}' is not a number",
                             hint="write only the number in the cell, with its unit in the unit column or header") from None
@@ -126,6 +129,10 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
             raise fail(exc, qty.astype(object) == text, "cell") from None
         numeric[qty.astype(object) == text] = val
     raw["quantity_num"] = numeric.astype(float)
+    infinite = np.isinf(raw["quantity_num"].to_numpy())
+    if infinite.any():
+        raise fail(GreentexError(f"'{qty[infinite].iloc[0]}' is not a number",
+                                 hint="write a finite number"), pd.Series(infinite, index=raw.index), "cell")
 
     empty = raw["quantity_num"].isna()
     rejected = raw.loc[empty, ["sheet", "cell"]].assign(reason="no quantity")
