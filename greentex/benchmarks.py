@@ -108,37 +108,37 @@ def _applies(row: dict, site: dict) -> tuple[str, str]:
     return "yes", ""
 
 
-def _verdict_levels(values, levels: pd.DataFrame, indicative: bool):
-    """Verdict, limit, margin, margin %, reduction needed for each value against ordered levels."""
+def _verdict_levels(values, levels: pd.DataFrame, indicative: bool) -> pd.DataFrame:
+    """Verdict, limit, margin, margin_pct, reduction_needed for each value against ordered levels
+    (computed over the whole column of values at once)."""
     levels = levels.sort_values("rank_num")
     single = len(levels) == 1 and match_key(levels["level"].iloc[0]) == "limit"
-    out = []
-    for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            out.append(("not assessed", levels["value"].iloc[-1], np.nan, np.nan, np.nan))
-            continue
-        met = None
-        for lv in levels.itertuples():
-            ok = v <= lv.value if lv.comparison == "at_most" else v >= lv.value
-            if ok:
-                met = lv
-                break
-        ref = met if met is not None else levels.iloc[-1]
-        limit = float(ref.value)
-        margin = (limit - v) if ref.comparison == "at_most" else (v - limit)
-        margin_pct = margin / limit * 100.0 if limit else np.nan
-        need = -margin if margin < 0 else np.nan
-        if single:
-            verdict = "pass" if met is not None else "fail"
-        else:
-            verdict = f"level {met.level}" if met is not None else "no level reached"
-        if indicative:
-            if met is not None:
-                verdict = "indicative: within " + ("the line" if single else str(met.level))
-            else:
-                verdict = "indicative: above " + ("the line" if single else str(levels["level"].iloc[-1]))
-        out.append((verdict, limit, margin, margin_pct, need))
-    return out
+    v = np.asarray(values, dtype=float)
+    limits = levels["value"].to_numpy(dtype=float)
+    at_most = (levels["comparison"] == "at_most").to_numpy()
+    names = levels["level"].astype(str).to_numpy()
+    ok = np.where(at_most[:, None], v[None, :] <= limits[:, None], v[None, :] >= limits[:, None])
+    any_ok = ok.any(axis=0)
+    best = np.where(any_ok, ok.argmax(axis=0), len(limits) - 1)  # best level met, else the last
+    limit = limits[best]
+    margin = np.where(at_most[best], limit - v, v - limit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(limit != 0, margin / limit * 100.0, np.nan)
+    need = np.where(margin < 0, -margin, np.nan)
+    if single:
+        verdict = np.where(any_ok, "pass", "fail").astype(object)
+    else:
+        verdict = np.where(any_ok, "level " + names[best].astype(object), "no level reached").astype(object)
+    if indicative:
+        line = "the line" if single else None
+        verdict = np.where(any_ok, "indicative: within " + (line or names[best].astype(object)),
+                           "indicative: above " + (line or names[-1])).astype(object)
+    missing = np.isnan(v)
+    verdict[missing] = "not assessed"
+    for arr in (margin, pct, need):
+        arr[missing] = np.nan
+    return pd.DataFrame({"verdict": verdict, "limit": limit, "margin": margin, "margin_pct": pct,
+                         "reduction_needed": need})
 
 
 def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids: list[str],
@@ -179,16 +179,17 @@ def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids:
                 raise GreentexError(f"benchmark {set_id}: {metric} {item} is in {first['unit']}, "
                                     f"which cannot be compared with {munit}")
             scale = conversion_factor(munit, first["unit"])
-            periods = m["period"].tolist()
-            values = (m["value"].astype(float) * scale).tolist()
-            for period, value, (verdict, limit, margin, pct, need) in zip(
-                    periods, values, _verdict_levels(values, levels, indicative)):
-                rows.append({**base, "period": period, "value": value, "limit": limit,
-                             "level": first["level"] if len(levels) == 1 else "", "verdict": verdict,
-                             "margin": margin, "margin_pct": pct, "reduction_needed": need,
-                             "note": base["note"] if verdict != "not assessed" else
-                             f"{metric} not computed for {period}"})
-    out = pd.DataFrame(rows, columns=COLUMNS)
+            values = m["value"].to_numpy(dtype=float) * scale
+            v = _verdict_levels(values, levels, indicative)
+            v["period"] = m["period"].to_numpy()
+            v["value"] = values
+            for key, val in base.items():
+                v[key] = val
+            v["level"] = first["level"] if len(levels) == 1 else ""
+            v.loc[v["verdict"] == "not assessed", "note"] = metric + " not computed for " + v["period"]
+            rows.append(v)
+    out = pd.concat([r if isinstance(r, pd.DataFrame) else pd.DataFrame([r]) for r in rows],
+                    ignore_index=True).reindex(columns=COLUMNS) if rows else pd.DataFrame(columns=COLUMNS)
     # whole period first, then months
     out["_order"] = (out["period"] != "total").astype(int)
     return out.sort_values(["benchmark", "metric", "item", "_order", "period"], kind="stable") \

@@ -174,6 +174,11 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         except GreentexError as exc:
             raise fail(exc, mask.reindex(raw.index, fill_value=False), "unit_cell") from None
         target = next((u for u in library.item_units(item) if same_dimension(unit, u)), None)
+        if target is None and domain == "water" and same_dimension(unit, "t") and same_dimension(library.item_units(item)[0], "m**3"):
+            # water written in tonnes (吨), as Chinese statistics do: 1 t of water = 1 m3
+            factor[idx] = conversion_factor(unit, "t")
+            canon[idx] = library.item_units(item)[0]
+            continue
         if target is None:
             allowed = " or ".join(library.item_units(item))
             raise fail(GreentexError(f"unit '{unit}' does not fit {item}",

@@ -28,13 +28,22 @@ def _sheet_of(activity: pd.DataFrame, domain: str) -> str:
 
 def missing_months(activity: pd.DataFrame) -> list[Issue]:
     out = []
-    for domain, grp in activity.groupby("domain", sort=False):
-        periods = sorted(set(grp["period"]))
+    for domain, periods in activity.groupby("domain", sort=False)["period"].unique().items():
+        periods = sorted(periods)
         gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
         for p in gaps:
             out.append(Issue("warning", _sheet_of(activity, domain), p,
                              f"no {domain} data for {p}, between {periods[0]} and {periods[-1]}"))
     return out
+
+
+def _neighbour_median(q: np.ndarray) -> np.ndarray:
+    """Median of up to NEIGHBOURS values on each side of every element (itself excluded)."""
+    n = len(q)
+    padded = np.concatenate([np.full(NEIGHBOURS, np.nan), q, np.full(NEIGHBOURS, np.nan)])
+    offsets = [o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o != 0]
+    around = np.stack([padded[NEIGHBOURS + o:NEIGHBOURS + o + n] for o in offsets])
+    return np.nanmedian(around, axis=0)
 
 
 def spikes(activity: pd.DataFrame) -> list[Issue]:
@@ -45,25 +54,23 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
     for (domain, item), grp in monthly.groupby(["domain", "item"], sort=False):
         if len(grp) < 3:
             continue
-        q = grp["quantity"].to_numpy()
-        for i in range(len(q)):
-            around = np.concatenate([q[max(0, i - NEIGHBOURS):i], q[i + 1:i + 1 + NEIGHBOURS]])
-            med = float(np.median(around))
-            if med <= 0:
-                continue
-            ratio = q[i] / med
-            if ratio > SPIKE or ratio < 1 / SPIKE:
-                row = grp.iloc[i]
-                out.append(Issue("warning", row["sheet"], row["cell"],
-                                 f"{item} in {row['period']} is {ratio:.2g} times the median of the months "
-                                 f"around it ({q[i]:,.6g} against {med:,.6g}): check the value and its unit"))
+        q = grp["quantity"].to_numpy(dtype=float)
+        med = _neighbour_median(q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = q / med
+        flag = (med > 0) & ((ratio > SPIKE) | (ratio < 1 / SPIKE))
+        for i in np.flatnonzero(flag):
+            row = grp.iloc[i]
+            out.append(Issue("warning", row["sheet"], row["cell"],
+                             f"{item} in {row['period']} is {ratio[i]:.2g} times the median of the months "
+                             f"around it ({q[i]:,.6g} against {med[i]:,.6g}): check the value and its unit"))
     return out
 
 
 def coverage(activity: pd.DataFrame, year) -> list[Issue]:
     if not year:
         return []
-    periods = set(activity["period"])
+    periods = set(activity["period"].unique())
     inside = {p for p in periods if p.startswith(f"{int(year):04d}-")}
     out = []
     if len(inside) < 12:

@@ -81,3 +81,10 @@ def test_conversion_is_per_distinct_unit_and_keeps_the_input():
     assert set(a["unit"]) == {"kWh"}
     assert a["input_unit"].tolist() == ["万kWh", "MWh", "kWh"]
     assert a["label"].tolist() == ["电力", "Electricity", "power"]
+
+
+def test_water_in_tonnes_is_cubic_metres():
+    inv = Inventory.from_frames(water=pd.DataFrame({"period": ["2024-01"] * 2, "item": ["新鲜水", "回用水"],
+                                                    "quantity": [1.5, 800], "unit": ["万吨", "t"]}))
+    assert inv.activity["quantity"].tolist() == [15_000.0, 800.0]
+    assert set(inv.activity["unit"]) == {"m**3"}

@@ -110,11 +110,8 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def scan_xlsx(path: Path, sheets: list[str]) -> dict[str, list[str]]:
-    """Refuse XML entity declarations; return, per sheet, the formula cells with no cached value."""
-    from defusedxml import DefusedXmlException
-
-    found: dict[str, list[str]] = {}
+def refuse_entities(path: Path) -> None:
+    """Refuse a workbook any of whose XML parts declares a document type or entities."""
     try:
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
@@ -124,6 +121,17 @@ def scan_xlsx(path: Path, sheets: list[str]) -> dict[str, list[str]]:
                             raise GreentexError(f"refused: '{info.filename}' declares XML entities "
                                                 "(an XML bomb or external-entity attack)", file=path.name,
                                                 hint="only open workbooks saved by Excel or LibreOffice")
+    except zipfile.BadZipFile:
+        raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name) from None
+
+
+def uncached_formulas(path: Path, sheets: list[str]) -> dict[str, list[str]]:
+    """Per sheet, the formula cells that carry no saved value (read from the sheet XML)."""
+    from defusedxml import DefusedXmlException
+
+    found: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
             try:
                 paths = _sheet_paths(zf)
             except (DefusedXmlException, KeyError, SyntaxError) as exc:

@@ -20,7 +20,7 @@ import pandas as pd
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import Inventory, build_activity, normalize_overrides, parse_site
-from greentex.io.filecheck import file_kind, scan_xlsx
+from greentex.io.filecheck import file_kind, refuse_entities, uncached_formulas
 from greentex.units import normalize_text
 
 SHEETS = {
@@ -61,6 +61,21 @@ def column_letter(index: int) -> str:
 
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and np.isnan(v))
+
+
+def _blank_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """Blank cells (None, NaN, '' or white space only), column by column without a Python call
+    per cell: only text cells are checked further."""
+    out = {}
+    for c in data.columns:
+        col = data[c]
+        blank = col.isna().to_numpy() | (col == "").to_numpy()
+        if col.dtype == object:
+            text = np.fromiter((isinstance(v, str) for v in col.to_numpy()), bool, len(col)) & ~blank
+            if text.any():
+                blank[text] = col[text].str.strip().eq("").to_numpy()
+        out[c] = blank
+    return pd.DataFrame(out, index=data.index)
 
 
 def _kind_of_sheet(name: str) -> str | None:
@@ -134,7 +149,7 @@ def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int]:
     data = pd.DataFrame(rows[h + 1:], columns=range(width)) if len(rows) > h + 1 else pd.DataFrame(columns=range(width))
     if data.empty:
         return pd.DataFrame(), 0
-    data = data[~data.map(_is_blank).all(axis=1)]
+    data = data[~_blank_frame(data).all(axis=1)]
     excel_rows = (data.index.to_numpy() + h + 2).astype(str)
     col_of = {role: idx for idx, role in roles.items()}
     frame = pd.DataFrame({role: (data[col_of[role]].to_numpy() if role in col_of else None)
@@ -146,7 +161,8 @@ def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int]:
     return frame, len(data)
 
 
-def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]]:
+def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int], int]:
+    """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
     header = rows[h]
     items, units, cols = [], [], []
     for j, text in enumerate(header[1:], start=1):
@@ -162,8 +178,8 @@ def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]
         cols.append(j)
     body = pd.DataFrame(rows[h + 1:]) if len(rows) > h + 1 else pd.DataFrame(columns=range(len(header)))
     if body.empty:
-        return pd.DataFrame(), 0, []
-    blank = body.map(_is_blank)
+        return pd.DataFrame(), 0, [], 0
+    blank = _blank_frame(body)
     keep = ~blank.all(axis=1)
     body, blank = body[keep], blank[keep]
     excel_rows = body.index.to_numpy() + h + 2
@@ -191,7 +207,8 @@ def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]
         }))
     rejected_rows = [int(r) for r in excel_rows[values_blank]]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return frame, len(body), rejected_rows
+    blanks = int(blank[cols].to_numpy().sum()) if cols else 0
+    return frame, len(body), rejected_rows, blanks
 
 
 def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> Inventory:
@@ -217,13 +234,20 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         raise GreentexError("no activity sheet", file=file,
                             hint="name a sheet Energy/能源, Water/水, Chemicals/化学品 or Production/产量; "
                                  "`greentex template` writes a workbook to fill")
-    if file_type == "xlsx":
-        uncached = scan_xlsx(path, list(found.values()))
-        for name, cells in uncached.items():
+    def check_formulas(sheets: list[str]) -> None:
+        """A formula with no saved value reads as an empty cell: look for one wherever a cell
+        came back empty (complete sheets are not scanned)."""
+        if file_type != "xlsx" or not sheets:
+            return
+        for name, cells in uncached_formulas(path, sheets).items():
             more = f" (and {len(cells) - 1} more)" if len(cells) > 1 else ""
             raise GreentexError(f"formula with no saved value{more}", file=file, sheet=name, cell=cells[0],
                                 hint="the file was written by a program and never calculated: open it in "
                                      "Excel or LibreOffice, let it calculate, and save it")
+
+    if file_type == "xlsx":
+        refuse_entities(path)
+    check_formulas([found[k] for k in ("site", "factors") if k in found])
     parts, rejected, counts = [], [], {}
     template_rows = 0
     for kind in ACTIVITY_SHEETS:
@@ -245,9 +269,11 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                 raise GreentexError("no period column", file=file, sheet=name, cell=f"A{h + 1}",
                                     hint="add a column 'period' (月份) with the month of each row")
             raw, n_read = _long_frame(rows, h, roles, name)
-            wide_rejected = []
+            wide_rejected, blanks = [], int(raw["quantity"].isna().sum() + (raw["quantity"] == "").sum()) if len(raw) else 0
         else:
-            raw, n_read, wide_rejected = _wide_frame(rows, h, name, file)
+            raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file)
+        if blanks:
+            check_formulas([name])
         example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
             if len(raw) and "note" in raw else pd.Series(False, index=raw.index)
         template_rows += int(example.sum())

@@ -1,0 +1,222 @@
+"""Performance benchmark: greentex against plain pandas / numpy doing the same work, in one run.
+
+    python bench/run.py                      # sizes 1e3, 1e4, 1e5, 1e6 rows
+    python bench/run.py --sizes 1000,100000  # a quicker run
+
+For each size (activity rows across Energy, Water, Chemicals, Production; 120 months):
+
+  read     greentex read_workbook  vs  pandas.read_excel(engine="calamine") of the same sheets
+  compute  Inventory.from_frames + assess()  vs  a hand-written numpy baseline of the same
+           arithmetic (factorize item and unit, one factor per pair, multiply, sum by month)
+  write    greentex write_report   vs  DataFrame.to_excel of the same tables (openpyxl)
+  e2e      `greentex report` in a fresh process  vs  raw read + raw write (in-process times)
+  memory   peak RSS of that process above an empty interpreter's  vs  the input frames' size
+and once: `import greentex` and `greentex --help` in fresh processes.
+
+Prints a table with the targets and writes bench/results/latest.json. Needs the bench extra:
+pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import frames as make_frames, write_xlsx  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+TARGETS = {"compute": 2.0, "read": 1.3, "e2e": 1.5, "memory": 5.0, "help_s": 0.3, "linear": 12.0}
+
+
+def best_of(fn, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def numpy_baseline(sheets: dict, coef: dict, co2: dict, to_base: dict) -> dict:
+    """The core arithmetic by hand: tce and tCO2 by month, water intake and chemicals by month."""
+    out = {}
+    e = sheets["Energy"]
+    pair, pairs = pd.factorize(pd.MultiIndex.from_arrays([e["item"], e["unit"]]))
+    base = np.array([to_base[p] for p in pairs])
+    c = np.array([coef[p[0]] for p in pairs])
+    g = np.array([co2[p[0]] for p in pairs])
+    month, months = pd.factorize(e["period"])
+    q = e["quantity"].to_numpy() * base[pair]
+    out["tce"] = np.bincount(month, weights=q * c[pair], minlength=len(months)) / 1000
+    out["tco2"] = np.bincount(month, weights=q * g[pair], minlength=len(months))
+    for sheet in ("Water", "Chemicals"):
+        f = sheets[sheet]
+        pair, pairs = pd.factorize(pd.MultiIndex.from_arrays([f["item"], f["unit"]]))
+        base = np.array([to_base[p] for p in pairs])
+        month, months = pd.factorize(f["period"])
+        out[sheet] = np.bincount(month, weights=f["quantity"].to_numpy() * base[pair], minlength=len(months))
+    return out
+
+
+def baseline_factors(sheets: dict):
+    """Factors for the numpy baseline, taken once from greentex's own data (not timed)."""
+    from greentex.assess import FactorSelector, Options
+    from greentex.factors import load_library
+    from greentex.units import conversion_factor, same_dimension
+
+    lib = load_library()
+    sel = FactorSelector(lib, pd.DataFrame(columns=["item", "parameter"]), Options())
+    to_base, coef, co2 = {}, {}, {}
+    for frame in sheets.values():
+        for item, unit in frame[["item", "unit"]].drop_duplicates().itertuples(index=False):
+            base = lib.item_units(item)[0]
+            to_base[(item, unit)] = conversion_factor(unit, base) if same_dimension(unit, base) else 1.0
+    for item in sheets["Energy"]["item"].unique():
+        base = lib.item_units(item)[0]
+        coef[item] = sel.coefficient(item, base).value_in(f"kgce/({base})")
+        ncv = sel.ncv(item, base)
+        cc = sel.parameter(item, "carbon_content")
+        co2[item] = ncv.value_in(f"GJ/({base})") * cc.value_in("tC/GJ") * 44 / 12 if ncv and cc else 0.0
+    return coef, co2, to_base
+
+
+def peak_rss_mb(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a command in a fresh process."""
+    code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
+            f"r=subprocess.run({args!r},capture_output=True);"
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, r.returncode);"
+            "sys.stderr.write(r.stderr.decode()[-500:])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    secs, mb, rc = out.stdout.split()
+    if rc != "0":
+        raise RuntimeError(out.stderr)
+    return float(secs), float(mb)
+
+
+def run_size(rows: int, months: int, workdir: Path, repeat: int) -> dict:
+    from greentex.assess import assess
+    from greentex.inventory import Inventory
+    from greentex.io.report import write_report
+    from greentex.io.workbook import read_workbook
+
+    sheets = make_frames(rows, months)
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"mill_{rows}_{months}.xlsx"
+    if not path.exists():
+        write_xlsx(sheets, path)
+    names = list(sheets)
+    r = {"rows": rows, "months": months, "file_mb": path.stat().st_size / 2**20}
+    input_mb = sum(f.memory_usage(deep=True).sum() for f in sheets.values()) / 2**20
+    r["input_frames_mb"] = input_mb
+
+    r["read_greentex_s"], inv_read = best_of(lambda: read_workbook(path), repeat)
+    r["read_raw_s"], raw = best_of(lambda: pd.read_excel(path, sheet_name=names, engine="calamine"), repeat)
+
+    coef, co2, to_base = baseline_factors(sheets)
+    kw = {k.lower(): v for k, v in sheets.items()}
+    r["compute_greentex_s"], a = best_of(
+        lambda: assess(Inventory.from_frames(**kw, site={"year": 2020, "grid": "east:2022"})), repeat)
+    r["compute_numpy_s"], base = best_of(lambda: numpy_baseline(sheets, coef, co2, to_base), repeat)
+    got = a.metrics[(a.metrics.metric == "energy") & (a.metrics.item == "total") & (a.metrics.period == "total")]
+    r["check_energy_total_rel_diff"] = abs(float(got["value"].iloc[0]) - base["tce"].sum()) / base["tce"].sum()
+
+    out_g, out_p = workdir / "g.xlsx", workdir / "p.xlsx"
+    r["write_greentex_s"], _ = best_of(lambda: write_report(a, out_g), repeat)
+    tables = {"Metrics": a.metrics, **{k.capitalize(): v for k, v in a.details.items()},
+              "Factors": a.factors, "Benchmarks": a.benchmarks}
+
+    def raw_write():
+        with pd.ExcelWriter(out_p, engine="openpyxl") as xw:
+            for name, t in tables.items():
+                t.to_excel(xw, sheet_name=name[:31], index=False)
+    r["write_raw_s"], _ = best_of(raw_write, repeat)
+
+    exe = str(Path(sys.executable).with_name("greentex"))
+    r["e2e_greentex_s"], rss = peak_rss_mb([exe, "report", str(path), "-o", str(workdir / "e.xlsx")])
+    _, empty = peak_rss_mb([sys.executable, "-c", "import pandas, numpy"])
+    r["e2e_raw_s"] = r["read_raw_s"] + r["write_raw_s"]
+    r["peak_rss_mb"], r["baseline_rss_mb"] = rss, empty
+    r["ratio_read"] = r["read_greentex_s"] / r["read_raw_s"]
+    r["ratio_compute"] = r["compute_greentex_s"] / r["compute_numpy_s"]
+    r["ratio_write"] = r["write_greentex_s"] / r["write_raw_s"]
+    r["ratio_e2e"] = r["e2e_greentex_s"] / r["e2e_raw_s"]
+    r["ratio_memory"] = max(rss - empty, 0) / input_mb
+    return r
+
+
+def startup() -> dict:
+    exe = str(Path(sys.executable).with_name("greentex"))
+    imp = min(peak_rss_mb([sys.executable, "-c", "import greentex"])[0] for _ in range(5))
+    none = min(peak_rss_mb([sys.executable, "-c", "pass"])[0] for _ in range(5))
+    helps = min(peak_rss_mb([exe, "--help"])[0] for _ in range(5))
+    return {"import_s": imp - none, "help_s": helps, "python_startup_s": none}
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1000,10000,100000,1000000")
+    p.add_argument("--months", type=int, default=120)
+    p.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            repeat = 3 if n <= 100_000 else 1
+            results.append(run_size(n, args.months, Path(tmp), repeat))
+            print(f"... {n} rows done", file=sys.stderr)
+    st = startup()
+    machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+               "processor": platform.processor() or platform.machine(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    by = {r["rows"]: r for r in results}
+    linear = (by[1_000_000]["compute_greentex_s"] / by[100_000]["compute_greentex_s"]
+              if 1_000_000 in by and 100_000 in by else None)
+    doc = {"machine": machine, "targets": TARGETS, "sizes": results, "startup": st, "compute_1m_over_100k": linear}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(doc, indent=1))
+    print(table(doc))
+
+
+def table(doc: dict) -> str:
+    lines = [f"machine: {doc['machine']['cpus']} CPUs, {doc['machine']['memory_gb']} GB, "
+             f"Python {doc['machine']['python']} ({doc['machine']['processor']})", "",
+             "rows       read s (x raw)   compute s (x numpy)   write s (x raw)   e2e s (x read+write)   peak MB (x input)"]
+    for r in doc["sizes"]:
+        lines.append(f"{r['rows']:>9,}  {r['read_greentex_s']:7.3f} ({r['ratio_read']:4.2f})  "
+                     f"{r['compute_greentex_s']:9.3f} ({r['ratio_compute']:5.2f})    "
+                     f"{r['write_greentex_s']:7.3f} ({r['ratio_write']:4.2f})   "
+                     f"{r['e2e_greentex_s']:8.3f} ({r['ratio_e2e']:4.2f})         "
+                     f"{r['peak_rss_mb'] - r['baseline_rss_mb']:7.0f} ({r['ratio_memory']:4.2f})")
+    t = doc["targets"]
+    by = {r["rows"]: r for r in doc["sizes"]}
+    lines.append("")
+    if 100_000 in by:
+        r = by[100_000]
+        for name, key, target in (("compute", "ratio_compute", t["compute"]), ("read", "ratio_read", t["read"]),
+                                  ("e2e", "ratio_e2e", t["e2e"]), ("memory", "ratio_memory", t["memory"])):
+            lines.append(f"target {name:8s} at 100k: {r[key]:5.2f} <= {target}  {'met' if r[key] <= target else 'NOT met'}")
+    if doc["compute_1m_over_100k"]:
+        v = doc["compute_1m_over_100k"]
+        lines.append(f"target linear   1M/100k: {v:5.2f} <= {t['linear']}  {'met' if v <= t['linear'] else 'NOT met'}")
+    s = doc["startup"]
+    lines.append(f"target --help:  {s['help_s']:.3f} s <= {t['help_s']}  {'met' if s['help_s'] <= t['help_s'] else 'NOT met'}"
+                 f"   (import greentex {s['import_s']:.3f} s over a bare interpreter)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
