@@ -258,17 +258,28 @@ class FactorSelector:
 
 # -- aggregation helpers ---------------------------------------------------------------------
 
-def _monthly(activity: pd.DataFrame, domain: str) -> pd.DataFrame:
-    """Sum rows per item, unit, period and product; keep the row count and first cell."""
-    a = activity[activity["domain"] == domain]
-    if a.empty:
-        return pd.DataFrame(columns=["item", "unit", "period", "product", "quantity", "rows", "cells"])
-    g = a.groupby(["item", "unit", "period", "product"], sort=True, as_index=False)
-    out = g.agg(quantity=("quantity", "sum"), rows=("quantity", "size"),
-                sheet=("sheet", "first"), cell=("cell", "first"))
-    out["cells"] = out["sheet"] + "!" + out["cell"] + np.where(out["rows"] > 1,
-                                                             " (+" + (out["rows"] - 1).astype(str) + ")", "")
+def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
+    """Sum rows per domain, item, unit, month and product (one pass over all rows); keep the
+    row count and the first input cell, as ``cells`` ("Energy!C7 (+3)")."""
+    keys = ["domain", "item", "unit", "period", "product"]
+    if activity.empty:
+        return pd.DataFrame(columns=keys + ["quantity", "rows", "cells"])
+    out = activity.groupby(keys, sort=True, as_index=False).agg(
+        quantity=("quantity", "sum"), rows=("quantity", "size"), sheet=("sheet", "first"), cell=("cell", "first"))
+    out["cells"] = out["sheet"].astype(str) + "!" + out["cell"].astype(str) + np.where(
+        out["rows"] > 1, " (+" + (out["rows"] - 1).astype(str) + ")", "")
     return out.drop(columns=["sheet", "cell"])
+
+
+def _monthly(agg: pd.DataFrame, domain: str) -> pd.DataFrame:
+    """The aggregated lines of one domain."""
+    return agg[agg["domain"] == domain].drop(columns="domain").reset_index(drop=True)
+
+
+def _concentration(agg: pd.DataFrame, item: str) -> pd.Series:
+    """Monthly mean of a concentration item (rows in one month are averaged)."""
+    c = agg[agg["item"] == item].groupby("period")[["quantity", "rows"]].sum()
+    return c["quantity"] / c["rows"]
 
 
 def _sum_nan(frame: pd.DataFrame, keys: list[str], col: str) -> pd.Series:
@@ -305,9 +316,9 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     options.check()
     lib = library or load_library()
     sel = FactorSelector(lib, inventory.overrides, options)
-    issues: list[Issue] = list(inventory.issues) + quality.data_warnings(inventory.activity, inventory.site)
+    act = aggregate(inventory.activity)
+    issues: list[Issue] = list(inventory.issues) + quality.data_warnings(act, inventory.site)
     site = dict(inventory.site)
-    act = inventory.activity
     items = lib.item_table
     rows: list[pd.DataFrame] = []
     details: dict[str, pd.DataFrame] = {}
@@ -499,20 +510,15 @@ def _reasons(issues: list[Issue]) -> dict:
     return out
 
 
-def _cod_rows(act: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
+def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
     """Mean COD in and out [mg/L] per month; the whole period is weighted by wastewater volume
     where it is reported, else a plain mean of the months."""
-    w = act[act["domain"] == "water"]
-    conc = w[w["item"].isin(["cod_in", "cod_out"])]
-    if conc.empty:
-        return []
-    monthly = conc.groupby(["item", "period"])["quantity"].mean().unstack(0)
-    vol = w[w["item"] == "wastewater"].groupby("period")["quantity"].sum()
+    vol = agg[agg["item"] == "wastewater"].groupby("period")["quantity"].sum()
     out = []
     for item, name in (("cod_in", "in"), ("cod_out", "out")):
-        if item not in monthly:
+        s = _concentration(agg, item).dropna()
+        if s.empty:
             continue
-        s = monthly[item].dropna()
         weights = vol.reindex(s.index)
         total = float(np.average(s, weights=weights)) if weights.notna().all() and weights.sum() > 0 \
             else float(s.mean())
@@ -566,10 +572,9 @@ def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
         return []
     b0, mcf = sel.wastewater(str(treatment))
     gwp = sel.gwp_ch4()
-    w = act[act["domain"] == "water"]
-    vol = w[w["item"] == "wastewater"].groupby("period")["quantity"].sum()
-    conc = w[w["item"].isin(["cod_in", "cod_out"])].groupby(["period", "item"])["quantity"].mean().unstack()
-    table = pd.DataFrame({"wastewater": vol}).join(conc, how="inner")
+    vol = act[act["item"] == "wastewater"].groupby("period")["quantity"].sum()
+    conc = pd.DataFrame({"cod_in": _concentration(act, "cod_in"), "cod_out": _concentration(act, "cod_out")})
+    table = pd.DataFrame({"wastewater": vol}).join(conc.dropna(), how="inner")
     missing = sorted(set(vol.index) - set(table.index))
     if missing:
         issues.append(Issue("warning", "Water", "", "wastewater CH4 not computed for " + ", ".join(missing)

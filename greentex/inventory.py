@@ -95,9 +95,10 @@ def parse_number(value) -> float:
                             hint="write only the number in the cell, with its unit in the unit column or header") from None
 
 
-def _first(frame: pd.DataFrame, mask, column: str = "cell") -> str:
-    hit = frame.loc[mask, column]
-    return str(hit.iloc[0]) if len(hit) else ""
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) of a column, missing values kept as None."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    return codes, [None if (u is None or (isinstance(u, float) and np.isnan(u))) else u for u in uniques]
 
 
 def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
@@ -106,137 +107,139 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
 
     ``raw`` has RAW_COLUMNS (as read: labels, numbers or text, unit strings, sheet and cell
     addresses). Returns (activity rows, rejected rows). Raises GreentexError at the first
-    cell that cannot be understood.
+    cell that cannot be understood. Each distinct label, unit string, (item, unit) pair and
+    month is resolved once; the rows get the results through their codes.
     """
     raw = raw.reindex(columns=RAW_COLUMNS).reset_index(drop=True)
-    for col in ("sheet", "cell", "item_cell", "unit_cell", "period_cell"):
-        raw[col] = raw[col].astype(object).where(raw[col].notna(), "").astype(str)
-    raw["item_cell"] = raw["item_cell"].where(raw["item_cell"] != "", raw["cell"])
-    raw["unit_cell"] = raw["unit_cell"].where(raw["unit_cell"] != "", raw["cell"])
-    raw["period_cell"] = raw["period_cell"].where(raw["period_cell"] != "", raw["cell"])
 
-    def fail(exc: GreentexError, mask, column):
-        return exc.located(file=file, sheet=_first(raw, mask, "sheet"), cell=_first(raw, mask, column))
+    def fail(exc: GreentexError, mask, column: str) -> GreentexError:
+        i = int(np.flatnonzero(np.asarray(mask))[0])
+        where = raw.at[i, column]
+        if where is None or (isinstance(where, float) and np.isnan(where)) or where == "":
+            where = raw.at[i, "cell"]
+        sheet = raw.at[i, "sheet"]
+        return exc.located(file=file, sheet=None if pd.isna(sheet) else str(sheet), cell=str(where))
 
-    # quantities: numbers pass through; text is parsed once per distinct text
+    # quantities: numbers pass through; each distinct text is parsed once
     qty = raw["quantity"]
-    numeric = pd.to_numeric(qty, errors="coerce")
-    todo = qty[numeric.isna() & qty.notna()]
-    for text in pd.unique(todo.astype(object)):
-        try:
-            val = parse_number(text)
-        except GreentexError as exc:
-            raise fail(exc, qty.astype(object) == text, "cell") from None
-        numeric[qty.astype(object) == text] = val
-    raw["quantity_num"] = numeric.astype(float)
-    infinite = np.isinf(raw["quantity_num"].to_numpy())
-    if infinite.any():
-        raise fail(GreentexError(f"'{qty[infinite].iloc[0]}' is not a number",
-                                 hint="write a finite number"), pd.Series(infinite, index=raw.index), "cell")
+    num = pd.to_numeric(qty, errors="coerce").to_numpy(dtype=float, copy=True)
+    todo = np.isnan(num) & qty.notna().to_numpy()
+    if todo.any():
+        codes, texts = _factorize(qty[todo])
+        values = np.empty(len(texts))
+        for k, text in enumerate(texts):
+            try:
+                values[k] = parse_number(text)
+            except GreentexError as exc:
+                mask = np.zeros(len(raw), bool)
+                mask[np.flatnonzero(todo)[codes == k]] = True
+                raise fail(exc, mask, "cell") from None
+        num[todo] = values[codes]
+    if np.isinf(num).any():
+        bad = np.isinf(num)
+        raise fail(GreentexError(f"'{qty[bad].iloc[0]}' is not a number", hint="write a finite number"),
+                   bad, "cell")
+    if (num < 0).any():
+        bad = num < 0
+        raise fail(GreentexError(f"negative quantity {num[bad][0]:g}",
+                                 hint="quantities are amounts used; enter exports as their own item "
+                                      "(e.g. electricity_export) and corrections in the month they belong to"),
+                   bad, "cell")
 
-    empty = raw["quantity_num"].isna()
-    rejected = raw.loc[empty, ["sheet", "cell"]].assign(reason="no quantity")
-    rows = raw.loc[~empty].copy()
-    if rows.empty:
-        return pd.DataFrame(columns=ACTIVITY_COLUMNS), rejected
+    empty = np.isnan(num)
+    rejected = pd.DataFrame({"sheet": raw.loc[empty, "sheet"].astype(str), "cell": raw.loc[empty, "cell"].astype(str),
+                             "reason": "no quantity"})
+    keep = np.flatnonzero(~empty)
+    if not len(keep):
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), rejected.reset_index(drop=True)
+
+    def rows_mask(codes, k):
+        mask = np.zeros(len(raw), bool)
+        mask[keep[codes == k]] = True
+        return mask
 
     # items: one lookup per distinct label
-    labels = rows["item"].astype(object).where(rows["item"].notna(), "")
-    item_of = {}
-    for label in pd.unique(labels):
-        item = library.resolve_item(str(label)) if str(label).strip() else None
+    icodes, labels = _factorize(raw["item"].iloc[keep])
+    resolved = []
+    for k, label in enumerate(labels):
+        text = "" if label is None else str(label)
+        item = library.resolve_item(text) if text.strip() else None
         if item is None or library.item_table.at[item, "domain"] != domain:
             if item is not None:
                 other = library.item_table.at[item, "domain"]
-                msg = f"'{label}' is a {other} item, not a {domain} item"
-                hint = f"move it to the {other.capitalize()} sheet"
-            elif str(label).strip():
-                close = [i for i in library.suggest_items(str(label))
-                         if library.item_table.at[i, "domain"] == domain]
+                msg, hint = f"'{label}' is a {other} item, not a {domain} item", f"move it to the {other.capitalize()} sheet"
+            elif text.strip():
+                close = [i for i in library.suggest_items(text) if library.item_table.at[i, "domain"] == domain]
                 msg = f"unknown {domain} item '{label}'"
                 hint = ("did you mean " + ", ".join(close) + "? ") if close else ""
                 hint += "names are listed by `greentex factors show items`; add an alias in item_aliases.csv"
             else:
                 msg, hint = "the item name is empty", "name the item, e.g. electricity or 电力"
-            raise fail(GreentexError(msg, hint=hint), labels == label, "item_cell")
-        item_of[label] = item
-    rows["item_id"] = labels.map(item_of)
+            raise fail(GreentexError(msg, hint=hint), rows_mask(icodes, k), "item_cell")
+        resolved.append(item)
 
     # units: one conversion per distinct (item, unit string)
-    rows["unit_str"] = rows["unit"].astype(object).where(rows["unit"].notna(), "").map(str)
-    factor = np.empty(len(rows))
-    canon = np.empty(len(rows), dtype=object)
-    for (item, unit), idx in rows.groupby(["item_id", "unit_str"], sort=False).indices.items():
-        mask = pd.Series(False, index=rows.index)
-        mask.iloc[idx] = True
+    ucodes, units = _factorize(raw["unit"].iloc[keep])
+    units = ["" if u is None else str(u) for u in units]
+    pcodes, pairs = pd.factorize(icodes.astype(np.int64) * max(len(units), 1) + ucodes)
+    pair_factor = np.empty(len(pairs))
+    pair_unit = np.empty(len(pairs), dtype=object)
+    for k, pair in enumerate(pairs):
+        item, unit = resolved[pair // max(len(units), 1)], units[pair % max(len(units), 1)]
         try:
             parse_unit(unit)
         except GreentexError as exc:
-            raise fail(exc, mask.reindex(raw.index, fill_value=False), "unit_cell") from None
-        target = next((u for u in library.item_units(item) if same_dimension(unit, u)), None)
-        if target is None and domain == "water" and same_dimension(unit, "t") and same_dimension(library.item_units(item)[0], "m**3"):
+            raise fail(exc, rows_mask(pcodes, k), "unit_cell") from None
+        canon = library.item_units(item)
+        target = next((u for u in canon if same_dimension(unit, u)), None)
+        if target is None and domain == "water" and same_dimension(unit, "t") and same_dimension(canon[0], "m**3"):
             # water written in tonnes (吨), as Chinese statistics do: 1 t of water = 1 m3
-            factor[idx] = conversion_factor(unit, "t")
-            canon[idx] = library.item_units(item)[0]
+            pair_factor[k], pair_unit[k] = conversion_factor(unit, "t"), canon[0]
             continue
         if target is None:
-            allowed = " or ".join(library.item_units(item))
             raise fail(GreentexError(f"unit '{unit}' does not fit {item}",
-                                     hint=f"give {item} in a unit convertible to {allowed}"),
-                       mask.reindex(raw.index, fill_value=False), "unit_cell") from None
-        factor[idx] = conversion_factor(unit, target)
-        canon[idx] = target
-    rows["quantity_canon"] = rows["quantity_num"].to_numpy() * factor
-    rows["unit_canon"] = canon
-
-    negative = rows["quantity_num"] < 0
-    if negative.any():
-        raise fail(GreentexError(f"negative quantity {rows.loc[negative, 'quantity_num'].iloc[0]:g}",
-                                 hint="quantities are amounts used; enter exports as their own item "
-                                      "(e.g. electricity_export) and corrections in the month they belong to"),
-                   negative.reindex(raw.index, fill_value=False), "cell")
+                                     hint=f"give {item} in a unit convertible to {' or '.join(canon)}"),
+                       rows_mask(pcodes, k), "unit_cell")
+        pair_factor[k], pair_unit[k] = conversion_factor(unit, target), target
 
     # periods: one parse per distinct value
-    per = {}
-    pvals = rows["period"].astype(object)
-    for value in pd.unique(pvals):
+    tcodes, periods = _factorize(raw["period"].iloc[keep])
+    parsed = []
+    for k, value in enumerate(periods):
         try:
-            per[value] = parse_period(value)
+            parsed.append(parse_period(value))
         except GreentexError as exc:
-            raise fail(exc, (raw["period"].astype(object) == value) & ~empty, "period_cell") from None
-    rows["period_id"] = pvals.map(per)
+            raise fail(exc, rows_mask(tcodes, k), "period_cell") from None
 
     # products (optional tag on a row)
-    prod = rows["product"].astype(object)
-    product_of = {}
-    for label in pd.unique(prod[prod.notna()]):
-        if not str(label).strip():
-            product_of[label] = ""
+    rcodes, tags = _factorize(raw["product"].iloc[keep])
+    products = []
+    for k, label in enumerate(tags):
+        if label is None or not str(label).strip():
+            products.append("")
             continue
         item = library.resolve_item(str(label))
         if item is None or library.item_table.at[item, "domain"] != "production":
             raise fail(GreentexError(f"unknown product '{label}'",
                                      hint="use a product category such as woven_fabric, knit_fabric or yarn"),
-                       raw["product"].astype(object) == label, "cell")
-        product_of[label] = item
-    rows["product_id"] = prod.map(product_of).astype(object).where(prod.notna(), "")
+                       rows_mask(rcodes, k), "cell")
+        products.append(item)
 
+    items = np.array(resolved, dtype=object)[icodes]
     activity = pd.DataFrame({
         "domain": domain,
-        "period": rows["period_id"].to_numpy(),
-        "item": rows["item_id"].to_numpy(),
-        "quantity": rows["quantity_canon"].to_numpy(),
-        "unit": rows["unit_canon"].to_numpy(),
-        "product": rows["product_id"].to_numpy(),
-        "label": rows["item"].astype(str).to_numpy(),
-        "input_quantity": rows["quantity_num"].to_numpy(),
-        "input_unit": rows["unit_str"].to_numpy(),
-        "sheet": rows["sheet"].to_numpy(),
-        "cell": rows["cell"].to_numpy(),
+        "period": np.array(parsed, dtype=object)[tcodes],
+        "item": items,
+        "quantity": num[keep] * pair_factor[pcodes],
+        "unit": pair_unit[pcodes],
+        "product": items if domain == "production" else np.array(products, dtype=object)[rcodes],
+        "label": np.array(["" if v is None else str(v) for v in labels], dtype=object)[icodes],
+        "input_quantity": num[keep],
+        "input_unit": np.array(units, dtype=object)[ucodes],
+        "sheet": raw["sheet"].iloc[keep].astype(str).to_numpy(),
+        "cell": raw["cell"].iloc[keep].astype(str).to_numpy(),
     })
-    if domain == "production":
-        activity["product"] = activity["item"]
-    return activity, rejected
+    return activity, rejected.reset_index(drop=True)
 
 
 def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
@@ -301,7 +304,7 @@ class Inventory:
                 continue
             raw = frame.copy().reset_index(drop=True)
             raw["sheet"] = raw["sheet"] if "sheet" in raw else domain.capitalize()
-            raw["cell"] = raw["cell"] if "cell" in raw else [f"row {i + 2}" for i in range(len(raw))]
+            raw["cell"] = raw["cell"] if "cell" in raw else "row " + pd.RangeIndex(2, len(raw) + 2).astype(str)
             act, rej = build_activity(raw, domain, library)
             parts.append(act)
             rejected.append(rej)

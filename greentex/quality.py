@@ -22,8 +22,8 @@ def _month_range(first: str, last: str) -> list[str]:
 
 
 def _sheet_of(activity: pd.DataFrame, domain: str) -> str:
-    sheets = activity.loc[activity["domain"] == domain, "sheet"]
-    return str(sheets.iloc[0]) if len(sheets) else domain.capitalize()
+    cells = activity.loc[activity["domain"] == domain, "cells"]
+    return str(cells.iloc[0]).partition("!")[0] if len(cells) else domain.capitalize()
 
 
 def missing_months(activity: pd.DataFrame) -> list[Issue]:
@@ -50,18 +50,21 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
     """Months far from the median of their neighbours, per item (concentrations included)."""
     out = []
     monthly = activity.groupby(["domain", "item", "period"], sort=True).agg(
-        quantity=("quantity", "sum"), cell=("cell", "first"), sheet=("sheet", "first")).reset_index()
+        quantity=("quantity", "sum"), rows=("rows", "sum"), cells=("cells", "first")).reset_index()
+    quality = monthly["domain"].eq("water") & monthly["item"].isin(["cod_in", "cod_out"])
+    monthly.loc[quality, "quantity"] /= monthly.loc[quality, "rows"]  # concentrations: monthly means
     for (domain, item), grp in monthly.groupby(["domain", "item"], sort=False):
         if len(grp) < 3:
             continue
         q = grp["quantity"].to_numpy(dtype=float)
         med = _neighbour_median(q)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = q / med
         flag = (med > 0) & ((ratio > SPIKE) | (ratio < 1 / SPIKE))
         for i in np.flatnonzero(flag):
             row = grp.iloc[i]
-            out.append(Issue("warning", row["sheet"], row["cell"],
+            sheet, _, cell = str(row["cells"]).partition("!")
+            out.append(Issue("warning", sheet, cell.split(" ")[0],
                              f"{item} in {row['period']} is {ratio[i]:.2g} times the median of the months "
                              f"around it ({q[i]:,.6g} against {med[i]:,.6g}): check the value and its unit"))
     return out
@@ -85,7 +88,8 @@ def coverage(activity: pd.DataFrame, year) -> list[Issue]:
 
 
 def data_warnings(activity: pd.DataFrame, site: dict) -> list[Issue]:
-    """All the warnings above for an inventory's activity rows."""
+    """All the warnings above, from the monthly lines of greentex.assess.aggregate (columns domain,
+    item, period, quantity, rows, cells)."""
     if activity is None or activity.empty:
         return []
     return missing_months(activity) + spikes(activity) + coverage(activity, site.get("year"))
