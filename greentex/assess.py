@@ -282,29 +282,44 @@ def _concentration(agg: pd.DataFrame, item: str) -> pd.Series:
     return c["quantity"] / c["rows"]
 
 
+def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sum ``values`` into a (distinct a) x (distinct b) table; a missing value makes its cell
+    missing. Returns (table, present cells, sorted a, sorted b)."""
+    ac, a = pd.factorize(np.asarray(keys_a), sort=True)
+    bc, b = pd.factorize(np.asarray(keys_b), sort=True)
+    v = np.asarray(values, dtype=float)
+    flat = ac * len(b) + bc
+    size = len(a) * len(b)
+    nan = np.isnan(v)
+    table = np.bincount(flat, weights=np.where(nan, 0.0, v), minlength=size).reshape(len(a), len(b))
+    table[np.bincount(flat, weights=nan, minlength=size).reshape(table.shape) > 0] = np.nan
+    present = np.bincount(flat, minlength=size).reshape(table.shape) > 0
+    return table, present, np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+
+
 def _sum_nan(frame: pd.DataFrame, keys: list[str], col: str) -> pd.Series:
-    """Group sum in which one missing value makes the sum missing."""
-    s = frame.groupby(keys, sort=True)[col].sum()
-    s[frame[col].isna().groupby([frame[k] for k in keys]).any()] = np.nan
-    return s
+    """Group sum over two keys in which one missing value makes the sum missing."""
+    table, present, a, b = _table(frame[keys[0]], frame[keys[1]], frame[col])
+    i, j = np.nonzero(present)
+    return pd.Series(table[i, j], index=pd.MultiIndex.from_arrays([a[i], b[j]], names=keys))
 
 
 def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
                  total_item: str | None = "total") -> list[pd.DataFrame]:
-    """Per item and period, each item's 'total' period, and (optionally) the all-items total."""
-    out = []
+    """Per item and period, each item's 'total' period, and (optionally) the all-items total
+    for each period and in all. numpy sums propagate missing values, as they should."""
     if frame.empty:
-        return out
-    by = _sum_nan(frame, [item_col, "period"], col).reset_index()
-    by.columns = ["item", "period", "value"]
-    out.append(by)
-    tot = _sum_nan(by.assign(period="total"), ["item", "period"], "value").reset_index()
-    out.append(tot)
+        return []
+    table, present, items, periods = _table(frame[item_col], frame["period"], frame[col])
+    i, j = np.nonzero(present)
+    parts = [(items[i], periods[j], table[i, j]),
+             (items, np.full(len(items), "total", dtype=object), table.sum(axis=1))]
     if total_item:
-        month = _sum_nan(by.assign(item=total_item), ["item", "period"], "value").reset_index()
-        out.append(month)
-        out.append(_sum_nan(month.assign(period="total"), ["item", "period"], "value").reset_index())
-    return [o.assign(metric=metric, unit=unit)[METRIC_COLUMNS] for o in out]
+        parts.append((np.full(len(periods), total_item, dtype=object), periods, table.sum(axis=0)))
+        parts.append((np.array([total_item], dtype=object), np.array(["total"], dtype=object),
+                      np.array([table.sum()])))
+    return [pd.DataFrame({"metric": metric, "item": it, "period": pe, "value": va, "unit": unit})
+            for it, pe, va in parts]
 
 
 # -- the assessment --------------------------------------------------------------------------

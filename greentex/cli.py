@@ -310,5 +310,140 @@ def factors(action, dataset, factor_paths):
     click.echo(ds.frame[cols].to_string(index=False))
 
 
+def _output_paths(path, output, json_path, suffix):
+    """(report path, JSON path) with the report beside the input by default; never the input itself."""
+    from greentex.errors import GreentexError
+
+    src = Path(path)
+    out = Path(output) if output else src.with_name(src.stem + suffix)
+    for target in filter(None, (out, Path(json_path) if json_path else None)):
+        if src.exists() and target.exists() and target.resolve() == src.resolve():
+            raise GreentexError("the output would overwrite the input workbook", file=str(target),
+                                hint="choose another -o / --json path")
+    return out, json_path
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--baseline-period", required=True,
+              help="Baseline months FROM..TO (at least 12 with data), e.g. 2023-01..2023-12, or a year: 2023.")
+@click.option("--period", "report_period", default=None,
+              help="Reporting months FROM..TO to track against the baseline "
+                   "[default: the months with data after the baseline].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Baseline report workbook to write [default: PATH's name + _baseline.xlsx, beside it].")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the models, tracking and savings as JSON.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report.")
+@assessment_options
+@handle_errors
+def baseline(path, baseline_period, report_period, output, json_path, lang, factor_paths, gwp, electricity_method,
+             primary_coefficient, grid, benchmark_sets):
+    """Fit the energy baseline of PATH (tce = intercept + slope x production + drivers of a Drivers
+    sheet), track the reporting period against it and say how much energy was saved."""
+    from greentex.baseline import energy_baseline, months_of, read_drivers, write_baseline_json
+
+    months_of(baseline_period)  # a bad period is reported before any work
+    if report_period:
+        months_of(report_period)
+    out, json_path = _output_paths(path, output, json_path, "_baseline.xlsx")
+    progress = Progress()
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+                benchmark_sets)
+    drivers = read_drivers(path)
+    if drivers is not None:
+        a.issues = [i for i in a.issues if not (i.sheet == drivers.sheet and "not recognised" in i.message)]
+    progress.stage("fitting the baseline")
+    result = energy_baseline(a, baseline_period, report_period, drivers=drivers)
+    progress.stage("writing the report")
+    from greentex.io.report import write_baseline_report
+
+    write_baseline_report(result, out, lang=lang)
+    if json_path:
+        write_baseline_json(result, json_path)
+    progress.done()
+    bm = result.baseline_months
+    click.echo(f"baseline {bm[0]}..{bm[-1]} ({len(bm)} months), drivers: "
+               + ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items()))
+    for m in result.models:
+        f = m.fit
+        terms = " + ".join(f"{v:.4g} {u}" + ("" if t == "intercept" else f" x {t}")
+                           for t, u, v in zip(m.terms, m.units, f.coef))
+        verdict = "valid" if m.valid else "not valid: " + "; ".join(m.reasons)
+        click.echo(f"{m.item}: {terms}; R2 {f.r2:.3f}, F-test p {f.f_p:.2g}: {verdict}")
+    for r in result.summary.itertuples():
+        click.echo(f"{r.item} {r.months} months: actual {r.actual:,.1f} {r.unit}, expected {r.expected:,.1f}, "
+                   f"savings {r.savings:,.1f} +/- {r.savings_stderr:,.1f} (90 %: +/- {r.savings_ci90:,.1f}), "
+                   f"{r.savings_pct:.1f} %, EnPI {r.enpi:.3f}")
+    if not result.reporting_months:
+        click.echo("no reporting months: only the baseline model")
+    for r in result.out_of_range.itertuples():
+        click.echo(f"warning: {r.period}: {r.driver} {r.value:,.6g} {r.unit} is outside the baseline range "
+                   f"{r.low:,.6g}..{r.high:,.6g}")
+    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--scenarios", "scenarios_path", required=True, type=click.Path(dir_okay=False),
+              help="CSV file or .xlsx workbook listing the changes: scenario, change, item, value, unit, to, "
+                   "efficiency_old, efficiency_new, note (see samples/scenarios_example.csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Scenario report workbook to write [default: PATH's name + _scenarios.xlsx, beside it].")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the comparison as JSON.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report.")
+@assessment_options
+@handle_errors
+def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, electricity_method,
+             primary_coefficient, grid, benchmark_sets):
+    """Apply each what-if scenario of --scenarios to PATH's data and compare energy, GHG, water and
+    benchmark verdicts before and after."""
+    from greentex.assess import Options
+    from greentex.factors import load_library
+    from greentex.io.workbook import sha256
+    from greentex.scenario import compare_scenarios, read_scenarios, write_scenario_json
+
+    out, json_path = _output_paths(path, output, json_path, "_scenarios.xlsx")
+    lib = load_library(list(factor_paths))
+    scenarios = read_scenarios(scenarios_path, library=lib)
+    progress = Progress()
+    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
+                benchmark_sets)
+    progress.stage("assessing the scenarios")
+    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
+                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
+    source = {"path": str(scenarios_path), "name": Path(scenarios_path).name, "sha256": sha256(scenarios_path)}
+    result = compare_scenarios(a, scenarios, options=options, library=lib, source=source)
+    progress.stage("writing the report")
+    from greentex.io.report import write_scenario_report
+
+    write_scenario_report(result, out, lang=lang)
+    if json_path:
+        write_scenario_json(result, json_path)
+    progress.done()
+    comp = result.comparison.set_index(["scenario", "metric", "item"])
+
+    def fig(name, metric, item, unit):
+        if (name, metric, item) not in comp.index:
+            return f"{metric} not computed"
+        r = comp.loc[(name, metric, item)]
+        if r.after != r.after:
+            return f"{metric} not computed"
+        return f"{r.after:,.1f} {unit} ({r.change:+,.1f})"
+
+    for sc in scenarios:
+        n = sc.name
+        click.echo(f"{n}: energy {fig(n, 'energy', 'total', 'tce')}, GHG location {fig(n, 'ghg', 'total_location', 'tCO2e')}, "
+                   f"market {fig(n, 'ghg', 'total_market', 'tCO2e')}, water intake {fig(n, 'water_intake', 'total', 'm3')}")
+        v = result.benchmarks
+        moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
+        for r in moved.itertuples():
+            click.echo(f"  {r.benchmark} {r.metric} {r.item}: {r.before_verdict} -> {r.after_verdict}")
+    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+
+
 def main():
     cli(prog_name="greentex")
