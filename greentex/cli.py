@@ -368,8 +368,10 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
                + ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items()))
     for m in result.models:
         f = m.fit
-        terms = " + ".join(f"{v:.4g} {u}" + ("" if t == "intercept" else f" x {t}")
-                           for t, u, v in zip(m.terms, m.units, f.coef))
+        terms = ""
+        for t, u, v in zip(m.terms, m.units, f.coef):
+            part = f"{abs(v):.4g} {u}" + ("" if t == "intercept" else f" x {t}")
+            terms += ("-" if v < 0 else "") + part if not terms else (" - " if v < 0 else " + ") + part
         verdict = "valid" if m.valid else "not valid: " + "; ".join(m.reasons)
         click.echo(f"{m.item}: {terms}; R2 {f.r2:.3f}, F-test p {f.f_p:.2g}: {verdict}")
     for r in result.summary.itertuples():

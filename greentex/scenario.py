@@ -358,6 +358,11 @@ def _added(groups: pd.DataFrame, domain: str, item: str, unit: str, ch: Change, 
         "cell": ch.where, "note": text})
 
 
+def _n(x: float) -> str:
+    """A quantity for a description: thousands separators, no exponent."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
+
+
 def _u(unit: str) -> str:
     """A unit as a reader writes it (m**3 -> m3)."""
     return str(unit).replace("**", "")
@@ -403,10 +408,10 @@ def _fuel_switch(act, ch: Change, sel, lib):
             per_unit = _gj_per_unit(sel, ch.to, unit)
     q_new = gj_new / per_unit
     old_units = sorted(set(sub["unit"]))
-    text = (f"{ch.item} -> {ch.to}: {ch.value * 100:g} % of {sub['quantity'].sum():,.6g} "
-            f"{_u(old_units[0]) if len(old_units) == 1 else 'units'} ({gj_old.sum():,.0f} GJ) x efficiency "
-            f"{ch.efficiency_old:g} / {ch.efficiency_new:g} = {gj_new.sum():,.0f} GJ = {q_new.sum():,.6g} "
-            f"{_u(unit)} of {ch.to}")
+    quantity = f"{_n(sub['quantity'].sum())} {_u(old_units[0])}" if len(old_units) == 1 else f"all {ch.item}"
+    text = (f"{ch.item} -> {ch.to}: {ch.value * 100:g} % of {quantity} ({_n(gj_old.sum())} GJ) x efficiency "
+            f"{ch.efficiency_old:g} / {ch.efficiency_new:g} = {_n(gj_new.sum())} GJ"
+            + ("" if unit == "GJ" else f" = {_n(q_new.sum())} {_u(unit)}") + f" of {ch.to}")
     groups = pd.DataFrame({"period": sub["period"].to_numpy(), "product": sub["product"].to_numpy(),
                            "quantity": q_new}).groupby(["period", "product"], as_index=False)["quantity"].sum()
     act.loc[rows, "quantity"] = act.loc[rows, "quantity"] * (1.0 - ch.value)
@@ -571,6 +576,8 @@ def compare_figures(name: str, before, after, figures) -> pd.DataFrame:
             b = 0.0 if b != b else b
             a = 0.0 if a != a else a
         change = a - b
+        if abs(change) <= 1e-9 * max(abs(a), abs(b)):
+            change = 0.0  # rounding noise of a figure the scenario does not touch
         rows.append({"scenario": name, "metric": metric, "item": item, "unit": unit, "before": b, "after": a,
                      "change": change, "change_pct": change / b * 100.0 if b else math.nan})
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

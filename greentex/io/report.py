@@ -13,6 +13,8 @@ atomically: a temporary file in the target's folder, then ``os.replace``.
 from __future__ import annotations
 
 import math
+from copy import copy
+from functools import lru_cache
 import os
 import re
 import shutil
@@ -205,8 +207,8 @@ def _plain(value):
     if isinstance(value, (list, tuple, set)):
         value = ", ".join(map(str, value))
     if isinstance(value, (bool, int, float, str)):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        return _clean_text(value) if isinstance(value, str) else value
+    return _clean_text(str(value))
 
 
 def _put(ws, row: int, col: int, value):
@@ -218,6 +220,33 @@ def _put(ws, row: int, col: int, value):
     return cell
 
 
+class _StyleCache:
+    """Styles applied once, then copied: openpyxl hashes a style object on every assignment,
+    which dominates the time of large tables; a cell's compiled style array copies cheaply."""
+
+    def __init__(self):
+        self._arrays = {}
+
+    def apply(self, cell, key, number_format=None, alignment=None, fill=None) -> None:
+        arr = self._arrays.get(key)
+        if arr is not None:
+            cell._style = copy(arr)
+            return
+        if number_format is not None:
+            cell.number_format = number_format
+        if alignment is not None:
+            cell.alignment = alignment
+        if fill is not None:
+            cell.fill = fill
+        self._arrays[key] = copy(cell._style)
+
+
+@lru_cache(maxsize=65536)
+def _clean_text(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+@lru_cache(maxsize=65536)
 def _text_width(text: str) -> int:
     """Display width in Excel characters (CJK characters count twice)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
@@ -245,6 +274,7 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
     (or None) per data row. Returns the first free row below the table.
     """
     ncol = len(frame.columns)
+    styles = _StyleCache()
     widths, wrapped = [], []   # wrapped: (row, column, text width) of cells whose text wraps
     for j, name in enumerate(frame.columns):
         cell = _put(ws, row, col + j, name)
@@ -256,28 +286,39 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
         integer = pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series)
         least = 4 if frame.columns[j] in precise else 2
         wrap, numbers, texts = False, 0, 0
+        if series.dtype.kind == "f":  # a float column: formats and widths worked out at once
+            if _write_floats(ws, series.to_numpy(), row + 1, col + j, least, widths, j, fills, styles):
+                ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
+            _widen(ws, col + j, widths[j])
+            continue
         for i, value in enumerate(series.tolist()):
             cell = _put(ws, row + 1 + i, col + j, value)
-            cell.alignment = TOP
             v = cell.value
-            numbers += isinstance(v, (int, float)) and not isinstance(v, bool)
-            texts += isinstance(v, str)
-            if isinstance(v, float):
-                d = _decimals(v, least)
-                cell.number_format = "#,##0." + "0" * d
-                widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
-            elif isinstance(v, int) and not isinstance(v, bool) and integer:
-                cell.number_format = "#,##0"
-                widths[j] = max(widths[j], len(f"{v:,}") + 2)
-            elif v is not None:
+            fill = fills[i] if fills is not None else None
+            if isinstance(v, str):
+                texts += 1
                 w = _text_width(v) + 2
                 widths[j] = max(widths[j], w)
                 if w > MAX_WIDTH:
-                    cell.alignment = WRAP
+                    styles.apply(cell, ("wrap", id(fill)), alignment=WRAP, fill=fill)
                     wrap = True
                     wrapped.append((row + 1 + i, j, w))
-            if fills is not None and fills[i] is not None:
-                cell.fill = fills[i]
+                else:
+                    styles.apply(cell, ("text", id(fill)), alignment=TOP, fill=fill)
+            elif isinstance(v, float):
+                numbers += 1
+                d = _decimals(v, least)
+                styles.apply(cell, ("num", d, id(fill)), number_format="#,##0." + "0" * d, fill=fill)
+                widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                numbers += 1
+                if integer:
+                    styles.apply(cell, ("int", id(fill)), number_format="#,##0", fill=fill)
+                    widths[j] = max(widths[j], len(f"{v:,}") + 2)
+                elif fill is not None:
+                    styles.apply(cell, ("fill", id(fill)), fill=fill)
+            elif fill is not None:
+                styles.apply(cell, ("fill", id(fill)), fill=fill)
         if numbers and not texts:
             ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
         _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
@@ -289,6 +330,31 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
         ws.auto_filter.ref = f"{ws.cell(row=row, column=col).coordinate}:" \
                              f"{ws.cell(row=max(last, row), column=col + ncol - 1).coordinate}"
     return last + 1
+
+
+def _write_floats(ws, values: np.ndarray, row: int, col: int, least: int, widths: list, j: int, fills,
+                  styles: _StyleCache) -> int:
+    """Write a float column: about four significant digits (at least ``least`` decimals), NaN as
+    an empty cell. Returns how many numbers were written."""
+    finite = np.isfinite(values)
+    a = np.abs(np.where(finite, values, 1.0))
+    with np.errstate(divide="ignore"):
+        small = (a > 0) & (a < 1)
+        need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 3, least)
+    decimals = np.clip(need, least, 10).astype(int)
+    formats = {d: "#,##0." + "0" * d for d in range(0, 11)}
+    for i, (v, ok, d) in enumerate(zip(values.tolist(), finite.tolist(), decimals.tolist())):
+        fill = fills[i] if fills is not None else None
+        if not ok:
+            if fill is not None:
+                styles.apply(ws.cell(row=row + i, column=col), ("fill", id(fill)), fill=fill)
+            continue
+        styles.apply(ws.cell(row=row + i, column=col, value=v), ("num", d, id(fill)),
+                     number_format=formats[d], fill=fill)
+    if finite.any():
+        big = float(np.max(np.abs(values[finite])))
+        widths[j] = max(widths[j], len(f"{big:,.{int(decimals[finite].max())}f}") + 3)
+    return int(finite.sum())
 
 
 def _fit_heights(ws, col: int, wrapped) -> None:
@@ -830,8 +896,8 @@ EXTRA_LABELS = {
         "h_savings": "Savings over the reporting period, by item",
         "h_range": "Drivers outside the baseline range",
         "h_tracking": "Tracking, month by month (savings = expected - actual; CUSUM = running sum of actual - expected)",
-        "chart_actual": "Energy: actual and expected from the baseline (total)",
-        "chart_cusum": "CUSUM of actual - expected energy (total): falling = saving",
+        "chart_actual": "Total energy: actual and expected",
+        "chart_cusum": "CUSUM of actual - expected (falling = saving)",
         "axis_tce": "Energy [{u}]", "col_term": "Term", "col_stderr": "Std. error", "col_p": "p-value",
         "col_r2": "R²", "col_adj_r2": "Adj. R²", "col_f_p": "F-test p", "col_valid": "Valid (DOE EnPI)",
         "col_reasons": "Why not valid", "col_n": "Months", "col_actual": "Actual", "col_expected": "Expected",
@@ -849,7 +915,7 @@ EXTRA_LABELS = {
         "h_changes": "Changes in each scenario", "h_comparison": "Before and after, figure by figure (whole period)",
         "h_verdicts": "Benchmark verdicts before and after (whole period)",
         "col_scenario": "Scenario", "col_change": "Change", "col_description": "What it does",
-        "col_where": "Scenarios file", "as_reported": "As reported", "change_of": "Change [{s}]",
+        "col_where": "Scenarios file", "as_reported": "As reported", "change_of": "Change: {s}", "col_delta": "Change",
         "verdict_of": "{s}: verdict", "value_of": "{s}: value",
         "fig_water_reused": "Water reused", "fig_energy_of": "Energy: {p}",
         "chart_s_ghg": "GHG emissions by scenario (whole period)", "chart_s_energy": "Energy by scenario (whole period)",
@@ -868,8 +934,8 @@ EXTRA_LABELS = {
         "h_savings": "报告期节能量（按项目）",
         "h_range": "超出基准期范围的驱动因素",
         "h_tracking": "逐月跟踪（节能量 = 预期 - 实际；CUSUM = 实际 - 预期的累计和）",
-        "chart_actual": "能耗：实际与基准预期（合计）",
-        "chart_cusum": "实际 - 预期能耗的累计和 CUSUM（合计）：下降即节能",
+        "chart_actual": "总能耗：实际与预期",
+        "chart_cusum": "实际 - 预期的累计和 CUSUM（下降即节能）",
         "axis_tce": "能耗 [{u}]", "col_term": "项", "col_stderr": "标准误差", "col_p": "p 值",
         "col_r2": "R²", "col_adj_r2": "调整 R²", "col_f_p": "F 检验 p", "col_valid": "有效（DOE EnPI）",
         "col_reasons": "无效原因", "col_n": "月数", "col_actual": "实际", "col_expected": "预期",
@@ -887,7 +953,7 @@ EXTRA_LABELS = {
         "h_changes": "各情景的措施", "h_comparison": "措施前后逐项对比（全年）",
         "h_verdicts": "措施前后的对标结论（全年）",
         "col_scenario": "情景", "col_change": "措施", "col_description": "内容",
-        "col_where": "情景文件", "as_reported": "现状", "change_of": "变化 [{s}]",
+        "col_where": "情景文件", "as_reported": "现状", "change_of": "变化：{s}", "col_delta": "变化",
         "verdict_of": "{s}：结论", "value_of": "{s}：数值",
         "fig_water_reused": "回用水量", "fig_energy_of": "能耗：{p}",
         "chart_s_ghg": "各情景温室气体排放（全年）", "chart_s_energy": "各情景综合能耗（全年）",
@@ -895,6 +961,7 @@ EXTRA_LABELS = {
     },
 }
 P_FORMAT = '[<0.0001]"<0.0001";0.0000'
+ENERGY = "tce"
 
 
 def _words_extra(lang: str) -> _Words:
@@ -948,6 +1015,10 @@ def _charts_side_by_side(ws, charts: list, row: int) -> None:
         ws.add_chart(chart, f"{get_column_letter(1 if k % 2 == 0 else right)}{row + (k // 2) * CHART_ROWS}")
 
 
+def _item_name(item: str, w: _Words) -> str:
+    return w["item_total"] if item == "total" else w.short(item)
+
+
 def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     a = result.assessment
     src = getattr(a.inventory, "source", {}) or {}
@@ -967,29 +1038,31 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     else:
         _line(ws, 3, w["b_no_reporting"], BOLD)
     if total is not None:
-        cell = _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why="; ".join(total.reasons)))
-        cell.fill = FILL_PASS if total.valid else FILL_FAIL
+        _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why="; ".join(total.reasons)),
+              Font(name="Calibri", bold=True, color="2E6B47" if total.valid else "C00000"))
     if len(result.out_of_range):
         _line(ws, 5, w["b_flags"].format(n=len(result.out_of_range)))
     has_charts = len(result.tracking) > 0
     row = 7 + (CHART_ROWS if has_charts else 0)
+    u = f" [{ENERGY}]"
 
     # the models
     _line(ws, row, w["h_model"], HEADING_FONT)
     t = result.terms()
     frame = pd.DataFrame({
-        w["col_item"]: t["item"].map(w.short), w["col_term"]: t["term"], w["col_value"]: t["value"],
-        w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"], w["col_p"]: t["p"],
-        w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"], w["col_f_p"]: t["f_p"],
-        w["col_valid"]: np.where(t["valid"].astype(bool), w["yes"], w["no"]), w["col_reasons"]: t["reasons"],
-        w["col_n"]: t["n"].astype(int)})
+        w["col_item"]: t["item"].map(lambda i: _item_name(i, w)), w["col_term"]: t["term"],
+        w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"],
+        w["col_p"]: t["p"], w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"], w["col_f_p"]: t["f_p"],
+        w["col_n"]: t["n"].astype(int), w["col_valid"]: np.where(t["valid"].astype(bool), w["yes"], w["no"]),
+        w["col_reasons"]: t["reasons"]})
     head = row + 1
-    fills = [FILL_PASS if v else FILL_FAIL for v in t["valid"].astype(bool)]
     row = _write_table(ws, frame, row=head, freeze=False, autofilter=False, precise={w["col_value"], w["col_stderr"]})
     for col in (6, 9):
         _format_column(ws, col, head + 1, head + len(frame), P_FORMAT)
-    for i, fill in enumerate(fills):
-        ws.cell(row=head + 1 + i, column=10).fill = fill
+    for col in (7, 8):
+        _format_column(ws, col, head + 1, head + len(frame), "0.000")
+    for i, ok in enumerate(t["valid"].astype(bool)):
+        ws.cell(row=head + 1 + i, column=11).fill = FILL_PASS if ok else FILL_FAIL
     row += 1
 
     # savings over the period
@@ -997,18 +1070,22 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
         _line(ws, row, w["h_savings"], HEADING_FONT)
         sm = result.summary
         frame = pd.DataFrame({
-            w["col_item"]: sm["item"].map(w.short), w["col_months"]: sm["months"].astype(int),
-            w["col_actual"]: sm["actual"], w["col_expected"]: sm["expected"], w["col_savings"]: sm["savings"],
-            w["col_savings_stderr"]: sm["savings_stderr"], w["col_savings_ci90"]: sm["savings_ci90"],
-            w["col_savings_pct"]: sm["savings_pct"], w["col_enpi"]: sm["enpi"],
-            w["col_unit"]: sm["unit"].map(display_unit)})
-        row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
+            w["col_item"]: sm["item"].map(lambda i: _item_name(i, w)), w["col_months"]: sm["months"].astype(int),
+            w["col_actual"] + u: sm["actual"], w["col_expected"] + u: sm["expected"],
+            w["col_savings"] + u: sm["savings"], w["col_savings_stderr"] + u: sm["savings_stderr"],
+            w["col_savings_ci90"] + u: sm["savings_ci90"], w["col_savings_pct"]: sm["savings_pct"],
+            w["col_enpi"]: sm["enpi"]})
+        head = row + 1
+        row = _write_table(ws, frame, row=head, freeze=False, autofilter=False) + 1
+        for col in range(3, 9):
+            _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
+        _format_column(ws, 9, head + 1, head + len(frame), "0.000")
     if len(result.out_of_range):
         _line(ws, row, w["h_range"], HEADING_FONT)
         o = result.out_of_range
-        frame = pd.DataFrame({w["col_period"]: o["period"], w["col_driver"]: o["driver"], w["col_value"]: o["value"],
-                              w["col_low"]: o["low"], w["col_high"]: o["high"],
-                              w["col_unit"]: o["unit"].map(display_unit)})
+        frame = pd.DataFrame({w["col_period"]: o["period"], w["col_driver"]: o["driver"],
+                              w["col_unit"]: o["unit"].map(display_unit), w["col_value"]: o["value"],
+                              w["col_low"]: o["low"], w["col_high"]: o["high"]})
         row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
 
     # tracking: the total first (the charts plot its rows)
@@ -1018,23 +1095,29 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     tr = result.tracking.copy()
     order = {item: k for k, item in enumerate(m.item for m in result.models)}
     tr = tr.assign(_o=tr["item"].map(order)).sort_values(["_o", "period"], kind="stable").drop(columns="_o")
-    flags = result.out_of_range.groupby("period")["driver"].apply(lambda s: ", ".join(s)) \
+    flags = result.out_of_range.groupby("period")["driver"].apply(lambda d: ", ".join(d)) \
         if len(result.out_of_range) else pd.Series(dtype=object)
     frame = pd.DataFrame({
-        w["col_period"]: tr["period"], w["col_item"]: tr["item"].map(w.short), w["col_actual"]: tr["actual"],
-        w["col_expected"]: tr["expected"], w["col_savings"]: tr["savings"],
-        w["col_savings_stderr"]: tr["savings_stderr"], w["col_cusum"]: tr["cusum"], w["col_enpi"]: tr["enpi"],
-        w["col_unit"]: tr["unit"].map(display_unit),
-        w["col_outside"]: tr["period"].map(flags).fillna("")}).reset_index(drop=True)
+        w["col_period"]: tr["period"], w["col_item"]: tr["item"].map(lambda i: _item_name(i, w)),
+        w["col_actual"] + u: tr["actual"], w["col_expected"] + u: tr["expected"], w["col_savings"] + u: tr["savings"],
+        w["col_savings_stderr"] + u: tr["savings_stderr"], w["col_cusum"] + u: tr["cusum"],
+        w["col_enpi"]: tr["enpi"], w["col_outside"]: tr["period"].map(flags).fillna("")}).reset_index(drop=True)
     head = row + 1
     _write_table(ws, frame, row=head, freeze=False, autofilter=True)
+    for col in range(3, 8):
+        _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
+    _format_column(ws, 8, head + 1, head + len(frame), "0.000")
     ntot = int((tr["item"] == "total").sum())
     chart_frame = frame.iloc[:ntot]
-    unit = display_unit(tr["unit"].iloc[0])
     actual = _line_chart(ws, w["chart_actual"], w["axis_tce"], head, chart_frame,
-                         {unit: [w["col_actual"], w["col_expected"]]}, {w["col_expected"]}, w)
-    cus = _line_chart(ws, w["chart_cusum"], w["axis_tce"], head, chart_frame, {unit: [w["col_cusum"]]}, set(), w)
+                         {ENERGY: [w["col_actual"] + u, w["col_expected"] + u]}, {w["col_expected"] + u}, w)
+    lowest = float(np.nanmin(tr.loc[tr["item"] == "total", ["actual", "expected"]].to_numpy()))
+    if lowest > 0:  # start the axis near the data: the gap between the lines is what matters
+        step = 10 ** math.floor(math.log10(lowest))
+        actual.y_axis.scaling.min = math.floor(lowest * 0.8 / step) * step
+    cus = _line_chart(ws, w["chart_cusum"], w["axis_tce"], head, chart_frame, {ENERGY: [w["col_cusum"] + u]}, set(), w)
     cus.legend = None
+    cus.x_axis.tickLblPos = "low"   # month labels below the plot, not on the zero line
     _charts_side_by_side(ws, [actual, cus], 7)
 
 
@@ -1048,7 +1131,7 @@ def _model_data_sheet(ws, result, w: _Words) -> None:
         if c in units or c.startswith("production"):
             cols[f"{c} [{display_unit(units.get(c, ''))}]"] = d[c]
         else:
-            cols[f"{w.short(c)} [tce]"] = d[c]
+            cols[f"{_item_name(c, w)} [tce]"] = d[c]
     _write_table(ws, pd.DataFrame(cols))
 
 
@@ -1112,7 +1195,7 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
             hit = comp.loc[k] if k in comp.index else None
             value = np.nan if hit is None else (hit["before"] if n is None else hit["after"])
             row[f"{w[key]} [{unit}]"] = value
-            row[w["change_of"].format(s=unit)] = np.nan if hit is None or n is None else hit["change"]
+            row[w["change_of"].format(s=w[key])] = np.nan if hit is None or n is None else hit["change"]
         if n is not None:
             v = result.benchmarks
             moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
@@ -1143,7 +1226,7 @@ def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
     frame = pd.DataFrame({w["col_scenario"]: comp["scenario"],
                           w["col_figure"]: [_figure_label(m, i, w) for m, i in zip(comp["metric"], comp["item"])],
                           w["col_unit"]: comp["unit"].map(display_unit), w["col_before"]: comp["before"],
-                          w["col_after"]: comp["after"], w["col_change"]: comp["change"],
+                          w["col_after"]: comp["after"], w["col_delta"]: comp["change"],
                           w["col_change_pct"]: comp["change_pct"]})
     row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=True) + 1
 
