@@ -494,9 +494,16 @@ def energy_baseline(assessment, baseline_period, period=None, drivers: DriverTab
     """Fit the baseline models and track the reporting period. See the module docstring.
 
     ``baseline_period`` and ``period``: ``FROM..TO`` text, a year, or a list of months; ``period``
-    defaults to the months with data after the baseline. Raises GreentexError when the baseline
-    has fewer than 12 months of data or a driver is missing in a baseline month.
+    defaults to the months with data after the baseline. Raises GreentexError (naming the input
+    file) when the baseline has fewer than 12 months of data or a driver is missing in a baseline month.
     """
+    try:
+        return _energy_baseline(assessment, baseline_period, period, drivers)
+    except GreentexError as exc:
+        raise exc.located(file=(getattr(assessment.inventory, "source", {}) or {}).get("name")) from None
+
+
+def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineResult:
     issues: list[Issue] = []
     spec = {"baseline_period": str(baseline_period) if not isinstance(baseline_period, (list, tuple))
             else ",".join(baseline_period), "period": None if period is None else str(period)}

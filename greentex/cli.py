@@ -447,5 +447,63 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, e
     click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="portfolio.xlsx", show_default=True,
+              help="Portfolio workbook to write: a row per mill and year, charts, failed files.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write metrics and benchmarks rows (with site and path) and errors as JSON.")
+@click.option("--reports", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write each mill's own report into this folder.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to use [default: the number of CPUs].")
+@click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True,
+              help="Run on local processes, or on Dask (pip install 'greentex[dask]').")
+@click.option("--scheduler", default=None,
+              help="With --engine dask: a scheduler address, or processes / threads / synchronous.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the per-mill reports.")
+@assessment_options
+@handle_errors
+def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, gwp,
+          electricity_method, primary_coefficient, grid, benchmark_sets):
+    """Assess every workbook in PATHS (files or folders) and write one portfolio; a bad file is
+    reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
+    from greentex.assess import Options
+    from greentex.batch import assess_many, portfolio_frame_for_json
+    from greentex.io.portfolio import write_portfolio
+
+    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
+                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="assessing", file=sys.stderr)
+
+    def progress(done, total):
+        if bar is not None:
+            bar.length = total
+            bar.update(1)
+
+    try:
+        p = assess_many(paths, options=options, factor_paths=factor_paths, jobs=jobs, engine=engine,
+                        scheduler=scheduler, report_dir=report_dir, lang=lang, progress=progress)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    write_portfolio(p, output)
+    if json_path:
+        import json
+
+        from greentex.io.jsonout import atomic_write_bytes
+
+        text = json.dumps(portfolio_frame_for_json(p), ensure_ascii=False, indent=1, allow_nan=False)
+        atomic_write_bytes(Path(json_path), text.encode("utf-8"))
+    for e in p.errors:
+        click.echo(f"failed: {e['message']}", err=True)
+    click.echo(f"{p.assessed} workbooks assessed, {len(p.errors)} failed; wrote {output}"
+               + (f" and {json_path}" if json_path else ""))
+    sys.exit(2 if p.errors else 0)
+
+
 def main():
     cli(prog_name="greentex")

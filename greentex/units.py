@@ -26,8 +26,18 @@ import pint
 
 from greentex.errors import GreentexError
 
-ureg = pint.UnitRegistry(on_redefinition="raise", cache_folder=None)
-ureg.load_definitions(str(resources.files("greentex") / "units.txt"))
+def _registry() -> pint.UnitRegistry:
+    """pint's parsed default definitions are cached on disk (:auto:, about 0.1 s saved per
+    start); where the cache cannot be used, the registry is built without it."""
+    try:
+        reg = pint.UnitRegistry(on_redefinition="raise", cache_folder=":auto:")
+    except Exception:  # an unwritable or damaged cache folder
+        reg = pint.UnitRegistry(on_redefinition="raise", cache_folder=None)
+    reg.load_definitions(str(resources.files("greentex") / "units.txt"))
+    return reg
+
+
+ureg = _registry()
 pint.set_application_registry(ureg)
 Q_ = ureg.Quantity
 

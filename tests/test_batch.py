@@ -1,0 +1,86 @@
+"""Many mills in one run."""
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from greentex.assess import assess
+from greentex.batch import assess_many
+from greentex.cli import cli
+from greentex.io.workbook import read_workbook
+
+from conftest import SAMPLES
+
+MILLS = ["jiangsu_woven_dyeing_2024.xlsx", "knit_dyeing_2024.xlsx", "multi_product_2024.xlsx"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "mills"
+    d.mkdir()
+    for name in MILLS:
+        shutil.copy(SAMPLES / name, d / name)
+    (d / "broken.xlsx").write_text("period,item\n", encoding="utf-8")
+    (d / "~$jiangsu_woven_dyeing_2024.xlsx").write_bytes(b"lock")  # an Office lock file: skipped
+    return d
+
+
+def test_each_mill_equals_its_own_report_and_broken_files_are_listed(folder):
+    p = assess_many([folder], jobs=1)
+    assert p.assessed == 3
+    assert [e["path"].rsplit("/", 1)[-1] for e in p.errors] == ["broken.xlsx"]
+    assert "this is a text file" in p.errors[0]["message"]
+    for name in MILLS:
+        alone = assess(read_workbook(folder / name)).metrics
+        mine = p.metrics[p.metrics["path"] == str(folder / name)].drop(columns=["site", "path"])
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.reset_index(drop=True))
+    site = p.metrics.loc[p.metrics["path"] == str(folder / MILLS[0]), "site"].iloc[0]
+    assert site == "苏州某印染有限公司"
+
+
+def test_one_job_and_several_give_the_same_output(folder):
+    one, two = assess_many([folder], jobs=1), assess_many([folder], jobs=2)
+    pd.testing.assert_frame_equal(one.metrics, two.metrics)
+    pd.testing.assert_frame_equal(one.summary, two.summary)
+    assert one.errors == two.errors
+
+
+def test_a_row_per_mill_and_year(tmp_path):
+    p = assess_many([SAMPLES / "baseline_mill_2023_2024.xlsx"], jobs=1) \
+        if (SAMPLES / "baseline_mill_2023_2024.xlsx").exists() else None
+    if p is None:
+        pytest.skip("no two-year sample")
+    assert p.summary["year"].tolist() == [2023, 2024]
+    assert p.summary["months"].tolist() == [12, 12]
+
+
+def test_dask_local_scheduler_gives_the_same_result(folder):
+    pytest.importorskip("dask.bag")
+    local = assess_many([folder], jobs=1)
+    dask = assess_many([folder], engine="dask", scheduler="synchronous")
+    pd.testing.assert_frame_equal(local.metrics, dask.metrics)
+    assert local.errors == dask.errors
+
+
+def test_batch_command(folder, tmp_path):
+    out, js, reports = tmp_path / "portfolio.xlsx", tmp_path / "p.json", tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--json", str(js),
+                                      "--reports", str(reports), "--jobs", "2"])
+    assert result.exit_code == 2  # one file failed, after the rest were assessed
+    assert "3 workbooks assessed, 1 failed" in result.output
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    assert {"site", "path"} <= set(doc["metrics"][0]) and {"site", "path"} <= set(doc["benchmarks"][0])
+    assert doc["errors"][0]["path"].endswith("broken.xlsx")
+    assert sorted(f.name for f in reports.iterdir()) == sorted(n.replace(".xlsx", "_report.xlsx") for n in MILLS)
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    assert list(sheets) == ["Summary", "Mills", "Metrics", "Benchmarks", "Failed files", "About"]
+    assert len(sheets["Mills"]) == 3 and len(sheets["Failed files"]) == 1
+
+
+def test_all_good_exits_0(tmp_path):
+    result = CliRunner().invoke(cli, ["batch", str(SAMPLES / MILLS[1]), "-o", str(tmp_path / "p.xlsx"),
+                                      "--jobs", "1"])
+    assert result.exit_code == 0 and result.output.startswith("1 workbooks assessed, 0 failed")
