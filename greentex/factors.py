@@ -99,15 +99,20 @@ class Dataset:
     keys: list[str]
     frame: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    _indexes: dict = field(default_factory=dict, repr=False)
 
     def row(self, **keys) -> pd.Series | None:
-        """The row matching all given key values, or None."""
-        f = self.frame
-        mask = pd.Series(True, index=f.index)
-        for k, v in keys.items():
-            mask &= f[k] == str(v)
-        hit = f[mask]
-        return None if hit.empty else hit.iloc[0]
+        """The row matching all given key values, or None (looked up in an index built once)."""
+        names = tuple(sorted(keys))
+        index = self._indexes.get(names)
+        if index is None:
+            cols = [self.frame[k].astype(str).tolist() for k in names]
+            index = {}
+            for i, key in enumerate(zip(*cols)):
+                index.setdefault(key, i)
+            self._indexes[names] = index
+        i = index.get(tuple(str(keys[k]) for k in names))
+        return None if i is None else self.frame.iloc[i]
 
 
 class FactorLibrary:
