@@ -39,7 +39,6 @@ needs no statistics package.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -696,7 +695,6 @@ def baseline_dict(result: BaselineResult) -> dict:
 
 def write_baseline_json(result: BaselineResult, path) -> None:
     """Write baseline_dict(result) as strict JSON, atomically."""
-    from greentex.io.jsonout import atomic_write_bytes
+    from greentex.io.jsonout import write_document
 
-    text = json.dumps(baseline_dict(result), ensure_ascii=False, indent=1, allow_nan=False)
-    atomic_write_bytes(Path(path), text.encode("utf-8"))
+    write_document(baseline_dict(result), path)

@@ -23,7 +23,6 @@ A line whose status is not ``primary`` is flagged "check against the standard te
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np

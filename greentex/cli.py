@@ -492,12 +492,9 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
             bar.render_finish()
     write_portfolio(p, output)
     if json_path:
-        import json
+        from greentex.io.jsonout import write_document
 
-        from greentex.io.jsonout import atomic_write_bytes
-
-        text = json.dumps(portfolio_frame_for_json(p), ensure_ascii=False, indent=1, allow_nan=False)
-        atomic_write_bytes(Path(json_path), text.encode("utf-8"))
+        write_document(portfolio_frame_for_json(p), json_path)
     for e in p.errors:
         click.echo(f"failed: {e['message']}", err=True)
     click.echo(f"{p.assessed} workbooks assessed, {len(p.errors)} failed; wrote {output}"

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -663,7 +662,7 @@ def scenario_dict(result: ScenarioResult) -> dict:
 
 
 def write_scenario_json(result: ScenarioResult, path) -> None:
-    from greentex.io.jsonout import atomic_write_bytes
+    """Write scenario_dict(result) as strict JSON, atomically."""
+    from greentex.io.jsonout import write_document
 
-    text = json.dumps(scenario_dict(result), ensure_ascii=False, indent=1, allow_nan=False)
-    atomic_write_bytes(Path(path), text.encode("utf-8"))
+    write_document(scenario_dict(result), path)

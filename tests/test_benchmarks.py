@@ -3,13 +3,11 @@
 import math
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 from numpy.testing import assert_allclose
 
 from greentex.assess import Options, assess
 from greentex.cli import cli
-from greentex.errors import GreentexError
 from greentex.inventory import Inventory
 
 from conftest import SAMPLES

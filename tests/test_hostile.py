@@ -1,6 +1,5 @@
 """Broken and hostile files, all made by this test code: each gives one clear line and exit 2."""
 
-import io
 import zipfile
 
 import pytest

@@ -1,7 +1,6 @@
 """The report workbook: sheets, the metrics round trip, text safety, atomic writing, charts."""
 
 import copy
-import os
 import zipfile
 from pathlib import Path
 

@@ -52,8 +52,13 @@ def assessment_dict(assessment) -> dict:
 
 
 def write_json(assessment, path: str | Path) -> None:
-    """Write the JSON document atomically (temporary file, then rename)."""
-    text = json.dumps(assessment_dict(assessment), ensure_ascii=False, indent=1, allow_nan=False)
+    """Write the assessment's JSON document atomically (temporary file, then rename)."""
+    write_document(assessment_dict(assessment), path)
+
+
+def write_document(doc: dict, path: str | Path) -> None:
+    """Write a JSON document strictly (no NaN or Infinity) and atomically."""
+    text = json.dumps(_clean(doc), ensure_ascii=False, indent=1, allow_nan=False)
     atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 

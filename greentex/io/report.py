@@ -851,32 +851,9 @@ def build_workbook(assessment, *, lang: str = "en", version: str | None = None) 
 
 def write_report(assessment, path, *, lang: str = "en", version: str | None = None) -> None:
     """Write the report workbook to ``path`` atomically (temporary file, then os.replace)."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
-    if target.is_dir():
-        raise GreentexError("is a folder, not a file name", file=str(target))
     source = (getattr(assessment.inventory, "source", {}) or {}).get("path")
-    if source and target.exists() and Path(source).exists() and os.path.samefile(source, target):
-        raise GreentexError("the report would overwrite the input workbook", file=str(target),
-                            hint="choose another output path")
-    wb = build_workbook(assessment, lang=lang, version=version)
-    tmp = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.stem}.", suffix=".xlsx", delete=False)
-    tmp.close()
-    try:
-        wb.save(tmp.name)
-        if target.exists():
-            shutil.copymode(target, tmp.name)
-        else:
-            os.chmod(tmp.name, 0o644)
-        os.replace(tmp.name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp.name)
-        except OSError:
-            pass
-        raise
+    _check_target(Path(path), source)
+    _save_atomic(build_workbook(assessment, lang=lang, version=version), path, source)
 
 
 # -- baseline and scenario reports (greentex baseline / greentex scenario) --------------------
@@ -971,9 +948,8 @@ def _words_extra(lang: str) -> _Words:
     return w
 
 
-def _save_atomic(wb: Workbook, path, source: str | None = None) -> None:
-    """Save ``wb`` to ``path`` through a temporary file in the same folder; never over ``source``."""
-    target = Path(path)
+def _check_target(target: Path, source: str | None) -> Path:
+    """The output's folder, after checking that the output can be written and is not the input."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
@@ -982,6 +958,13 @@ def _save_atomic(wb: Workbook, path, source: str | None = None) -> None:
     if source and target.exists() and Path(source).exists() and os.path.samefile(source, target):
         raise GreentexError("the report would overwrite the input workbook", file=str(target),
                             hint="choose another output path")
+    return folder
+
+
+def _save_atomic(wb: Workbook, path, source: str | None = None) -> None:
+    """Save ``wb`` to ``path`` through a temporary file in the same folder; never over ``source``."""
+    target = Path(path)
+    folder = _check_target(target, source)
     tmp = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.stem}.", suffix=".xlsx", delete=False)
     tmp.close()
     try:
@@ -1184,7 +1167,6 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
     """One row per scenario (the data as reported first): energy, GHG (location, market), water
     intake and their changes, and the benchmark verdicts that change."""
     comp = result.comparison.set_index(["scenario", "metric", "item"])
-    names = [s.name for s in result.scenarios]
     figs = [("energy", "total", "fig_energy", "tce"), ("ghg", "total_location", "fig_total_location", "tCO2e"),
             ("ghg", "total_market", "fig_total_market", "tCO2e"), ("water_intake", "total", "fig_water_intake", "m³")]
     rows = []
@@ -1211,7 +1193,6 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
 def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
     a = result.before
     src = getattr(a.inventory, "source", {}) or {}
-    names = [s.name for s in result.scenarios]
     _line(ws, 1, w["s_title"].format(name=(a.site or {}).get("name") or src.get("name", "")), TITLE_FONT)
     _line(ws, 2, w["s_subtitle"].format(file=src.get("name", ""), sfile=result.source.get("name", ""),
                                         version=version))
