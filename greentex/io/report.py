@@ -1167,6 +1167,7 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
     """One row per scenario (the data as reported first): energy, GHG (location, market), water
     intake and their changes, and the benchmark verdicts that change."""
     comp = result.comparison.set_index(["scenario", "metric", "item"])
+    names = [s.name for s in result.scenarios]
     figs = [("energy", "total", "fig_energy", "tce"), ("ghg", "total_location", "fig_total_location", "tCO2e"),
             ("ghg", "total_market", "fig_total_market", "tCO2e"), ("water_intake", "total", "fig_water_intake", "m³")]
     rows = []
