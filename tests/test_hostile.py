@@ -187,3 +187,16 @@ def test_random_malformed_sheets_give_a_result_or_a_greentex_error(tmp_path, she
     assert isinstance(inv, Inventory)
     for c in inv.counts.values():
         assert c["read"] == c["used"] + c["rejected"]
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path):
+    import os
+    import stat
+
+    js = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["report", str(SAMPLES / "knit_dyeing_2024.xlsx"), "-o", str(tmp_path / "r.xlsx"),
+                                      "--json", str(js)])
+    assert result.exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(js.stat().st_mode) == 0o666 & ~umask
