@@ -357,7 +357,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     progress.stage("fitting the baseline")
     result = energy_baseline(a, baseline_period, report_period, drivers=drivers)
     progress.stage("writing the report")
-    from greentex.io.report import write_baseline_report
+    from greentex.io.planning import write_baseline_report
 
     write_baseline_report(result, out, lang=lang)
     if json_path:
@@ -420,7 +420,7 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, e
     source = {"path": str(scenarios_path), "name": Path(scenarios_path).name, "sha256": sha256(scenarios_path)}
     result = compare_scenarios(a, scenarios, options=options, library=lib, source=source)
     progress.stage("writing the report")
-    from greentex.io.report import write_scenario_report
+    from greentex.io.planning import write_scenario_report
 
     write_scenario_report(result, out, lang=lang)
     if json_path:

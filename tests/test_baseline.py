@@ -345,7 +345,7 @@ def test_json_keys_and_strictness():
 
 def test_report_has_the_baseline_sheet_and_two_charts(tmp_path):
     from greentex.baseline import analyse_workbook
-    from greentex.io.report import write_baseline_report
+    from greentex.io.planning import write_baseline_report
     r = analyse_workbook(SAMPLE, "2023-01..2023-12")
     for lang, names in (("en", ["Baseline", "Model data", "Data issues", "About"]),
                         ("zh", ["能源基准", "模型数据", "数据问题", "关于"])):

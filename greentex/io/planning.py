@@ -1,0 +1,407 @@
+"""Reports of `greentex baseline` and `greentex scenario`: the model, tracking and savings, and
+the before / after comparison of what-if scenarios, in English or Chinese."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+import greentex
+from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, LABELS, TITLE_FONT,
+                                _about_sheet, _bar_chart, _column_after, _issues_sheet, _line, _line_chart,
+                                _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit)
+
+
+EXTRA_LABELS = {
+    "en": {
+        "baseline": "Baseline", "model_data": "Model data", "scenarios": "Scenarios",
+        "b_title": "Energy baseline and savings: {name}",
+        "b_subtitle": "Baseline {b} ({n} months) · reporting period {r} ({m} months) · input {file} · greentex {version}",
+        "b_savings": ("Savings over the reporting period: {s} tce ± {se} tce (standard error; 90 % interval ± {ci} tce), "
+                      "{pct} % of the expected {e} tce; EnPI {enpi}"),
+        "b_no_reporting": "No reporting months: the model only.",
+        "b_valid": "Model of the total energy: valid by the DOE EnPI rules (R² >= 0.5, F-test p < 0.10, every driver p < 0.2).",
+        "b_invalid": "Model of the total energy: NOT valid by the DOE EnPI rules: {why}. The savings are not reliable.",
+        "b_flags": "{n} driver value(s) of the reporting period lie outside the baseline range: the model extrapolates there.",
+        "h_model": "Baseline models (energy [tce per month] = intercept + slope x driver ...)",
+        "h_savings": "Savings over the reporting period, by item",
+        "h_range": "Drivers outside the baseline range",
+        "h_tracking": "Tracking, month by month (savings = expected - actual; CUSUM = running sum of actual - expected)",
+        "chart_actual": "Total energy: actual and expected",
+        "chart_cusum": "CUSUM of actual - expected (falling = saving)",
+        "axis_tce": "Energy [{u}]", "col_term": "Term", "col_stderr": "Std. error", "col_p": "p-value",
+        "col_r2": "R²", "col_adj_r2": "Adj. R²", "col_f_p": "F-test p", "col_valid": "Valid (DOE EnPI)",
+        "col_reasons": "Why not valid", "col_n": "Months", "col_actual": "Actual", "col_expected": "Expected",
+        "col_savings": "Savings", "col_savings_stderr": "Savings std. error", "col_cusum": "CUSUM",
+        "col_enpi": "EnPI (actual / expected)", "col_outside": "Drivers outside the baseline range",
+        "col_months": "Months", "col_savings_ci90": "90 % interval ±", "col_savings_pct": "Savings [%]",
+        "col_driver": "Driver", "col_low": "Baseline min", "col_high": "Baseline max", "col_role": "Period",
+        "role_baseline": "baseline", "role_reporting": "reporting",
+        "s_title": "What-if scenarios: {name}",
+        "s_subtitle": "Input {file} · scenarios {sfile} · greentex {version} · every scenario assessed like the data as reported",
+        "scenario_changes": "Scenario changes", "h_headline": "Each scenario at a glance (whole period)",
+        "col_verdict_changes": "Benchmark verdicts that change", "col_before": "Before", "col_after": "After",
+        "col_change_pct": "Change [%]", "col_verdict_before": "Verdict before", "col_verdict_after": "Verdict after",
+        "item_total": "Total",
+        "h_changes": "Changes in each scenario", "h_comparison": "Before and after, figure by figure (whole period)",
+        "h_verdicts": "Benchmark verdicts before and after (whole period)",
+        "col_scenario": "Scenario", "col_change": "Change", "col_description": "What it does",
+        "col_where": "Scenarios file", "as_reported": "As reported", "change_of": "Change: {s}", "col_delta": "Change",
+        "verdict_of": "{s}: verdict", "value_of": "{s}: value",
+        "fig_water_reused": "Water reused", "fig_energy_of": "Energy: {p}",
+        "chart_s_ghg": "GHG emissions by scenario (whole period)", "chart_s_energy": "Energy by scenario (whole period)",
+        "axis_scenario": "Scenario",
+    },
+    "zh": {
+        "baseline": "能源基准", "model_data": "模型数据", "scenarios": "情景分析",
+        "b_title": "能源基准与节能量：{name}",
+        "b_subtitle": "基准期 {b}（{n} 个月）· 报告期 {r}（{m} 个月）· 输入文件 {file} · greentex {version}",
+        "b_savings": "报告期节能量：{s} tce ± {se} tce（标准误差；90 % 区间 ± {ci} tce），占预期 {e} tce 的 {pct} %；能效指标 {enpi}",
+        "b_no_reporting": "无报告期月份：仅给出基准模型。",
+        "b_valid": "总能耗模型：符合 DOE EnPI 规则（R² >= 0.5，F 检验 p < 0.10，各驱动因素 p < 0.2）。",
+        "b_invalid": "总能耗模型：不符合 DOE EnPI 规则：{why}。节能量不可靠。",
+        "b_flags": "报告期有 {n} 个驱动因素数值超出基准期范围：模型在此外推。",
+        "h_model": "基准模型（月能耗 [tce] = 截距 + 斜率 x 驱动因素 ...）",
+        "h_savings": "报告期节能量（按项目）",
+        "h_range": "超出基准期范围的驱动因素",
+        "h_tracking": "逐月跟踪（节能量 = 预期 - 实际；CUSUM = 实际 - 预期的累计和）",
+        "chart_actual": "总能耗：实际与预期",
+        "chart_cusum": "实际 - 预期的累计和 CUSUM（下降即节能）",
+        "axis_tce": "能耗 [{u}]", "col_term": "项", "col_stderr": "标准误差", "col_p": "p 值",
+        "col_r2": "R²", "col_adj_r2": "调整 R²", "col_f_p": "F 检验 p", "col_valid": "有效（DOE EnPI）",
+        "col_reasons": "无效原因", "col_n": "月数", "col_actual": "实际", "col_expected": "预期",
+        "col_savings": "节能量", "col_savings_stderr": "节能量标准误差", "col_cusum": "CUSUM",
+        "col_enpi": "能效指标（实际/预期）", "col_outside": "超出基准期范围的驱动因素",
+        "col_months": "月数", "col_savings_ci90": "90 % 区间 ±", "col_savings_pct": "节能率 [%]",
+        "col_driver": "驱动因素", "col_low": "基准期最小值", "col_high": "基准期最大值", "col_role": "期间",
+        "role_baseline": "基准期", "role_reporting": "报告期",
+        "s_title": "情景分析：{name}",
+        "s_subtitle": "输入文件 {file} · 情景文件 {sfile} · greentex {version} · 各情景与原始数据采用相同的计算方法",
+        "scenario_changes": "情景措施", "h_headline": "各情景概览（全年）",
+        "col_verdict_changes": "结论变化的对标项", "col_before": "措施前", "col_after": "措施后",
+        "col_change_pct": "变化 [%]", "col_verdict_before": "措施前结论", "col_verdict_after": "措施后结论",
+        "item_total": "合计",
+        "h_changes": "各情景的措施", "h_comparison": "措施前后逐项对比（全年）",
+        "h_verdicts": "措施前后的对标结论（全年）",
+        "col_scenario": "情景", "col_change": "措施", "col_description": "内容",
+        "col_where": "情景文件", "as_reported": "现状", "change_of": "变化：{s}", "col_delta": "变化",
+        "verdict_of": "{s}：结论", "value_of": "{s}：数值",
+        "fig_water_reused": "回用水量", "fig_energy_of": "能耗：{p}",
+        "chart_s_ghg": "各情景温室气体排放（全年）", "chart_s_energy": "各情景综合能耗（全年）",
+        "axis_scenario": "情景",
+    },
+}
+P_FORMAT = '[<0.0001]"<0.0001";0.0000'
+ENERGY = "tce"
+
+
+def _words_extra(lang: str) -> _Words:
+    """The report's words plus those of the baseline and scenario reports."""
+    w = _Words(lang)
+    w.t = {**LABELS[lang], **EXTRA_LABELS[lang]}
+    return w
+
+
+def _format_column(ws, col: int, first: int, last: int, fmt: str) -> None:
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=col).number_format = fmt
+
+
+def _fmt_num(v, digits: int = 1) -> str:
+    return "–" if v is None or v != v else f"{v:,.{digits}f}"
+
+
+def _charts_side_by_side(ws, charts: list, row: int) -> None:
+    """Anchor up to two charts at ``row``: one in column A, the next one chart-width to its right."""
+    right = _column_after(ws, 1, CHART_W * 96 / 2.54 + 16)
+    for k, chart in enumerate(charts):
+        ws.add_chart(chart, f"{get_column_letter(1 if k % 2 == 0 else right)}{row + (k // 2) * CHART_ROWS}")
+
+
+def _item_name(item: str, w: _Words) -> str:
+    return w["item_total"] if item == "total" else w.short(item)
+
+
+def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
+    a = result.assessment
+    src = getattr(a.inventory, "source", {}) or {}
+    site = a.site or {}
+    bm, rm = result.baseline_months, result.reporting_months
+    _line(ws, 1, w["b_title"].format(name=site.get("name") or src.get("name", "")), TITLE_FONT)
+    _line(ws, 2, w["b_subtitle"].format(b=f"{bm[0]}..{bm[-1]}", n=len(bm),
+                                        r=f"{rm[0]}..{rm[-1]}" if rm else "–", m=len(rm),
+                                        file=src.get("name", ""), version=version))
+    total = result.model("total")
+    s = result.summary[result.summary["item"] == "total"]
+    if len(s):
+        s = s.iloc[0]
+        _line(ws, 3, w["b_savings"].format(s=_fmt_num(s.savings), se=_fmt_num(s.savings_stderr),
+                                           ci=_fmt_num(s.savings_ci90), pct=_fmt_num(s.savings_pct, 1),
+                                           e=_fmt_num(s.expected, 0), enpi=_fmt_num(s.enpi, 3)), BOLD)
+    else:
+        _line(ws, 3, w["b_no_reporting"], BOLD)
+    if total is not None:
+        _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why="; ".join(total.reasons)),
+              Font(name="Calibri", bold=True, color="2E6B47" if total.valid else "C00000"))
+    if len(result.out_of_range):
+        _line(ws, 5, w["b_flags"].format(n=len(result.out_of_range)))
+    has_charts = len(result.tracking) > 0
+    row = 7 + (CHART_ROWS if has_charts else 0)
+    u = f" [{ENERGY}]"
+
+    # the models
+    _line(ws, row, w["h_model"], HEADING_FONT)
+    t = result.terms()
+    frame = pd.DataFrame({
+        w["col_item"]: t["item"].map(lambda i: _item_name(i, w)), w["col_term"]: t["term"],
+        w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"],
+        w["col_p"]: t["p"], w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"], w["col_f_p"]: t["f_p"],
+        w["col_n"]: t["n"].astype(int), w["col_valid"]: np.where(t["valid"].astype(bool), w["yes"], w["no"]),
+        w["col_reasons"]: t["reasons"]})
+    head = row + 1
+    row = _write_table(ws, frame, row=head, freeze=False, autofilter=False, precise={w["col_value"], w["col_stderr"]})
+    for col in (6, 9):
+        _format_column(ws, col, head + 1, head + len(frame), P_FORMAT)
+    for col in (7, 8):
+        _format_column(ws, col, head + 1, head + len(frame), "0.000")
+    for i, ok in enumerate(t["valid"].astype(bool)):
+        ws.cell(row=head + 1 + i, column=11).fill = FILL_PASS if ok else FILL_FAIL
+    row += 1
+
+    # savings over the period
+    if len(result.summary):
+        _line(ws, row, w["h_savings"], HEADING_FONT)
+        sm = result.summary
+        frame = pd.DataFrame({
+            w["col_item"]: sm["item"].map(lambda i: _item_name(i, w)), w["col_months"]: sm["months"].astype(int),
+            w["col_actual"] + u: sm["actual"], w["col_expected"] + u: sm["expected"],
+            w["col_savings"] + u: sm["savings"], w["col_savings_stderr"] + u: sm["savings_stderr"],
+            w["col_savings_ci90"] + u: sm["savings_ci90"], w["col_savings_pct"]: sm["savings_pct"],
+            w["col_enpi"]: sm["enpi"]})
+        head = row + 1
+        row = _write_table(ws, frame, row=head, freeze=False, autofilter=False) + 1
+        for col in range(3, 9):
+            _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
+        _format_column(ws, 9, head + 1, head + len(frame), "0.000")
+    if len(result.out_of_range):
+        _line(ws, row, w["h_range"], HEADING_FONT)
+        o = result.out_of_range
+        frame = pd.DataFrame({w["col_period"]: o["period"], w["col_driver"]: o["driver"],
+                              w["col_unit"]: o["unit"].map(display_unit), w["col_value"]: o["value"],
+                              w["col_low"]: o["low"], w["col_high"]: o["high"]})
+        row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
+
+    # tracking: the total first (the charts plot its rows)
+    if not has_charts:
+        return
+    _line(ws, row, w["h_tracking"], HEADING_FONT)
+    tr = result.tracking.copy()
+    order = {item: k for k, item in enumerate(m.item for m in result.models)}
+    tr = tr.assign(_o=tr["item"].map(order)).sort_values(["_o", "period"], kind="stable").drop(columns="_o")
+    flags = result.out_of_range.groupby("period")["driver"].apply(lambda d: ", ".join(d)) \
+        if len(result.out_of_range) else pd.Series(dtype=object)
+    frame = pd.DataFrame({
+        w["col_period"]: tr["period"], w["col_item"]: tr["item"].map(lambda i: _item_name(i, w)),
+        w["col_actual"] + u: tr["actual"], w["col_expected"] + u: tr["expected"], w["col_savings"] + u: tr["savings"],
+        w["col_savings_stderr"] + u: tr["savings_stderr"], w["col_cusum"] + u: tr["cusum"],
+        w["col_enpi"]: tr["enpi"], w["col_outside"]: tr["period"].map(flags).fillna("")}).reset_index(drop=True)
+    head = row + 1
+    _write_table(ws, frame, row=head, freeze=False, autofilter=True)
+    for col in range(3, 8):
+        _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
+    _format_column(ws, 8, head + 1, head + len(frame), "0.000")
+    ntot = int((tr["item"] == "total").sum())
+    chart_frame = frame.iloc[:ntot]
+    actual = _line_chart(ws, w["chart_actual"], w["axis_tce"], head, chart_frame,
+                         {ENERGY: [w["col_actual"] + u, w["col_expected"] + u]}, {w["col_expected"] + u}, w)
+    lowest = float(np.nanmin(tr.loc[tr["item"] == "total", ["actual", "expected"]].to_numpy()))
+    if lowest > 0:  # start the axis near the data: the gap between the lines is what matters
+        step = 10 ** math.floor(math.log10(lowest))
+        actual.y_axis.scaling.min = math.floor(lowest * 0.8 / step) * step
+    cus = _line_chart(ws, w["chart_cusum"], w["axis_tce"], head, chart_frame, {ENERGY: [w["col_cusum"] + u]}, set(), w)
+    cus.legend = None
+    cus.x_axis.tickLblPos = "low"   # month labels below the plot, not on the zero line
+    _charts_side_by_side(ws, [actual, cus], 7)
+
+
+def _model_data_sheet(ws, result, w: _Words) -> None:
+    d = result.data
+    cols = {w["col_period"]: d["period"], w["col_role"]: d["role"].map(lambda r: w[f"role_{r}"])}
+    units = dict(result.driver_units)
+    for c in d.columns:
+        if c in ("period", "role"):
+            continue
+        if c in units or c.startswith("production"):
+            cols[f"{c} [{display_unit(units.get(c, ''))}]"] = d[c]
+        else:
+            cols[f"{_item_name(c, w)} [tce]"] = d[c]
+    _write_table(ws, pd.DataFrame(cols))
+
+
+def build_baseline_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
+    """The baseline report (sheets Baseline, Model data, Data issues, About) as a Workbook."""
+    import types
+
+    w = _words_extra(lang)
+    version = version or greentex.__version__
+    a = result.assessment
+    wb = Workbook()
+    wb.remove(wb.active)
+    _baseline_sheet(wb.create_sheet(w["baseline"]), result, w, version)
+    _model_data_sheet(wb.create_sheet(w["model_data"]), result, w)
+    _issues_sheet(wb.create_sheet(w["issues"]),
+                  types.SimpleNamespace(issues=list(a.issues) + list(result.issues), inventory=a.inventory), w)
+    options = dict(a.options or {})
+    options.update({"baseline_period": f"{result.baseline_months[0]}..{result.baseline_months[-1]}",
+                    "reporting_period": (f"{result.reporting_months[0]}..{result.reporting_months[-1]}"
+                                         if result.reporting_months else ""),
+                    "drivers": ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items())})
+    _about_sheet(wb.create_sheet(w["about"]),
+                 types.SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    return wb
+
+
+def write_baseline_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
+    """Write the baseline report of a greentex.baseline result to ``path`` atomically."""
+    wb = build_baseline_workbook(result, lang=lang, version=version)
+    _save_atomic(wb, path, (getattr(result.assessment.inventory, "source", {}) or {}).get("path"))
+
+
+def _figure_label(metric: str, item: str, w: _Words) -> str:
+    named = {("energy", "total"): "fig_energy", ("ghg", "total_location"): "fig_total_location",
+             ("ghg", "total_market"): "fig_total_market", ("ghg", "scope1"): "fig_scope1",
+             ("ghg", "scope2_location"): "fig_scope2_location", ("ghg", "scope2_market"): "fig_scope2_market",
+             ("water_intake", "total"): "fig_water_intake", ("water_reused", "total"): "fig_water_reused",
+             ("water_reuse_rate", "total"): "fig_reuse_rate"}
+    if (metric, item) in named:
+        return w[named[(metric, item)]]
+    if metric == "energy":
+        return w["fig_energy_of"].format(p=w.short(item))
+    key = f"fig_{metric}"
+    return w[key].format(p=w.short(item)) if key in w.t else f"{metric}: {item}"
+
+
+def _scenario_headline(result, w: _Words) -> pd.DataFrame:
+    """One row per scenario (the data as reported first): energy, GHG (location, market), water
+    intake and their changes, and the benchmark verdicts that change."""
+    comp = result.comparison.set_index(["scenario", "metric", "item"])
+    names = [s.name for s in result.scenarios]
+    figs = [("energy", "total", "fig_energy", "tce"), ("ghg", "total_location", "fig_total_location", "tCO2e"),
+            ("ghg", "total_market", "fig_total_market", "tCO2e"), ("water_intake", "total", "fig_water_intake", "m³")]
+    rows = []
+    for n in [None] + names:
+        row = {w["col_scenario"]: w["as_reported"] if n is None else n}
+        for metric, item, key, unit in figs:
+            k = (names[0] if n is None else n, metric, item)
+            hit = comp.loc[k] if k in comp.index else None
+            value = np.nan if hit is None else (hit["before"] if n is None else hit["after"])
+            row[f"{w[key]} [{unit}]"] = value
+            row[w["change_of"].format(s=w[key])] = np.nan if hit is None or n is None else hit["change"]
+        if n is not None:
+            v = result.benchmarks
+            moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
+            row[w["col_verdict_changes"]] = "; ".join(
+                f"{w.t.get('met_' + r.metric, r.metric)} {w.short(r.item)}: {w.verdict(r.before_verdict)} → "
+                f"{w.verdict(r.after_verdict)}" for r in moved.itertuples())
+        else:
+            row[w["col_verdict_changes"]] = ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
+    a = result.before
+    src = getattr(a.inventory, "source", {}) or {}
+    _line(ws, 1, w["s_title"].format(name=(a.site or {}).get("name") or src.get("name", "")), TITLE_FONT)
+    _line(ws, 2, w["s_subtitle"].format(file=src.get("name", ""), sfile=result.source.get("name", ""),
+                                        version=version))
+    row = 4 + CHART_ROWS + 1
+
+    _line(ws, row, w["h_headline"], HEADING_FONT)
+    headline = _scenario_headline(result, w)
+    row = _write_table(ws, headline, row=row + 1, freeze=False, autofilter=False) + 1
+
+    _line(ws, row, w["h_comparison"], HEADING_FONT)
+    comp = result.comparison
+    frame = pd.DataFrame({w["col_scenario"]: comp["scenario"],
+                          w["col_figure"]: [_figure_label(m, i, w) for m, i in zip(comp["metric"], comp["item"])],
+                          w["col_unit"]: comp["unit"].map(display_unit), w["col_before"]: comp["before"],
+                          w["col_after"]: comp["after"], w["col_delta"]: comp["change"],
+                          w["col_change_pct"]: comp["change_pct"]})
+    row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=True) + 1
+
+    v = result.benchmarks
+    if len(v):
+        _line(ws, row, w["h_verdicts"], HEADING_FONT)
+        frame = pd.DataFrame({w["col_scenario"]: v["scenario"], w["col_benchmark"]: v["benchmark"],
+                              w["col_metric"]: v["metric"].map(lambda m: w.t.get(f"met_{m}", m)),
+                              w["col_item"]: v["item"].map(w.short), w["col_limit"]: v["limit"],
+                              w["col_unit"]: v["unit"].map(display_unit), w["col_before"]: v["before"],
+                              w["col_verdict_before"]: v["before_verdict"].map(w.verdict),
+                              w["col_after"]: v["after"], w["col_verdict_after"]: v["after_verdict"].map(w.verdict)})
+        head = row + 1
+        row = _write_table(ws, frame, row=head, freeze=False, autofilter=False) + 1
+        for col, raw in ((8, v["before_verdict"]), (10, v["after_verdict"])):
+            for i, fill in enumerate(_verdict_fills(pd.DataFrame({"verdict": raw.tolist()}))):
+                if fill is not None:
+                    ws.cell(row=head + 1 + i, column=col).fill = fill
+
+    # chart data below everything; the charts above the tables
+    labels = list(headline[w["col_scenario"]])
+    _line(ws, row, w["chart_data"], HEADING_FONT)
+    ghg = pd.DataFrame({w["col_scenario"]: labels,
+                        w["fig_total_location"]: headline[f"{w['fig_total_location']} [tCO2e]"],
+                        w["fig_total_market"]: headline[f"{w['fig_total_market']} [tCO2e]"]})
+    head_g = row + 1
+    row = _write_table(ws, ghg, row=head_g, freeze=False, autofilter=False) + 1
+    energy = pd.DataFrame({w["col_scenario"]: labels, w["axis_energy"]: headline[f"{w['fig_energy']} [tce]"]})
+    head_e = row
+    _write_table(ws, energy, row=head_e, freeze=False, autofilter=False)
+    charts = [_bar_chart(ws, w["chart_s_ghg"], head_g, len(labels), 3, w["axis_scenario"], w["axis_emissions"]),
+              _bar_chart(ws, w["chart_s_energy"], head_e, len(labels), 2, w["axis_scenario"], w["axis_energy"])]
+    for c in charts:
+        c.y_axis.scaling.min = 0
+    _charts_side_by_side(ws, charts, 4)
+
+
+def _changes_sheet(ws, result, w: _Words) -> None:
+    c = result.changes
+    frame = pd.DataFrame({w["col_scenario"]: c["scenario"], w["col_change"]: c["change"],
+                          w["col_where"]: c["where"], w["col_description"]: c["description"],
+                          w["col_note"]: c["note"]})
+    _write_table(ws, frame)
+
+
+def build_scenario_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
+    """The scenario report (sheets Scenarios, Scenario changes, Data issues, About) as a Workbook."""
+    import types
+
+    w = _words_extra(lang)
+    version = version or greentex.__version__
+    a = result.before
+    wb = Workbook()
+    wb.remove(wb.active)
+    _scenario_sheet(wb.create_sheet(w["scenarios"]), result, w, version)
+    _changes_sheet(wb.create_sheet(w["scenario_changes"]), result, w)
+    _issues_sheet(wb.create_sheet(w["issues"]),
+                  types.SimpleNamespace(issues=list(a.issues) + list(result.issues), inventory=a.inventory), w)
+    options = dict(a.options or {})
+    options["scenarios_file"] = result.source.get("path", "")
+    options["scenarios_sha256"] = result.source.get("sha256", "")
+    _about_sheet(wb.create_sheet(w["about"]),
+                 types.SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    return wb
+
+
+def write_scenario_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
+    """Write the scenario comparison of a greentex.scenario result to ``path`` atomically."""
+    wb = build_scenario_workbook(result, lang=lang, version=version)
+    _save_atomic(wb, path, (getattr(result.before.inventory, "source", {}) or {}).get("path"))
