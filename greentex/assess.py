@@ -426,7 +426,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                                              factor_unit="tCO2/GJ", factor_source=hf.source,
                                              factor_status=hf.status,
                                              tco2e=emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ"))))
-        site["grid_used"] = loc.note.split(".")[0]
+        site["grid_used"] = {"grid": loc.note.split(",")[0].removeprefix("grid ").strip(),
+                             "year": int(loc.note.split("data year ")[1].split(".")[0])}
     # carbonates
     ch = _monthly(act, "chemicals")
     for item, grp in ch.groupby("item", sort=True) if len(ch) else []:

@@ -95,6 +95,7 @@ LABELS = {
         # Summary
         "title": "Green manufacturing report: {name}, {year}",
         "subtitle": "Input {file} · greentex {version} · GWP set {gwp} · {grid}",
+        "grid_used": "grid {grid}, data year {year}",
         "key_figures": "Key figures (whole period)", "verdicts": "Benchmark verdicts",
         "chart_data": "Chart data (plotted in the charts above)",
         "not_computed": "not computed",
@@ -156,6 +157,13 @@ LABELS = {
         "key_language": "语言", "language_note": "本报告为中文版 (lang=zh)",
         "title": "绿色制造评价报告：{name}，{year}年",
         "subtitle": "输入文件 {file} · greentex {version} · 全球变暖潜势 {gwp} · 电网因子 {grid}",
+        "grid_used": "{grid}（数据年份 {year}）",
+        "methods": {"NCV x carbon content x oxidation x 44/12": "燃料量 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12",
+                    "emission factor": "排放因子法", "not computed": "未计算",
+                    "net purchased kWh x grid factor": "净购入电量 × 电网排放因子",
+                    "net purchased GJ x heat factor": "净购入热力 × 热力排放因子",
+                    "mass x stoichiometric factor": "碳酸盐用量 × 化学计量排放因子",
+                    "COD removed x B0 x MCF x GWP": "去除COD量 × B0 × MCF × GWP"},
         "key_figures": "主要指标（全年合计）", "verdicts": "对标结论",
         "chart_data": "图表数据（上方图表引用）",
         "not_computed": "未计算",
@@ -461,7 +469,8 @@ def _detail_frame(d: pd.DataFrame, kind: str, w: _Words) -> pd.DataFrame:
             w["col_period"]: col("period"), w["col_scope"]: col("scope").map(lambda s: w.t.get(s, s)),
             w["col_source_name"]: col("source_name").map(w.source), w["col_item"]: col("item"),
             w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units,
-            w["col_method"]: col("method"), w["col_activity"]: col("activity"),
+            w["col_method"]: col("method").map(lambda m: w.t.get("methods", {}).get(m, m)),
+            w["col_activity"]: col("activity"),
             w["col_activity_unit"]: col("activity_unit").map(display_unit), w["col_factor"]: col("factor"),
             w["col_factor_unit"]: col("factor_unit").map(display_unit),
             w["col_factor_source"]: col("factor_source"), w["col_factor_status"]: col("factor_status"),
@@ -773,8 +782,9 @@ def _summary_sheet(ws, a, w: _Words, version: str) -> None:
     src = getattr(a.inventory, "source", {}) or {}
     _line(ws, 1, w["title"].format(name=site.get("name") or src.get("name", ""), year=site.get("year", "")),
           TITLE_FONT)
+    grid = site.get("grid_used") or {}
     _line(ws, 2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
-                                      grid=site.get("grid_used", "")))
+                                      grid=w["grid_used"].format(**grid) if grid else ""))
     _line(ws, 4, w["key_figures"], HEADING_FONT)
     row = _write_table(ws, _key_figures(a, w), row=5, freeze=False, autofilter=False) + 1
     # (title, table, chart maker) for each chart, gathered first: the charts' rows come first
