@@ -49,6 +49,8 @@ SITE_KEYS = [
      "电网排放因子：national、east、jiangsu 等（可加 :年份）"),
     ("wastewater_treatment", "污水处理方式", "", "e.g. anaerobic_reactor, aerobic_well_managed",
      "如 anaerobic_reactor、aerobic_well_managed"),
+    ("discharge", "排放方式", "", "Wastewater discharge: indirect_park, indirect or direct",
+     "废水排放方式：indirect_park（园区集中处理）、indirect（间接排放）或 direct（直接排放）"),
     ("allocation", "分摊", "", "Several products: e.g. woven_fabric: 0.6; knit_fabric: 0.4",
      "多产品：如 woven_fabric: 0.6; knit_fabric: 0.4"),
 ]
@@ -116,6 +118,8 @@ def write_template(path: str | Path, lang: str = "en") -> None:
     site = wb.create_sheet(names["site"])
     _header(site, ["key", "value", "description"] if lang == "en" else ["项目", "内容", "说明"])
     for en_key, zh_key, default, en_desc, zh_desc in SITE_KEYS:
+        if lang == "zh":
+            default = {"existing": "现有"}.get(default, default)
         site.append([en_key if lang == "en" else zh_key, default, en_desc if lang == "en" else zh_desc])
     site.column_dimensions["C"].width = 60
 
