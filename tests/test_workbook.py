@@ -110,3 +110,12 @@ def test_samples_read_completely():
         for sheet, c in inv.counts.items():
             assert c["read"] == c["used"] + c["rejected"], (path.name, sheet)
         assert inv.site.get("name")
+
+
+def test_unknown_site_keys_are_noted(make_workbook):
+    path = make_workbook({"Site": [["key", "value"], ["name", "x"], ["favourite colour", "green"]],
+                          "Energy": [["period", "Electricity [kWh]"], ["2024-01", 1]]})
+    inv = read_workbook(path)
+    notes = [i for i in inv.issues if i.sheet == "Site"]
+    assert [(i.cell, i.message) for i in notes] == [
+        ("A3", "Site key 'favourite colour' is not one greentex knows: it is kept but not used")]

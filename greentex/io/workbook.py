@@ -307,6 +307,10 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         if pairs and _column_role(pairs[0][0]) or (pairs and match_key(str(pairs[0][0])) in ("key", "项目")):
             pairs = pairs[1:]
         site = parse_site(pairs, library, file=file, sheet=found["site"])
+        for key, value, cell in pairs:
+            if not _is_blank(key) and library.resolve_site_key(str(key)) is None:
+                issues.append(Issue("note", found["site"], f"A{cell[1:]}",
+                                    f"Site key '{key}' is not one greentex knows: it is kept but not used"))
     else:
         site = parse_site([], library)
     overrides = None
