@@ -72,7 +72,7 @@ def numpy_baseline(sheets: dict, coef: dict, co2: dict, to_base: dict) -> dict:
 
 def baseline_factors(sheets: dict):
     """Factors for the numpy baseline, taken once from greentex's own data (not timed)."""
-    from greentex.assess import FactorSelector, Options
+    from greentex.assessment import FactorSelector, Options
     from greentex.factors import load_library
     from greentex.units import conversion_factor, same_dimension
 
@@ -106,7 +106,7 @@ def peak_rss_mb(args: list[str]) -> tuple[float, float]:
 
 
 def run_size(rows: int, months: int, workdir: Path, repeat: int) -> dict:
-    from greentex.assess import assess
+    from greentex.assessment import assess
     from greentex.inventory import Inventory
     from greentex.io.report import write_report
     from greentex.io.workbook import read_workbook

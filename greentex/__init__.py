@@ -6,9 +6,9 @@ The public API is imported lazily so that the command line starts quickly.
 __version__ = "0.1.0"
 
 _API = {
-    "assess": "greentex.assess",
-    "Assessment": "greentex.assess",
-    "Options": "greentex.assess",
+    "assess": "greentex.assessment",
+    "Assessment": "greentex.assessment",
+    "Options": "greentex.assessment",
     "Inventory": "greentex.inventory",
     "read_workbook": "greentex.io.workbook",
     "write_report": "greentex.io.report",

@@ -653,7 +653,7 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
 
 def analyse_workbook(path, baseline_period, period=None, *, options=None, library=None) -> BaselineResult:
     """Read, assess and baseline a workbook (its Drivers sheet too, when it has one)."""
-    from greentex.assess import assess
+    from greentex.assessment import assess
     from greentex.io.workbook import read_workbook
 
     inv = read_workbook(path, library=library)

@@ -64,7 +64,7 @@ def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), repor
 
     Runs in a worker process too, so it takes plain arguments and loads its own factor library.
     """
-    from greentex.assess import Options, assess
+    from greentex.assessment import Options, assess
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
 
@@ -158,7 +158,7 @@ def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None
     """
     from dataclasses import asdict
 
-    from greentex.assess import Options
+    from greentex.assessment import Options
 
     options = options or Options()
     options.check()

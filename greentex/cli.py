@@ -90,7 +90,7 @@ def assessment_options(fn):
 
 def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
             benchmark_sets=()):
-    from greentex.assess import Options, assess
+    from greentex.assessment import Options, assess
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
 
@@ -403,7 +403,7 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, e
              primary_coefficient, grid, benchmark_sets):
     """Apply each what-if scenario of --scenarios to PATH's data and compare energy, GHG, water and
     benchmark verdicts before and after."""
-    from greentex.assess import Options
+    from greentex.assessment import Options
     from greentex.factors import load_library
     from greentex.io.workbook import sha256
     from greentex.scenario import compare_scenarios, read_scenarios, write_scenario_json
@@ -469,7 +469,7 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
           electricity_method, primary_coefficient, grid, benchmark_sets):
     """Assess every workbook in PATHS (files or folders) and write one portfolio; a bad file is
     reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
-    from greentex.assess import Options
+    from greentex.assessment import Options
     from greentex.batch import assess_many, portfolio_frame_for_json
     from greentex.io.portfolio import write_portfolio
 

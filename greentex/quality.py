@@ -88,7 +88,7 @@ def coverage(activity: pd.DataFrame, year) -> list[Issue]:
 
 
 def data_warnings(activity: pd.DataFrame, site: dict) -> list[Issue]:
-    """All the warnings above, from the monthly lines of greentex.assess.aggregate (columns domain,
+    """All the warnings above, from the monthly lines of greentex.assessment.aggregate (columns domain,
     item, period, quantity, rows, cells)."""
     if activity is None or activity.empty:
         return []

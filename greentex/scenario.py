@@ -511,7 +511,7 @@ _APPLY = {"fuel_switch": _fuel_switch, "rooftop_pv": _rooftop_pv, "green_electri
 
 def apply_scenario(inventory, scenario: Scenario, *, options=None, library=None):
     """(a changed copy of ``inventory``, one description per change). The input is not touched."""
-    from greentex.assess import FactorSelector, Options
+    from greentex.assessment import FactorSelector, Options
     from greentex.factors import load_library
 
     library = library or load_library()
@@ -608,7 +608,7 @@ def compare_scenarios(before, scenarios: list[Scenario], *, options=None, librar
                       source: dict | None = None) -> ScenarioResult:
     """Assess every scenario on a copy of ``before.inventory`` with the same options and library,
     and compare it with ``before`` (the assessment of the data as reported)."""
-    from greentex.assess import Options, assess
+    from greentex.assessment import Options, assess
     from greentex.factors import load_library
 
     library = library or load_library()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from numpy.testing import assert_allclose
 
-from greentex.assess import Options, assess
+from greentex.assessment import Options, assess
 from greentex.errors import GreentexError
 from greentex.inventory import Inventory
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from greentex.assess import assess
+from greentex.assessment import assess
 from greentex.baseline import (betainc, cusum, energy_baseline, enpi, f_ppf, f_sf, months_of, ols, read_drivers,
                                savings, t_cdf, t_ppf, t_two_sided_p, validity, baseline_dict)
 from greentex.cli import cli

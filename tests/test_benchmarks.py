@@ -6,7 +6,7 @@ import pandas as pd
 from click.testing import CliRunner
 from numpy.testing import assert_allclose
 
-from greentex.assess import Options, assess
+from greentex.assessment import Options, assess
 from greentex.cli import cli
 from greentex.inventory import Inventory
 

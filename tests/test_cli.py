@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from greentex.assess import assess
+from greentex.assessment import assess
 from greentex.cli import cli
 from greentex.io.workbook import read_workbook
 

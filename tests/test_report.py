@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from greentex.assess import assess
+from greentex.assessment import assess
 from greentex.errors import GreentexError, Issue
 from greentex.io import report
 from greentex.io.report import build_workbook, write_report

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from numpy.testing import assert_allclose
 
-from greentex.assess import assess
+from greentex.assessment import assess
 from greentex.cli import cli
 from greentex.errors import GreentexError
 from greentex.inventory import Inventory
