@@ -88,6 +88,35 @@ def assessment_options(fn):
     return fn
 
 
+def output_options(what: str, suffix: str, json_content: str):
+    """-o / --json / --lang, shared by the commands that write a report beside the input."""
+    def decorate(fn):
+        for d in reversed([
+            click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                         help=f"{what} workbook to write [default: PATH's name + {suffix}, beside it]."),
+            click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+                         help=f"Also write {json_content} as JSON."),
+            click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                         help="Language of the report."),
+        ]):
+            fn = d(fn)
+        return fn
+    return decorate
+
+
+def _output_paths(path, output, json_path, suffix):
+    """(report path, JSON path) with the report beside the input by default; never the input itself."""
+    from greentex.errors import GreentexError
+
+    src = Path(path)
+    out = Path(output) if output else src.with_name(src.stem + suffix)
+    for target in filter(None, (out, Path(json_path) if json_path else None)):
+        if src.exists() and target.exists() and target.resolve() == src.resolve():
+            raise GreentexError("the output would overwrite the input workbook", file=str(target),
+                                hint="choose another -o / --json path")
+    return out, json_path
+
+
 def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
             benchmark_sets=()):
     from greentex.assessment import Options, assess
@@ -141,25 +170,13 @@ def _summary_lines(a) -> list[str]:
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Report workbook to write [default: PATH's name + _report.xlsx, beside it].")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the same content as JSON.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report.")
+@output_options("Report", "_report.xlsx", "the same content")
 @assessment_options
 @handle_errors
 def report(path, output, json_path, lang, factor_paths, gwp, electricity_method, primary_coefficient, grid,
            benchmark_sets):
     """Assess the workbook PATH and write the report workbook (and JSON)."""
-    from greentex.errors import GreentexError
-
-    src = Path(path)
-    out = Path(output) if output else src.with_name(src.stem + "_report.xlsx")
-    for target in filter(None, (out, Path(json_path) if json_path else None)):
-        if src.exists() and target.exists() and target.resolve() == src.resolve():
-            raise GreentexError("the output would overwrite the input workbook", file=str(target),
-                                hint="choose another -o / --json path")
+    out, json_path = _output_paths(path, output, json_path, "_report.xlsx")
     progress = Progress()
     a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
                 benchmark_sets)
@@ -310,19 +327,6 @@ def factors(action, dataset, factor_paths):
     click.echo(ds.frame[cols].to_string(index=False))
 
 
-def _output_paths(path, output, json_path, suffix):
-    """(report path, JSON path) with the report beside the input by default; never the input itself."""
-    from greentex.errors import GreentexError
-
-    src = Path(path)
-    out = Path(output) if output else src.with_name(src.stem + suffix)
-    for target in filter(None, (out, Path(json_path) if json_path else None)):
-        if src.exists() and target.exists() and target.resolve() == src.resolve():
-            raise GreentexError("the output would overwrite the input workbook", file=str(target),
-                                hint="choose another -o / --json path")
-    return out, json_path
-
-
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--baseline-period", required=True,
@@ -330,12 +334,7 @@ def _output_paths(path, output, json_path, suffix):
 @click.option("--period", "report_period", default=None,
               help="Reporting months FROM..TO to track against the baseline "
                    "[default: the months with data after the baseline].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Baseline report workbook to write [default: PATH's name + _baseline.xlsx, beside it].")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the models, tracking and savings as JSON.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report.")
+@output_options("Baseline report", "_baseline.xlsx", "the models, tracking and savings")
 @assessment_options
 @handle_errors
 def baseline(path, baseline_period, report_period, output, json_path, lang, factor_paths, gwp, electricity_method,
@@ -391,12 +390,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
 @click.option("--scenarios", "scenarios_path", required=True, type=click.Path(dir_okay=False),
               help="CSV file or .xlsx workbook listing the changes: scenario, change, item, value, unit, to, "
                    "efficiency_old, efficiency_new, note (see samples/scenarios_example.csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Scenario report workbook to write [default: PATH's name + _scenarios.xlsx, beside it].")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the comparison as JSON.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report.")
+@output_options("Scenario report", "_scenarios.xlsx", "the comparison")
 @assessment_options
 @handle_errors
 def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, electricity_method,

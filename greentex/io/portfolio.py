@@ -31,6 +31,17 @@ def _limit_for(p: Portfolio, metric: str, product: str) -> tuple[float, str, str
     return float(row["limit"]), str(row["unit"]), str(row["benchmark"])
 
 
+def _columns(ws, head: int, col: int, n: int, title: str, x_title: str, y_title: str, y_format: str = "General"):
+    """Column chart of the table at ``head``: categories in column ``col``, values in the next."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.add_data(Reference(ws, min_col=col + 1, min_row=head, max_row=head + n), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + n))
+    chart.title = title
+    _axes(chart, x_title, y_title, y_format)
+    return chart
+
+
 def _ranking(ws, p: Portfolio, column: str, row: int, col: int):
     """Mills ranked by one intensity column (best first), with the limit as a line."""
     metric, _, rest = column.partition(":")
@@ -48,12 +59,8 @@ def _ranking(ws, p: Portfolio, column: str, row: int, col: int):
     _line(ws, row, f"{metric.replace('_', ' ')}: {product}", HEADING_FONT, col=col)
     head = row + 1
     end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)
-    bars = BarChart()
-    bars.type = "col"
-    bars.add_data(Reference(ws, min_col=col + 1, min_row=head, max_row=head + len(frame)), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + len(frame)))
-    bars.title = f"{metric.replace('_', ' ').capitalize()} per mill: {product}"
-    _axes(bars, "mill", display_unit(unit))
+    bars = _columns(ws, head, col, len(frame), f"{metric.replace('_', ' ').capitalize()} per mill: {product}",
+                    "mill", display_unit(unit))
     if limit:
         line = LineChart()
         line.add_data(Reference(ws, min_col=col + 2, min_row=head, max_row=head + len(frame)), titles_from_data=True)
@@ -74,12 +81,8 @@ def _distribution(ws, p: Portfolio, column: str, row: int, col: int):
     frame = pd.DataFrame({"band": labels, "mills": counts.astype(int)})
     head = row
     end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)
-    chart = BarChart()
-    chart.type = "col"
-    chart.add_data(Reference(ws, min_col=col + 1, min_row=head, max_row=head + len(frame)), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + len(frame)))
-    chart.title = f"Distribution: {column.split(' [')[0].replace('_', ' ')}"
-    _axes(chart, column.split(" [")[-1].rstrip("]"), "mills", "0")
+    chart = _columns(ws, head, col, len(frame), f"Distribution: {column.split(' [')[0].replace('_', ' ')}",
+                     column.split(" [")[-1].rstrip("]"), "mills", "0")
     chart.legend = None
     return chart, end + 1
 
