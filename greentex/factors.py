@@ -7,7 +7,8 @@ secondary (read in a source quoting it), derived (computed from such values; for
 note), user (supplied by the user).
 
 Lookup tables without values (``items.csv``, ``item_aliases.csv``, ``unit_aliases.csv``,
-``products.csv``, ``site_keys.csv``) give the names greentex recognises, in English and Chinese.
+``products.csv``, ``site_keys.csv``) give the names greentex recognises, in English and Chinese;
+they too cite, row by row, where each name comes from (``source``).
 
 A user file or folder of the same schema is taken on top of (default) or in place of a bundled
 dataset: a folder may hold its own ``catalogue.csv`` with a ``mode`` column (``extend`` or
@@ -48,6 +49,22 @@ def _read_csv(source, name: str) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise GreentexError(f"{name}: cannot be read as UTF-8 CSV ({exc})".splitlines()[0],
                             hint="save it as CSV UTF-8") from None
+
+
+LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "unit_aliases.csv", "products.csv", "site_keys.csv")
+
+
+def read_lookup(root, name: str) -> pd.DataFrame:
+    """A lookup table (names, aliases, catalogue): like every file in factors/, each row says
+    where it comes from in a non-empty ``source`` column."""
+    frame = _read_csv(root / name, name)
+    if "source" not in frame.columns:
+        raise GreentexError(f"{name}: no 'source' column", hint="every row of factor data cites its source")
+    empty = frame["source"].str.strip() == ""
+    if empty.any():
+        raise GreentexError(f"{name} row {int(empty.to_numpy().argmax()) + 2}: the source is empty",
+                            hint="every row of factor data cites its source")
+    return frame
 
 
 def match_key(text: str) -> str:
@@ -120,7 +137,7 @@ class FactorLibrary:
 
     def __init__(self, user_paths: list[str | Path] | tuple = ()):
         root = bundled_dir()
-        self.catalogue = _read_csv(root / "catalogue.csv", "catalogue.csv")
+        self.catalogue = read_lookup(root, "catalogue.csv")
         self.datasets: dict[str, Dataset] = {}
         for entry in self.catalogue.to_dict("records"):
             entry.setdefault("kind", "factor")
@@ -128,10 +145,11 @@ class FactorLibrary:
             frame = validate_dataset(_read_csv(root / entry["file"], entry["file"]), keys, entry["file"])
             frame["origin"] = "bundled"
             self.datasets[entry["id"]] = Dataset(entry["id"], keys, frame, entry)
-        self.items = _read_csv(root / "items.csv", "items.csv")
-        self.products = _read_csv(root / "products.csv", "products.csv").set_index("product")
-        self.site_keys = _read_csv(root / "site_keys.csv", "site_keys.csv")
-        aliases = _read_csv(root / "item_aliases.csv", "item_aliases.csv")
+        tables = {name: read_lookup(root, name) for name in LOOKUP_TABLES}
+        self.items = tables["items.csv"]
+        self.products = tables["products.csv"].set_index("product")
+        self.site_keys = tables["site_keys.csv"]
+        aliases = tables["item_aliases.csv"]
         self.user_paths = [str(p) for p in user_paths]
         for path in user_paths:
             self._add_user(Path(path))

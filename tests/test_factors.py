@@ -119,3 +119,23 @@ def test_names_resolve_in_english_and_chinese():
     assert lib.resolve_item("新鲜水") == "tap_water"
     assert lib.resolve_item("机织物") == "woven_fabric"
     assert "electricity" in lib.suggest_items("electricty")
+
+
+def test_every_csv_in_factors_cites_its_source():
+    import csv
+
+    for path in bundled_dir().iterdir():
+        if not path.name.endswith(".csv"):
+            continue
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and "source" in rows[0], f"{path.name}: no 'source' column"
+        assert all(r["source"].strip() for r in rows), f"{path.name}: a row without a source"
+
+
+def test_a_lookup_table_without_source_is_refused(tmp_path):
+    from greentex.factors import read_lookup
+
+    (tmp_path / "items.csv").write_text("item,domain\nelectricity,energy\n", encoding="utf-8")
+    with pytest.raises(GreentexError, match="items.csv: no 'source' column"):
+        read_lookup(tmp_path, "items.csv")
