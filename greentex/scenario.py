@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from greentex.errors import GreentexError, Issue
+from greentex.io.workbook import _is_blank, column_letter
 
 CHANGES = ("fuel_switch", "rooftop_pv", "green_electricity", "heat_recovery", "water_reuse")
 CHANGE_ALIASES = {"燃料替代": "fuel_switch", "煤改气": "fuel_switch", "屋顶光伏": "rooftop_pv", "光伏": "rooftop_pv",
@@ -127,10 +128,6 @@ def reuse_to_target(intake_m3, reused_m3, target: float) -> tuple[np.ndarray, np
 
 # -- reading the scenarios file ----------------------------------------------------------------
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
-
-
 def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     """(records with 'row' numbers, where prefix, column of each role) from a CSV or a workbook sheet."""
     from greentex.factors import match_key
@@ -162,7 +159,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
                             hint="YAML is not read (greentex has no YAML dependency): write the changes as a table")
     roles = {}
     for j, text in enumerate(header):
-        key = match_key(str(text)) if not _blank(text) else ""
+        key = match_key(str(text)) if not _is_blank(text) else ""
         for role, names in COLUMNS.items():
             if key in (match_key(n) for n in names) and role not in roles:
                 roles[role] = j
@@ -173,7 +170,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     records = []
     for i, row in enumerate(body):
         rec = {role: (row[j] if j < len(row) else None) for role, j in roles.items()}
-        if all(_blank(v) for v in rec.values()):
+        if all(_is_blank(v) for v in rec.values()):
             continue
         rec = {k: (v.strip() if isinstance(v, str) else v) for k, v in rec.items()}
         rec["row"] = first_row + i
@@ -184,7 +181,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
 def _number(text, what: str, err) -> float | None:
     from greentex.inventory import parse_number
 
-    if _blank(text):
+    if _is_blank(text):
         return None
     s = str(text).strip()
     percent = s.endswith("%")
@@ -204,7 +201,7 @@ def _share(rec: dict, what: str, err, default: float | None = None) -> float:
         if default is not None:
             return default
         raise err(f"no value: give the {what}", hint="e.g. value 30 and unit %")
-    unit = "" if _blank(rec.get("unit")) else str(rec.get("unit"))
+    unit = "" if _is_blank(rec.get("unit")) else str(rec.get("unit"))
     if str(rec.get("value")).strip().endswith("%"):
         share = v
     elif not unit:
@@ -243,7 +240,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
     library = library or load_library()
     items = library.item_table
     records, sheet, roles = _rows_of(path)
-    letters = {role: _col_letter(j) for role, j in roles.items()}
+    letters = {role: column_letter(j) for role, j in roles.items()}
     scenarios: dict[str, Scenario] = {}
     for rec in records:
         r = rec["row"]
@@ -252,10 +249,10 @@ def read_scenarios(path, library=None) -> list[Scenario]:
             cell = f"{letters[role]}{r}" if role in letters else f"row {r}"
             return GreentexError(message, file=path.name, sheet=sheet, cell=cell, hint=hint)
 
-        name = "" if _blank(rec.get("scenario")) else str(rec["scenario"])
+        name = "" if _is_blank(rec.get("scenario")) else str(rec["scenario"])
         if not name:
             raise err("the scenario has no name", role="scenario")
-        kind_text = "" if _blank(rec.get("change")) else str(rec["change"])
+        kind_text = "" if _is_blank(rec.get("change")) else str(rec["change"])
         kind = CHANGE_ALIASES.get(kind_text.strip(), kind_text)
         kind = next((c for c in CHANGES if match_key(c) == match_key(kind)), None)
         if kind is None:
@@ -263,7 +260,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
 
         def item_of(role, required=True, r=r):
             text = rec.get(role)
-            if _blank(text):
+            if _is_blank(text):
                 if required:
                     raise err(f"{kind} needs the {'fuel replaced' if role == 'item' else 'new carrier'} "
                               f"in the column {role}", role=role,
@@ -277,7 +274,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
                           + "names are listed by `greentex factors show items`")
             return item
 
-        ch = Change(name, kind, note="" if _blank(rec.get("note")) else str(rec["note"]),
+        ch = Change(name, kind, note="" if _is_blank(rec.get("note")) else str(rec["note"]),
                     where=f"{path.name} row {r}")
         if kind == "fuel_switch":
             ch.item, ch.to = item_of("item"), item_of("to")
@@ -295,7 +292,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
                                             default=1.0 if to_class == "heat" else None)
         elif kind == "rooftop_pv":
             v = _number(rec.get("value"), "value", err)
-            unit = "" if _blank(rec.get("unit")) else str(rec["unit"])
+            unit = "" if _is_blank(rec.get("unit")) else str(rec["unit"])
             if v is None or v <= 0:
                 raise err("rooftop_pv needs its output a year in value", hint="e.g. 800000 and unit kWh")
             if not unit:
@@ -325,14 +322,6 @@ def read_scenarios(path, library=None) -> list[Scenario]:
         raise GreentexError("the scenarios file lists no change", file=path.name, sheet=sheet,
                             hint="one row per change: scenario, change, item, value, unit ...")
     return list(scenarios.values())
-
-
-def _col_letter(index: int) -> str:
-    s, index = "", index + 1
-    while index:
-        index, r = divmod(index - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # -- applying a scenario -----------------------------------------------------------------------
