@@ -47,13 +47,13 @@ import numpy as np
 import pandas as pd
 
 from greentex.errors import GreentexError, Issue
+from greentex.inventory import DriverTable
 
 R2_MIN = 0.5          # DOE EnPI rule: R² at least 0.5
 F_P_MAX = 0.10        # DOE EnPI rule: F-test p-value below 0.10
 DRIVER_P_MAX = 0.2    # DOE EnPI rule: every driver's p-value below 0.2
 MIN_MONTHS = 12
 ENERGY_UNIT = "tce"
-DRIVER_SHEETS = ("drivers", "driver", "驱动因素", "相关变量")
 TRACKING_COLUMNS = ["period", "item", "actual", "expected", "savings", "savings_stderr", "cusum", "enpi", "unit"]
 SUMMARY_COLUMNS = ["item", "months", "actual", "expected", "savings", "savings_stderr", "savings_ci90",
                    "savings_pct", "enpi", "unit"]
@@ -314,85 +314,12 @@ def months_of(spec) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
-@dataclass
-class DriverTable:
-    """Monthly values of the drivers of a ``Drivers`` sheet: period x driver, with units and cells."""
-
-    values: pd.DataFrame                      # index: period (YYYY-MM); one column per driver
-    units: dict = field(default_factory=dict)  # driver -> pint unit string
-    cells: dict = field(default_factory=dict)  # (period, driver) -> cell address
-    sheet: str = "Drivers"
-    file: str | None = None
-
-
 def read_drivers(path: str | Path) -> DriverTable | None:
-    """The ``Drivers`` sheet (also 驱动因素) of a workbook, or None when there is none.
+    """The ``Drivers`` sheet (also 驱动因素) of a workbook, or None when there is none: read,
+    with the rest of the workbook, by greentex.io.workbook.read_workbook."""
+    from greentex.io.workbook import read_workbook
 
-    Layout: the first column is the month, then one column per driver with its unit in
-    brackets: ``Heating degree days [K*d]``, ``Operating days [d]``, ``Shifts [1]``.
-    Raises GreentexError naming the sheet and cell of anything it cannot read.
-    """
-    from greentex.factors import match_key
-    from greentex.inventory import parse_number, parse_period
-    from greentex.io.workbook import _HEADER_UNIT, _grid_checked, _header_index, _is_blank, _open, column_letter
-    from greentex.units import normalize_text, parse_unit
-
-    path = Path(path)
-    wb, _ = _open(path)
-    file = path.name
-    keys = {match_key(k) for k in DRIVER_SHEETS}
-    name = next((n for n in wb.sheet_names if match_key(n) in keys), None)
-    if name is None:
-        return None
-    rows = _grid_checked(wb, name, file)
-    h = _header_index(rows)
-    if h is None:
-        return None
-    loc = dict(file=file, sheet=name)
-    unit_hint = "write the unit in brackets, e.g. 'Heating degree days [K*d]', 'Operating days [d]' or 'Shifts [1]'"
-    drivers = []  # (column, name, unit)
-    for j, text in enumerate(rows[h][1:], start=1):
-        if _is_blank(text):
-            continue
-        cell = f"{column_letter(j)}{h + 1}"
-        m = _HEADER_UNIT.match(normalize_text(str(text)))
-        if not m:
-            raise GreentexError(f"driver column '{text}' has no unit", cell=cell, hint=unit_hint, **loc)
-        driver, unit = m.group(1).strip(), m.group(2).strip()
-        try:
-            parse_unit(unit)
-        except GreentexError as exc:
-            raise GreentexError(exc.message, cell=cell, hint="degree days: K*d; days: d; a count: 1", **loc) from None
-        if match_key(driver) == "intercept" or match_key(driver).startswith("production"):
-            raise GreentexError(f"driver name '{driver}' is reserved", cell=cell,
-                                hint="production comes from the Production sheet; name the column otherwise", **loc)
-        if driver in [d[1] for d in drivers]:
-            raise GreentexError(f"two driver columns named '{driver}'", cell=cell, hint="name each driver once", **loc)
-        drivers.append((j, driver, unit))
-    if not drivers:
-        raise GreentexError("the Drivers sheet has no driver column", cell=f"B{h + 1}", hint=unit_hint, **loc)
-    values, cells, seen = {}, {}, {}
-    for i, row in enumerate(rows[h + 1:], start=h + 2):
-        if all(_is_blank(v) for v in row):
-            continue
-        try:
-            period = parse_period(row[0])
-        except GreentexError as exc:
-            raise exc.located(cell=f"A{i}", **loc) from None
-        if period in seen:
-            raise GreentexError(f"month {period} appears in rows {seen[period]} and {i}", cell=f"A{i}",
-                                hint="one row per month", **loc)
-        seen[period] = i
-        values[period] = {}
-        for j, driver, _ in drivers:
-            cell = f"{column_letter(j)}{i}"
-            try:
-                values[period][driver] = parse_number(row[j] if j < len(row) else None)
-            except GreentexError as exc:
-                raise exc.located(cell=cell, **loc) from None
-            cells[(period, driver)] = cell
-    frame = pd.DataFrame.from_dict(values, orient="index", columns=[d[1] for d in drivers]).sort_index()
-    return DriverTable(frame.astype(float), {d[1]: d[2] for d in drivers}, cells, name, file)
+    return read_workbook(path).drivers
 
 
 def _slope_unit(unit: str) -> str:
@@ -492,10 +419,14 @@ def production_drivers(assessment) -> tuple[pd.DataFrame, dict]:
 def energy_baseline(assessment, baseline_period, period=None, drivers: DriverTable | None = None) -> BaselineResult:
     """Fit the baseline models and track the reporting period. See the module docstring.
 
+    ``drivers`` defaults to the Drivers sheet read with the assessed workbook.
+
     ``baseline_period`` and ``period``: ``FROM..TO`` text, a year, or a list of months; ``period``
     defaults to the months with data after the baseline. Raises GreentexError (naming the input
     file) when the baseline has fewer than 12 months of data or a driver is missing in a baseline month.
     """
+    if drivers is None:
+        drivers = getattr(assessment.inventory, "drivers", None)
     try:
         return _energy_baseline(assessment, baseline_period, period, drivers)
     except GreentexError as exc:
@@ -657,11 +588,7 @@ def analyse_workbook(path, baseline_period, period=None, *, options=None, librar
     from greentex.io.workbook import read_workbook
 
     inv = read_workbook(path, library=library)
-    drivers = read_drivers(path)
-    if drivers is not None:
-        inv.issues = [i for i in inv.issues if not (i.sheet == drivers.sheet and "not recognised" in i.message)]
-    a = assess(inv, options=options, library=library)
-    return energy_baseline(a, baseline_period, period, drivers=drivers)
+    return energy_baseline(assess(inv, options=options, library=library), baseline_period, period)
 
 
 # -- JSON ------------------------------------------------------------------------------------

@@ -341,7 +341,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
              primary_coefficient, grid, benchmark_sets):
     """Fit the energy baseline of PATH (tce = intercept + slope x production + drivers of a Drivers
     sheet), track the reporting period against it and say how much energy was saved."""
-    from greentex.baseline import energy_baseline, months_of, read_drivers, write_baseline_json
+    from greentex.baseline import energy_baseline, months_of, write_baseline_json
 
     months_of(baseline_period)  # a bad period is reported before any work
     if report_period:
@@ -350,11 +350,8 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     progress = Progress()
     a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
                 benchmark_sets)
-    drivers = read_drivers(path)
-    if drivers is not None:
-        a.issues = [i for i in a.issues if not (i.sheet == drivers.sheet and "not recognised" in i.message)]
     progress.stage("fitting the baseline")
-    result = energy_baseline(a, baseline_period, report_period, drivers=drivers)
+    result = energy_baseline(a, baseline_period, report_period)
     progress.stage("writing the report")
     from greentex.io.planning import write_baseline_report
 

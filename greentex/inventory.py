@@ -274,6 +274,18 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
 
 
 @dataclass
+class DriverTable:
+    """Monthly values of the drivers of a ``Drivers`` sheet (degree days, operating days ...):
+    period x driver, with units and cells."""
+
+    values: pd.DataFrame                      # index: period (YYYY-MM); one column per driver
+    units: dict = field(default_factory=dict)  # driver -> pint unit string
+    cells: dict = field(default_factory=dict)  # (period, driver) -> cell address
+    sheet: str = "Drivers"
+    file: str | None = None
+
+
+@dataclass
 class Inventory:
     """A mill's activity data, site metadata and user factor overrides, with provenance."""
 
@@ -285,6 +297,7 @@ class Inventory:
     issues: list[Issue] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict)
+    drivers: DriverTable | None = None
 
     @classmethod
     def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,

@@ -1,8 +1,8 @@
 """Read a mill's workbook into an Inventory.
 
 Sheets are matched by name in English or Chinese (Site/基本信息, Energy/能源, Water/水,
-Chemicals/化学品, Production/产量, Factors/因子); other sheets are listed as a note. Activity
-sheets are long (period, item, quantity, unit[, note][, product]) or wide (period, then one
+Chemicals/化学品, Production/产量, Factors/因子, Drivers/驱动因素); other sheets are listed as a
+note. Activity sheets are long (period, item, quantity, unit[, note][, product]) or wide (period, then one
 column per item with its unit in brackets: ``Electricity [kWh]``, ``电力（万kWh）``).
 
 Cells are read column-wise with calamine (cached values of formulas, as Excel saved them).
@@ -19,9 +19,10 @@ import pandas as pd
 
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import Inventory, build_activity, normalize_overrides, parse_site
+from greentex.inventory import (DriverTable, Inventory, build_activity, normalize_overrides, parse_number,
+                                parse_period, parse_site)
 from greentex.io.filecheck import file_kind, refuse_entities, uncached_formulas
-from greentex.units import normalize_text
+from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
     "site": ["site", "基本信息", "企业信息", "info"],
@@ -30,6 +31,7 @@ SHEETS = {
     "chemicals": ["chemicals", "化学品", "染化料", "化工原料"],
     "production": ["production", "产量", "产品产量", "生产"],
     "factors": ["factors", "因子", "排放因子", "参数"],
+    "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
@@ -161,21 +163,29 @@ def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int]:
     return frame, len(data)
 
 
-def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int], int]:
-    """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
-    header = rows[h]
-    items, units, cols = [], [], []
+def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str) -> list[tuple[int, str, str]]:
+    """(column, name, unit) of every column after the first of a header row whose cells read
+    'name [unit]', 'name (unit)' or 'name（unit）'; a header without a unit is an error."""
+    out = []
     for j, text in enumerate(header[1:], start=1):
         if _is_blank(text):
             continue
         m = _HEADER_UNIT.match(normalize_text(str(text)))
         if not m:
-            raise GreentexError(f"column header '{text}' has no unit", file=file, sheet=sheet_name,
-                                cell=f"{column_letter(j)}{h + 1}",
-                                hint="write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'")
-        items.append(m.group(1).strip())
-        units.append(m.group(2).strip())
-        cols.append(j)
+            raise GreentexError(f"{what} '{text}' has no unit", file=file, sheet=sheet,
+                                cell=f"{column_letter(j)}{h + 1}", hint=hint)
+        out.append((j, m.group(1).strip(), m.group(2).strip()))
+    return out
+
+
+def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int], int]:
+    """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
+    header = rows[h]
+    columns = _header_columns(header, h, sheet_name, file, "column header",
+                              "write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'")
+    cols = [c[0] for c in columns]
+    items = [c[1] for c in columns]
+    units = [c[2] for c in columns]
     body = pd.DataFrame(rows[h + 1:]) if len(rows) > h + 1 else pd.DataFrame(columns=range(len(header)))
     if body.empty:
         return pd.DataFrame(), 0, [], 0
@@ -300,6 +310,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="replace the example rows with the mill's own data")
         raise GreentexError("no data in any activity sheet", file=file,
                             hint="fill in at least one month of energy, water, chemicals or production")
+    drivers = _read_drivers(_grid_checked(wb, found["drivers"], file), found["drivers"], file) \
+        if "drivers" in found else None
     site = {}
     if "site" in found:
         rows = _grid_checked(wb, found["site"], file)
@@ -322,7 +334,57 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                             "sheets": found})
     if overrides is not None:
         inv.overrides = overrides
+    inv.drivers = drivers
     return inv
+
+
+DRIVER_HINT = "write the unit in brackets, e.g. 'Heating degree days [K*d]', 'Operating days [d]' or 'Shifts [1]'"
+
+
+def _read_drivers(rows: list[list], name: str, file: str) -> DriverTable | None:
+    """The Drivers sheet: the month in the first column, then one column per driver with its
+    unit in brackets (``Heating degree days [K*d]``). Errors name the sheet and cell."""
+    h = _header_index(rows)
+    if h is None:
+        return None
+    loc = dict(file=file, sheet=name)
+    drivers = []  # (column, name, unit)
+    for j, driver, unit in _header_columns(rows[h], h, name, file, "driver column", DRIVER_HINT):
+        cell = f"{column_letter(j)}{h + 1}"
+        try:
+            parse_unit(unit)
+        except GreentexError as exc:
+            raise GreentexError(exc.message, cell=cell, hint="degree days: K*d; days: d; a count: 1", **loc) from None
+        if match_key(driver) == "intercept" or match_key(driver).startswith("production"):
+            raise GreentexError(f"driver name '{driver}' is reserved", cell=cell,
+                                hint="production comes from the Production sheet; name the column otherwise", **loc)
+        if driver in [d[1] for d in drivers]:
+            raise GreentexError(f"two driver columns named '{driver}'", cell=cell, hint="name each driver once", **loc)
+        drivers.append((j, driver, unit))
+    if not drivers:
+        raise GreentexError("the Drivers sheet has no driver column", cell=f"B{h + 1}", hint=DRIVER_HINT, **loc)
+    values, cells, seen = {}, {}, {}
+    for i, row in enumerate(rows[h + 1:], start=h + 2):
+        if all(_is_blank(v) for v in row):
+            continue
+        try:
+            period = parse_period(row[0])
+        except GreentexError as exc:
+            raise exc.located(cell=f"A{i}", **loc) from None
+        if period in seen:
+            raise GreentexError(f"month {period} appears in rows {seen[period]} and {i}", cell=f"A{i}",
+                                hint="one row per month", **loc)
+        seen[period] = i
+        values[period] = {}
+        for j, driver, _ in drivers:
+            cell = f"{column_letter(j)}{i}"
+            try:
+                values[period][driver] = parse_number(row[j] if j < len(row) else None)
+            except GreentexError as exc:
+                raise exc.located(cell=cell, **loc) from None
+            cells[(period, driver)] = cell
+    frame = pd.DataFrame.from_dict(values, orient="index", columns=[d[1] for d in drivers]).sort_index()
+    return DriverTable(frame.astype(float), {d[1]: d[2] for d in drivers}, cells, name, file)
 
 
 def _read_factors(rows, name, library, file) -> pd.DataFrame:
