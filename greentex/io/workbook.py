@@ -21,7 +21,7 @@ from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, Inventory, build_activity, normalize_overrides, parse_number,
                                 parse_period, parse_site)
-from greentex.io.filecheck import file_kind, refuse_entities, uncached_formulas
+from greentex.io.filecheck import file_kind, uncached_formulas
 from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
@@ -255,8 +255,6 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="the file was written by a program and never calculated: open it in "
                                      "Excel or LibreOffice, let it calculate, and save it")
 
-    if file_type == "xlsx":
-        refuse_entities(path)
     check_formulas([found[k] for k in ("site", "factors") if k in found])
     parts, rejected, counts = [], [], {}
     template_rows = 0
