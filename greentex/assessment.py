@@ -24,6 +24,7 @@ METRIC_COLUMNS = ["metric", "item", "period", "value", "unit"]
 GWP_SETS = ("SAR", "AR4", "AR5", "AR6")
 ELECTRICITY_METHODS = ("calorific", "primary")
 DEFAULT_GWP = "AR5"
+INTENSITY_METRICS = ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity")
 
 
 @dataclass
@@ -102,6 +103,7 @@ class FactorSelector:
         self.options = options
         self.overrides = {(r.item, r.parameter): r for r in overrides.itertuples(index=False)}
         self.used: dict[tuple, Factor] = {}
+        self.grid_used: dict | None = None  # {"grid", "year"} once grid() has chosen
 
     def _record(self, f: Factor) -> Factor:
         self.used[(f.item, f.parameter, f.unit)] = f
@@ -209,6 +211,7 @@ class FactorSelector:
             target = int(site.get("year") or max(avail) + 2) - 2
             older = [y for y in avail if y <= target]
             chosen = max(older) if older else min(avail)
+        self.grid_used = {"grid": name, "year": chosen}
         loc = self._bundled("cn_grid_electricity", "grid_factor_location", "electricity",
                             grid=name, year=chosen)
         loc.note = f"grid {name}, data year {chosen}. " + loc.note
@@ -297,13 +300,6 @@ def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return table, present, np.asarray(a, dtype=object), np.asarray(b, dtype=object)
 
 
-def _sum_nan(frame: pd.DataFrame, keys: list[str], col: str) -> pd.Series:
-    """Group sum over two keys in which one missing value makes the sum missing."""
-    table, present, a, b = _table(frame[keys[0]], frame[keys[1]], frame[col])
-    i, j = np.nonzero(present)
-    return pd.Series(table[i, j], index=pd.MultiIndex.from_arrays([a[i], b[j]], names=keys))
-
-
 def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
                  total_item: str | None = "total") -> list[pd.DataFrame]:
     """Per item and period, each item's 'total' period, and (optionally) the all-items total
@@ -340,24 +336,24 @@ def assess(inventory: Inventory, *, options: Options | None = None,
 
     # energy -------------------------------------------------------------------------------
     en = _monthly(act, "energy")
-    en["sign"] = en["item"].map(items["sign"]).astype(float) if len(en) else []
-    coef = {}
     ncv = {}
+    pairs = []  # one factor choice per distinct (item, unit), joined onto the monthly lines
     for (item, unit) in en[["item", "unit"]].drop_duplicates().itertuples(index=False):
-        coef[(item, unit)] = sel.coefficient(item, unit)
-        if coef[(item, unit)] is None:
+        coef = sel.coefficient(item, unit)
+        if coef is None:
             issues.append(Issue("error", "Energy", "", f"no standard-coal coefficient for {item} in {unit}: "
                                 "its energy is not computed; give one in the Factors sheet"))
         ncv[(item, unit)] = None if same_dimension(unit, "GJ") else sel.ncv(item, unit)
+        gj = conversion_factor(unit, "GJ") if same_dimension(unit, "GJ") else (
+            ncv[(item, unit)].value_in(f"GJ/({unit})") if ncv[(item, unit)] else np.nan)
+        pairs.append({"item": item, "unit": unit, "sign": float(items.at[item, "sign"]),
+                      "factor": coef.value_in(f"kgce/({unit})") if coef else np.nan,
+                      "factor_unit": f"kgce/{unit}", "source": coef.source if coef else "",
+                      "status": coef.status if coef else "", "gj_per_unit": gj})
     if len(en):
-        key = list(zip(en["item"], en["unit"]))
-        en["factor"] = [coef[k].value_in(f"kgce/({k[1]})") if coef[k] else np.nan for k in key]
-        en["factor_unit"] = [f"kgce/{k[1]}" for k in key]
-        en["source"] = [coef[k].source if coef[k] else "" for k in key]
-        en["status"] = [coef[k].status if coef[k] else "" for k in key]
+        en = en.merge(pd.DataFrame(pairs), on=["item", "unit"], how="left", sort=False)
         en["energy_tce"] = energy.standard_coal(en["quantity"], en["factor"], en["sign"]) / 1000.0
-        gj_per_unit = np.array([conversion_factor(k[1], "GJ") if ncv[k] is None and same_dimension(k[1], "GJ")
-                                else (ncv[k].value_in(f"GJ/({k[1]})") if ncv[k] else np.nan) for k in key])
+        gj_per_unit = en.pop("gj_per_unit").to_numpy()
         # without an NCV the energy content follows from the standard-coal figure
         content = energy.energy_content(en["quantity"], gj_per_unit) * en["sign"]
         from_coal = en["energy_tce"] * conversion_factor("tce", "GJ")
@@ -426,15 +422,15 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                                              factor_unit="tCO2/GJ", factor_source=hf.source,
                                              factor_status=hf.status,
                                              tco2e=emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ"))))
-        site["grid_used"] = {"grid": loc.note.split(",")[0].removeprefix("grid ").strip(),
-                             "year": int(loc.note.split("data year ")[1].split(".")[0])}
+        site["grid_used"] = sel.grid_used
     # carbonates
     ch = _monthly(act, "chemicals")
+    ch["kg"] = ch["quantity"] * ch["unit"].map({u: conversion_factor(u, "kg") for u in set(ch["unit"])})
     for item, grp in ch.groupby("item", sort=True) if len(ch) else []:
         f = sel.carbonate(item)
         if f is None:
             continue
-        t_mass = grp["quantity"] * conversion_factor(grp["unit"].iloc[0], "t")
+        t_mass = grp["kg"] / 1000.0
         ghg_lines.append(grp.assign(source_name="carbonate", scope="scope1", method="mass x stoichiometric factor",
                                     activity=t_mass, activity_unit="t", factor=f.value_in("tCO2/t"),
                                     factor_unit="tCO2/t", factor_source=f.source, factor_status=f.status,
@@ -447,22 +443,14 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     details["ghg"] = ghg
     if len(ghg):
         rows += _metric_rows("ghg", ghg, "tco2e", "tCO2e", item_col="source_name", total_item=None)
-        by_scope = _sum_nan(ghg, ["scope", "period"], "tco2e").reset_index()
-        by_scope.columns = ["item", "period", "value"]
-        scopes = {s: by_scope[by_scope.item == s] for s in ("scope1", "scope2_location", "scope2_market")}
-        periods = sorted(set(ghg["period"]))
-        table = pd.DataFrame({"period": periods})
-        for s, frame in scopes.items():
-            table[s] = table["period"].map(dict(zip(frame["period"], frame["value"]))).fillna(0.0) \
-                if len(frame) else 0.0
-            if len(frame) and frame["value"].isna().any():
-                table.loc[table["period"].isin(frame.loc[frame["value"].isna(), "period"]), s] = np.nan
-        table["total_location"] = table["scope1"] + table["scope2_location"]
-        table["total_market"] = table["scope1"] + table["scope2_market"]
-        long = table.melt(id_vars="period", var_name="item", value_name="value")
-        rows.append(long.assign(metric="ghg", unit="tCO2e")[METRIC_COLUMNS])
-        tot = long.groupby("item")["value"].agg(lambda s: s.sum(skipna=False)).reset_index()
-        rows.append(tot.assign(period="total", metric="ghg", unit="tCO2e")[METRIC_COLUMNS])
+        table, _, scopes, periods = _table(ghg["scope"], ghg["period"], ghg["tco2e"])
+        by = dict(zip(scopes, table))  # a scope without lines in a month counts 0; a missing line, NaN
+        zero = np.zeros(len(periods))
+        s1, s2l, s2m = (by.get(k, zero) for k in ("scope1", "scope2_location", "scope2_market"))
+        for item, values in (("scope1", s1), ("scope2_location", s2l), ("scope2_market", s2m),
+                             ("total_location", s1 + s2l), ("total_market", s1 + s2m)):
+            rows.append(pd.DataFrame({"metric": "ghg", "item": item, "period": list(periods) + ["total"],
+                                      "value": np.append(values, values.sum()), "unit": "tCO2e"}))
 
     # water ---------------------------------------------------------------------------------
     details["water"] = wa
@@ -487,8 +475,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     # chemicals -----------------------------------------------------------------------------
     details["chemicals"] = ch
     if len(ch):
-        ch_kg = ch.assign(kg=ch["quantity"] * [conversion_factor(u, "kg") for u in ch["unit"]],
-                          cls="class:" + ch["item"].map(items["class"]))
+        ch_kg = ch.assign(cls="class:" + ch["item"].map(items["class"]))
         rows += _metric_rows("chemicals", ch_kg, "kg", "kg")
         rows += [r[r.item != "total"] for r in _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls")]
 
@@ -499,31 +486,23 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         rows += _metric_rows("production", grp, "input_quantity", unit, total_item=None)
         if (grp["standard_coefficient"] != 1.0).any():
             rows += _metric_rows("production_standard", grp, "quantity", unit, total_item=None)
+    reasons: dict[str, str] = {}  # why a metric is missing, for 'not assessed' verdicts
     if len(pr):
-        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues)
+        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons)
     elif len(act):
         issues.append(Issue("warning", "Production", "", "no production data: intensities are not computed"))
+        reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
 
     metrics = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
     metrics = metrics[METRIC_COLUMNS].reset_index(drop=True)
     blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library
     set_ids = bench.resolve_sets(blib, list(options.benchmarks), site)
-    verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=_reasons(issues))
+    verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=reasons)
     opts = asdict(options)
     opts["benchmarks"] = set_ids
     opts["gwp_note"] = f"GWP100 set {options.gwp}" + (" (default)" if options.gwp == DEFAULT_GWP else "")
     return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
-
-
-def _reasons(issues: list[Issue]) -> dict:
-    """Why a metric family is missing, from the issues (for 'not assessed' verdicts)."""
-    out = {}
-    for i in issues:
-        if "intensities" in i.message:
-            for m in ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity"):
-                out.setdefault(m, i.message)
-    return out
 
 
 def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
@@ -649,9 +628,10 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     return None
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues) -> list[pd.DataFrame]:
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[pd.DataFrame]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
+        reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
         return []
     items = lib.item_table
     numerators = {
@@ -660,8 +640,7 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues) -> list[pd.DataFrame
                           "tco2e", "tCO2e", "ghg_intensity_unit"),
         "water_intensity": (wa[wa["item"].map(items["class"]) == "intake"] if len(wa) else wa,
                             "quantity", "m**3", "water_intensity_unit"),
-        "chemical_intensity": (ch.assign(kg=ch["quantity"] * [conversion_factor(u, "kg") for u in ch["unit"]])
-                               if len(ch) else ch, "kg", "kg", "chemical_intensity_unit"),
+        "chemical_intensity": (ch, "kg", "kg", "chemical_intensity_unit"),
     }
     out = []
     periods = list(shares.index)
