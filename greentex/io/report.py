@@ -260,12 +260,14 @@ def _text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
-def _decimals(value: float, least: int) -> int:
-    """Decimals that show ``value`` with about four significant digits, at least ``least``."""
-    a = abs(value)
-    if a == 0 or a >= 1 or not math.isfinite(a):
-        return least
-    return min(10, max(least, math.ceil(-math.log10(a)) + 3))
+def _decimals(values, least: int) -> np.ndarray:
+    """Decimals that show each value with about four significant digits, at least ``least``
+    (at most 10); values of 1 and more, zero and non-finite ones get ``least``."""
+    a = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.isfinite(a) & (a > 0) & (a < 1)
+        need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 3, least)
+    return np.clip(need, least, 10).astype(int)
 
 
 def _widen(ws, col: int, width: float) -> None:
@@ -315,7 +317,7 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
                     styles.apply(cell, ("text", id(fill)), alignment=TOP, fill=fill)
             elif isinstance(v, float):
                 numbers += 1
-                d = _decimals(v, least)
+                d = int(_decimals(v, least))
                 styles.apply(cell, ("num", d, id(fill)), number_format="#,##0." + "0" * d, fill=fill)
                 widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
             elif isinstance(v, int) and not isinstance(v, bool):
@@ -345,11 +347,7 @@ def _write_floats(ws, values: np.ndarray, row: int, col: int, least: int, widths
     """Write a float column: about four significant digits (at least ``least`` decimals), NaN as
     an empty cell. Returns how many numbers were written."""
     finite = np.isfinite(values)
-    a = np.abs(np.where(finite, values, 1.0))
-    with np.errstate(divide="ignore"):
-        small = (a > 0) & (a < 1)
-        need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 3, least)
-    decimals = np.clip(need, least, 10).astype(int)
+    decimals = _decimals(values, least)
     formats = {d: "#,##0." + "0" * d for d in range(0, 11)}
     for i, (v, ok, d) in enumerate(zip(values.tolist(), finite.tolist(), decimals.tolist())):
         fill = fills[i] if fills is not None else None
