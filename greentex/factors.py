@@ -259,14 +259,20 @@ class FactorLibrary:
                                 hint=f"known datasets: {', '.join(self.datasets)}") from None
 
 
-_DEFAULT: FactorLibrary | None = None
+_LOADED: dict[tuple, FactorLibrary] = {}
 
 
 def load_library(user_paths: list[str | Path] | tuple = ()) -> FactorLibrary:
-    """The bundled library (cached) or a new one overlaid with ``user_paths``."""
-    global _DEFAULT
-    if user_paths:
-        return FactorLibrary(user_paths)
-    if _DEFAULT is None:
-        _DEFAULT = FactorLibrary()
-    return _DEFAULT
+    """The bundled library overlaid with ``user_paths``, read and validated once per process for
+    the same files (a batch over many mills reads the user's datasets once, not once a mill); a
+    changed file is read again."""
+    key = tuple(_stamp(Path(p)) for p in user_paths)
+    if key not in _LOADED:
+        _LOADED[key] = FactorLibrary(user_paths)
+    return _LOADED[key]
+
+
+def _stamp(path: Path) -> tuple:
+    """A path with the modification times of it and the files it holds."""
+    files = sorted(path.glob("*")) if path.is_dir() else [path]
+    return (str(path.resolve()),) + tuple((f.name, f.stat().st_mtime_ns) for f in files if f.exists())
