@@ -63,7 +63,8 @@ def handle_errors(fn):
 
 
 def assessment_options(fn):
-    """Options shared by every command that assesses a workbook."""
+    """Options shared by every command that assesses a workbook; the command receives them as
+    one ``options`` (greentex.assessment.Options) besides ``factor_paths``."""
     decorators = [
         click.option("--factors", "factor_paths", multiple=True, type=click.Path(exists=True),
                      help="Your own factor dataset (CSV file or folder, same schema as factors/); "
@@ -83,9 +84,18 @@ def assessment_options(fn):
                      help="Grid factor: national, east, jiangsu, carbon_market ... optionally :YEAR "
                           "(default: the Site sheet's grid, else national; year = report year - 2)."),
     ]
+
+    @functools.wraps(fn)
+    def with_options(*args, gwp, electricity_method, primary_coefficient, grid, benchmark_sets, **kwargs):
+        from greentex.assessment import Options
+
+        kwargs["options"] = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
+                                    primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
+        return fn(*args, **kwargs)
+
     for d in reversed(decorators):
-        fn = d(fn)
-    return fn
+        with_options = d(with_options)
+    return with_options
 
 
 def output_options(what: str, suffix: str, json_content: str):
@@ -117,9 +127,8 @@ def _output_paths(path, output, json_path, suffix):
     return out, json_path
 
 
-def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-            benchmark_sets=()):
-    from greentex.assessment import Options, assess
+def _assess(path, factor_paths, options, progress):
+    from greentex.assessment import assess
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
 
@@ -128,8 +137,6 @@ def _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, gr
     progress.stage(f"reading {Path(path).name}")
     inv = read_workbook(path, library=lib)
     progress.stage("computing")
-    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
-                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
     return assess(inv, options=options, library=lib)
 
 
@@ -173,13 +180,11 @@ def _summary_lines(a) -> list[str]:
 @output_options("Report", "_report.xlsx", "the same content")
 @assessment_options
 @handle_errors
-def report(path, output, json_path, lang, factor_paths, gwp, electricity_method, primary_coefficient, grid,
-           benchmark_sets):
+def report(path, output, json_path, lang, factor_paths, options):
     """Assess the workbook PATH and write the report workbook (and JSON)."""
     out, json_path = _output_paths(path, output, json_path, "_report.xlsx")
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-                benchmark_sets)
+    a = _assess(path, factor_paths, options, progress)
     progress.stage("writing the report")
     from greentex.io.report import write_report
 
@@ -206,11 +211,10 @@ def report(path, output, json_path, lang, factor_paths, gwp, electricity_method,
 @click.argument("path", type=click.Path(dir_okay=False))
 @assessment_options
 @handle_errors
-def validate(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets):
+def validate(path, factor_paths, options):
     """Check the workbook PATH and list the rows read and the issues found; writes nothing."""
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-                benchmark_sets)
+    a = _assess(path, factor_paths, options, progress)
     progress.done()
     inv = a.inventory
     for sheet, c in inv.counts.items():
@@ -241,13 +245,12 @@ def verdict_table(b) -> list[str]:
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
 @assessment_options
 @handle_errors
-def check(path, monthly, factor_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets):
+def check(path, monthly, factor_paths, options):
     """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
     from greentex.benchmarks import failed
 
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-                benchmark_sets)
+    a = _assess(path, factor_paths, options, progress)
     progress.done()
     b = a.benchmarks
     shown = b if monthly else b[b["period"] == "total"]
@@ -337,8 +340,7 @@ def factors(action, dataset, factor_paths):
 @output_options("Baseline report", "_baseline.xlsx", "the models, tracking and savings")
 @assessment_options
 @handle_errors
-def baseline(path, baseline_period, report_period, output, json_path, lang, factor_paths, gwp, electricity_method,
-             primary_coefficient, grid, benchmark_sets):
+def baseline(path, baseline_period, report_period, output, json_path, lang, factor_paths, options):
     """Fit the energy baseline of PATH (tce = intercept + slope x production + drivers of a Drivers
     sheet), track the reporting period against it and say how much energy was saved."""
     from greentex.baseline import energy_baseline, months_of, write_baseline_json
@@ -348,8 +350,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
         months_of(report_period)
     out, json_path = _output_paths(path, output, json_path, "_baseline.xlsx")
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-                benchmark_sets)
+    a = _assess(path, factor_paths, options, progress)
     progress.stage("fitting the baseline")
     result = energy_baseline(a, baseline_period, report_period)
     progress.stage("writing the report")
@@ -390,11 +391,9 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
 @output_options("Scenario report", "_scenarios.xlsx", "the comparison")
 @assessment_options
 @handle_errors
-def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, electricity_method,
-             primary_coefficient, grid, benchmark_sets):
+def scenario(path, scenarios_path, output, json_path, lang, factor_paths, options):
     """Apply each what-if scenario of --scenarios to PATH's data and compare energy, GHG, water and
     benchmark verdicts before and after."""
-    from greentex.assessment import Options
     from greentex.factors import load_library
     from greentex.io.workbook import sha256
     from greentex.scenario import compare_scenarios, read_scenarios, write_scenario_json
@@ -403,11 +402,8 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, e
     lib = load_library(list(factor_paths))
     scenarios = read_scenarios(scenarios_path, library=lib)
     progress = Progress()
-    a = _assess(path, factor_paths, gwp, electricity_method, primary_coefficient, grid, progress,
-                benchmark_sets)
+    a = _assess(path, factor_paths, options, progress)
     progress.stage("assessing the scenarios")
-    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
-                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
     source = {"path": str(scenarios_path), "name": Path(scenarios_path).name, "sha256": sha256(scenarios_path)}
     result = compare_scenarios(a, scenarios, options=options, library=lib, source=source)
     progress.stage("writing the report")
@@ -456,16 +452,12 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, gwp, e
               help="Language of the per-mill reports.")
 @assessment_options
 @handle_errors
-def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, gwp,
-          electricity_method, primary_coefficient, grid, benchmark_sets):
+def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, options):
     """Assess every workbook in PATHS (files or folders) and write one portfolio; a bad file is
     reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
-    from greentex.assessment import Options
     from greentex.batch import assess_many, portfolio_frame_for_json
     from greentex.io.portfolio import write_portfolio
 
-    options = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
-                      primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
     bar = None
     if sys.stderr.isatty():
         bar = click.progressbar(length=1, label="assessing", file=sys.stderr)
