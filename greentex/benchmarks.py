@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from greentex.errors import GreentexError
-from greentex.factors import Dataset, FactorLibrary, match_key, validate_dataset, _read_csv
+from greentex.factors import FactorLibrary, match_key, validate_dataset, _read_csv
 from greentex.units import conversion_factor, same_dimension
 
 KEYS = ["metric", "item", "applicability", "condition", "level"]
@@ -56,15 +56,10 @@ def load_benchmark_file(library: FactorLibrary, path: str | Path) -> str:
     bad = frame[~frame["comparison"].isin(["at_most", "at_least"])]
     if len(bad):
         raise GreentexError(f"{path}: comparison '{bad['comparison'].iloc[0]}' must be at_most or at_least")
-    frame["origin"] = str(path)
     set_id = path.stem
-    meta = {"id": set_id, "kind": "benchmark", "country": "user", "file": path.name,
-            "title": f"user benchmark set {path.name}", "origin": str(path)}
-    if set_id in library.datasets:
-        old = library.datasets[set_id]
-        meta = dict(old.meta, origin=str(path))
-        frame = pd.concat([old.frame, frame], ignore_index=True).drop_duplicates(KEYS, keep="last")
-    library.datasets[set_id] = Dataset(set_id, KEYS, frame, meta)
+    meta = {} if set_id in library.datasets else {
+        "kind": "benchmark", "country": "user", "file": path.name, "title": f"user benchmark set {path.name}"}
+    library.add(frame, set_id, KEYS, "extend", meta, str(path))
     return set_id
 
 

@@ -193,17 +193,22 @@ class FactorLibrary:
                 raise GreentexError(f"{file}: new dataset '{dataset_id}' needs its key columns in catalogue.csv")
             mode = "replace"
         frame = validate_dataset(_read_csv(file, str(file)), keys, str(file))
-        frame["origin"] = str(file)
-        if mode == "extend":
+        self.add(frame, dataset_id, keys, mode, entry, str(file))
+
+    def add(self, frame: pd.DataFrame, dataset_id: str, keys: list[str], mode: str, meta: dict,
+            origin: str) -> None:
+        """Register a validated dataset: ``replace`` (or a new id) sets it; ``extend`` puts its
+        rows on top of the existing ones, its rows winning where the keys are the same."""
+        frame = frame.assign(origin=origin)
+        if mode == "extend" and dataset_id in self.datasets:
             old = self.datasets[dataset_id].frame
             old_keys = old[keys].apply(tuple, axis=1)
             new_keys = set(frame[keys].apply(tuple, axis=1))
             frame = pd.concat([old[~old_keys.isin(new_keys)], frame], ignore_index=True)
-        meta = dict(self.datasets[dataset_id].meta) if dataset_id in self.datasets else {}
-        meta.update({k: v for k, v in entry.items() if v})
-        meta["id"] = dataset_id
-        meta["origin"] = str(file)
-        self.datasets[dataset_id] = Dataset(dataset_id, keys, frame, meta)
+        merged = dict(self.datasets[dataset_id].meta) if dataset_id in self.datasets else {}
+        merged.update({k: v for k, v in meta.items() if v})
+        merged.update(id=dataset_id, origin=origin)
+        self.datasets[dataset_id] = Dataset(dataset_id, keys, frame, merged)
 
     # -- names ---------------------------------------------------------------------------
     def _build_item_index(self, aliases: pd.DataFrame) -> None:
