@@ -78,16 +78,24 @@ class Assessment:
     inventory: Inventory
     benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
 
+    def _lookup(self) -> dict:
+        """(metric, item, period) -> (value, unit), built once from the metrics table."""
+        m = self.metrics
+        if getattr(self, "_index_of", None) is None or self._index_len != len(m):
+            self._index_of = {(a, b, c): (v, u) for a, b, c, v, u in
+                              zip(m["metric"], m["item"], m["period"], m["value"], m["unit"])}
+            self._units_of = {(a, b): u for a, b, u in zip(m["metric"], m["item"], m["unit"])}
+            self._index_len = len(m)
+        return self._index_of
+
     def value(self, metric: str, item: str = "total", period: str = "total") -> float:
         """One figure from the metrics table (NaN when absent or not computed)."""
-        m = self.metrics
-        hit = m[(m.metric == metric) & (m.item == item) & (m.period == period)]
-        return float(hit["value"].iloc[0]) if len(hit) else math.nan
+        hit = self._lookup().get((metric, item, period))
+        return float(hit[0]) if hit is not None else math.nan
 
     def unit(self, metric: str, item: str = "total") -> str:
-        m = self.metrics
-        hit = m[(m.metric == metric) & (m.item == item)]
-        return str(hit["unit"].iloc[0]) if len(hit) else ""
+        self._lookup()
+        return str(self._units_of.get((metric, item), ""))
 
 
 def _fits(factor_unit: str, quantity_unit: str, result: str) -> bool:
