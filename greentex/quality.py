@@ -21,18 +21,15 @@ def _month_range(first: str, last: str) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
-def _sheet_of(activity: pd.DataFrame, domain: str) -> str:
-    cells = activity.loc[activity["domain"] == domain, "cells"]
-    return str(cells.iloc[0]).partition("!")[0] if len(cells) else domain.capitalize()
-
-
 def missing_months(activity: pd.DataFrame) -> list[Issue]:
     out = []
-    for domain, periods in activity.groupby("domain", sort=False)["period"].unique().items():
+    by_domain = activity.groupby("domain", sort=False)
+    for (domain, periods), cells in zip(by_domain["period"].unique().items(), by_domain["cells"].first()):
         periods = sorted(periods)
         gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
+        sheet = str(cells).partition("!")[0]  # the sheet the domain was read from
         for p in gaps:
-            out.append(Issue("warning", _sheet_of(activity, domain), p,
+            out.append(Issue("warning", sheet, p,
                              f"no {domain} data for {p}, between {periods[0]} and {periods[-1]}"))
     return out
 
