@@ -1,0 +1,42 @@
+"""Warnings for usable but suspicious data: named month and cell, the figures untouched."""
+
+import pandas as pd
+
+from greentex.assessment import assess
+from greentex.inventory import Inventory
+
+
+def _energy(values, months):
+    return pd.DataFrame({"period": months, "item": "electricity", "quantity": values, "unit": "kWh",
+                         "sheet": "Energy", "cell": [f"B{i + 2}" for i in range(len(months))]})
+
+
+def test_a_missing_month_is_named():
+    a = assess(Inventory.from_frames(energy=_energy([100, 100, 100], ["2024-01", "2024-02", "2024-04"]),
+                                     site={"year": 2024}))
+    gaps = [(i.sheet, i.cell, i.message) for i in a.issues if "no energy data" in i.message]
+    assert gaps == [("Energy", "2024-03", "no energy data for 2024-03, between 2024-01 and 2024-04")]
+
+
+def test_a_spike_against_the_neighbouring_median():
+    """Months 100, 100, 400, 100, 100: the median of March's neighbours is 100, and 400 / 100 = 4 > 3.
+    A month at 290 (2.9 times) is not flagged."""
+    months = [f"2024-{m:02d}" for m in range(1, 6)]
+    a = assess(Inventory.from_frames(energy=_energy([100, 100, 400, 100, 100], months), site={"year": 2024}))
+    spikes = [(i.cell, i.message) for i in a.issues if "times the median" in i.message]
+    assert spikes == [("B4", "electricity in 2024-03 is 4 times the median of the months around it "
+                             "(400 against 100): check the value and its unit")]
+    assert a.value("energy") == 800 * 0.1229 / 1000  # the figures are not changed
+    calm = assess(Inventory.from_frames(energy=_energy([100, 100, 290, 100, 100], months), site={"year": 2024}))
+    assert not any("times the median" in i.message for i in calm.issues)
+
+
+def test_a_month_a_third_of_its_neighbours():
+    months = [f"2024-{m:02d}" for m in range(1, 6)]
+    a = assess(Inventory.from_frames(energy=_energy([300, 300, 90, 300, 300], months), site={"year": 2024}))
+    assert [i.cell for i in a.issues if "times the median" in i.message] == ["B4"]
+
+
+def test_months_outside_the_reporting_year():
+    a = assess(Inventory.from_frames(energy=_energy([1, 1], ["2023-12", "2024-01"]), site={"year": 2024}))
+    assert any(i.message.startswith("months outside the reporting year 2024: 2023-12") for i in a.issues)
