@@ -55,7 +55,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_samples import OUTPUT_SEASON, new_workbook, noisy, save_reproducibly, write_kv_sheet, write_long_sheet  # noqa: E402
+from make_samples import OUTPUT_SEASON, build_all, new_workbook, noisy, save_reproducibly, write_kv_sheet, write_long_sheet  # noqa: E402
 
 YEARS = (2023, 2024)
 HDD_BASE = np.array([390, 330, 230, 90, 15, 0, 0, 0, 0, 40, 170, 320], dtype=float)  # K*d, invented
@@ -124,11 +124,7 @@ def build(path: Path) -> dict:
 
 
 def main() -> None:
-    name = "baseline_mill_2023_2024.xlsx"
-    summary = build(HERE / name)
-    print(name)
-    for key, value in summary.items():
-        print(f"    {key}: {value}")
+    build_all({"baseline_mill_2023_2024.xlsx": build})
 
 
 if __name__ == "__main__":

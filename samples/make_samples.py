@@ -480,17 +480,21 @@ def multi_product(path: Path) -> dict:
             "knit_t": round(sum(r[2] for r in production if r[1] == "knit_fabric"), 1)}
 
 
-def main() -> None:
-    builders = {
-        "jiangsu_woven_dyeing_2024.xlsx": jiangsu_woven,
-        "knit_dyeing_2024.xlsx": knit_dyeing,
-        "multi_product_2024.xlsx": multi_product,
-    }
+def build_all(builders: dict) -> None:
+    """Write each workbook beside this script and print the totals it was built to."""
     for name, build in builders.items():
         summary = build(HERE / name)
         print(name)
         for key, value in summary.items():
             print(f"    {key}: {value}")
+
+
+def main() -> None:
+    build_all({
+        "jiangsu_woven_dyeing_2024.xlsx": jiangsu_woven,
+        "knit_dyeing_2024.xlsx": knit_dyeing,
+        "multi_product_2024.xlsx": multi_product,
+    })
 
 
 if __name__ == "__main__":
