@@ -30,9 +30,7 @@ import pandas as pd
 from greentex.errors import GreentexError
 from greentex.units import normalize_text, parse_unit
 
-VALUE_COLUMNS = ["value", "unit", "source", "reference", "status", "note"]
 STATUSES = {"primary", "secondary", "derived", "user"}
-CATALOGUE_COLUMNS = ["id", "file", "keys", "title", "publisher", "edition", "licence", "description"]
 
 
 def bundled_dir():

@@ -19,7 +19,6 @@ from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.units import conversion_factor, normalize_text, parse_unit, same_dimension
 
-DOMAINS = ("energy", "water", "chemicals", "production")
 RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet", "cell",
                "item_cell", "unit_cell", "period_cell"]
 ACTIVITY_COLUMNS = ["domain", "period", "item", "quantity", "unit", "product",
