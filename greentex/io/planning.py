@@ -11,99 +11,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 import greentex
-from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, LABELS, TITLE_FONT,
+from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, TITLE_FONT,
                                 _about_sheet, _bar_chart, _column_after, _issues_sheet, _line, _line_chart,
                                 _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit)
 
 
-EXTRA_LABELS = {
-    "en": {
-        "baseline": "Baseline", "model_data": "Model data", "scenarios": "Scenarios",
-        "b_title": "Energy baseline and savings: {name}",
-        "b_subtitle": "Baseline {b} ({n} months) · reporting period {r} ({m} months) · input {file} · greentex {version}",
-        "b_savings": ("Savings over the reporting period: {s} tce ± {se} tce (standard error; 90 % interval ± {ci} tce), "
-                      "{pct} % of the expected {e} tce; EnPI {enpi}"),
-        "b_no_reporting": "No reporting months: the model only.",
-        "b_valid": "Model of the total energy: valid by the DOE EnPI rules (R² >= 0.5, F-test p < 0.10, every driver p < 0.2).",
-        "b_invalid": "Model of the total energy: NOT valid by the DOE EnPI rules: {why}. The savings are not reliable.",
-        "b_flags": "{n} driver value(s) of the reporting period lie outside the baseline range: the model extrapolates there.",
-        "h_model": "Baseline models (energy [tce per month] = intercept + slope x driver ...)",
-        "h_savings": "Savings over the reporting period, by item",
-        "h_range": "Drivers outside the baseline range",
-        "h_tracking": "Tracking, month by month (savings = expected - actual; CUSUM = running sum of actual - expected)",
-        "chart_actual": "Total energy: actual and expected",
-        "chart_cusum": "CUSUM of actual - expected (falling = saving)",
-        "axis_tce": "Energy [{u}]", "col_term": "Term", "col_stderr": "Std. error", "col_p": "p-value",
-        "col_r2": "R²", "col_adj_r2": "Adj. R²", "col_f_p": "F-test p", "col_valid": "Valid (DOE EnPI)",
-        "col_reasons": "Why not valid", "col_n": "Months", "col_actual": "Actual", "col_expected": "Expected",
-        "col_savings": "Savings", "col_savings_stderr": "Savings std. error", "col_cusum": "CUSUM",
-        "col_enpi": "EnPI (actual / expected)", "col_outside": "Drivers outside the baseline range",
-        "col_months": "Months", "col_savings_ci90": "90 % interval ±", "col_savings_pct": "Savings [%]",
-        "col_driver": "Driver", "col_low": "Baseline min", "col_high": "Baseline max", "col_role": "Period",
-        "role_baseline": "baseline", "role_reporting": "reporting",
-        "s_title": "What-if scenarios: {name}",
-        "s_subtitle": "Input {file} · scenarios {sfile} · greentex {version} · every scenario assessed like the data as reported",
-        "scenario_changes": "Scenario changes", "h_headline": "Each scenario at a glance (whole period)",
-        "col_verdict_changes": "Benchmark verdicts that change", "col_before": "Before", "col_after": "After",
-        "col_change_pct": "Change [%]", "col_verdict_before": "Verdict before", "col_verdict_after": "Verdict after",
-        "item_total": "Total",
-        "h_changes": "Changes in each scenario", "h_comparison": "Before and after, figure by figure (whole period)",
-        "h_verdicts": "Benchmark verdicts before and after (whole period)",
-        "col_scenario": "Scenario", "col_change": "Change", "col_description": "What it does",
-        "col_where": "Scenarios file", "as_reported": "As reported", "change_of": "Change: {s}", "col_delta": "Change",
-        "verdict_of": "{s}: verdict", "value_of": "{s}: value",
-        "fig_water_reused": "Water reused", "fig_energy_of": "Energy: {p}",
-        "chart_s_ghg": "GHG emissions by scenario (whole period)", "chart_s_energy": "Energy by scenario (whole period)",
-        "axis_scenario": "Scenario",
-    },
-    "zh": {
-        "baseline": "能源基准", "model_data": "模型数据", "scenarios": "情景分析",
-        "b_title": "能源基准与节能量：{name}",
-        "b_subtitle": "基准期 {b}（{n} 个月）· 报告期 {r}（{m} 个月）· 输入文件 {file} · greentex {version}",
-        "b_savings": "报告期节能量：{s} tce ± {se} tce（标准误差；90 % 区间 ± {ci} tce），占预期 {e} tce 的 {pct} %；能效指标 {enpi}",
-        "b_no_reporting": "无报告期月份：仅给出基准模型。",
-        "b_valid": "总能耗模型：符合 DOE EnPI 规则（R² >= 0.5，F 检验 p < 0.10，各驱动因素 p < 0.2）。",
-        "b_invalid": "总能耗模型：不符合 DOE EnPI 规则：{why}。节能量不可靠。",
-        "b_flags": "报告期有 {n} 个驱动因素数值超出基准期范围：模型在此外推。",
-        "h_model": "基准模型（月能耗 [tce] = 截距 + 斜率 x 驱动因素 ...）",
-        "h_savings": "报告期节能量（按项目）",
-        "h_range": "超出基准期范围的驱动因素",
-        "h_tracking": "逐月跟踪（节能量 = 预期 - 实际；CUSUM = 实际 - 预期的累计和）",
-        "chart_actual": "总能耗：实际与预期",
-        "chart_cusum": "实际 - 预期的累计和 CUSUM（下降即节能）",
-        "axis_tce": "能耗 [{u}]", "col_term": "项", "col_stderr": "标准误差", "col_p": "p 值",
-        "col_r2": "R²", "col_adj_r2": "调整 R²", "col_f_p": "F 检验 p", "col_valid": "有效（DOE EnPI）",
-        "col_reasons": "无效原因", "col_n": "月数", "col_actual": "实际", "col_expected": "预期",
-        "col_savings": "节能量", "col_savings_stderr": "节能量标准误差", "col_cusum": "CUSUM",
-        "col_enpi": "能效指标（实际/预期）", "col_outside": "超出基准期范围的驱动因素",
-        "col_months": "月数", "col_savings_ci90": "90 % 区间 ±", "col_savings_pct": "节能率 [%]",
-        "col_driver": "驱动因素", "col_low": "基准期最小值", "col_high": "基准期最大值", "col_role": "期间",
-        "role_baseline": "基准期", "role_reporting": "报告期",
-        "s_title": "情景分析：{name}",
-        "s_subtitle": "输入文件 {file} · 情景文件 {sfile} · greentex {version} · 各情景与原始数据采用相同的计算方法",
-        "scenario_changes": "情景措施", "h_headline": "各情景概览（全年）",
-        "col_verdict_changes": "结论变化的对标项", "col_before": "措施前", "col_after": "措施后",
-        "col_change_pct": "变化 [%]", "col_verdict_before": "措施前结论", "col_verdict_after": "措施后结论",
-        "item_total": "合计",
-        "h_changes": "各情景的措施", "h_comparison": "措施前后逐项对比（全年）",
-        "h_verdicts": "措施前后的对标结论（全年）",
-        "col_scenario": "情景", "col_change": "措施", "col_description": "内容",
-        "col_where": "情景文件", "as_reported": "现状", "change_of": "变化：{s}", "col_delta": "变化",
-        "verdict_of": "{s}：结论", "value_of": "{s}：数值",
-        "fig_water_reused": "回用水量", "fig_energy_of": "能耗：{p}",
-        "chart_s_ghg": "各情景温室气体排放（全年）", "chart_s_energy": "各情景综合能耗（全年）",
-        "axis_scenario": "情景",
-    },
-}
 P_FORMAT = '[<0.0001]"<0.0001";0.0000'
 ENERGY = "tce"
-
-
-def _words_extra(lang: str) -> _Words:
-    """The report's words plus those of the baseline and scenario reports."""
-    w = _Words(lang)
-    w.t = {**LABELS[lang], **EXTRA_LABELS[lang]}
-    return w
 
 
 def _format_column(ws, col: int, first: int, last: int, fmt: str) -> None:
@@ -246,7 +160,7 @@ def build_baseline_workbook(result, *, lang: str = "en", version: str | None = N
     """The baseline report (sheets Baseline, Model data, Data issues, About) as a Workbook."""
     import types
 
-    w = _words_extra(lang)
+    w = _Words(lang)
     version = version or greentex.__version__
     a = result.assessment
     wb = Workbook()
@@ -382,7 +296,7 @@ def build_scenario_workbook(result, *, lang: str = "en", version: str | None = N
     """The scenario report (sheets Scenarios, Scenario changes, Data issues, About) as a Workbook."""
     import types
 
-    w = _words_extra(lang)
+    w = _Words(lang)
     version = version or greentex.__version__
     a = result.before
     wb = Workbook()

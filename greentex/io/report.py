@@ -12,6 +12,7 @@ atomically: a temporary file in the target's folder, then ``os.replace``.
 
 from __future__ import annotations
 
+import csv
 import math
 from copy import copy
 from functools import lru_cache
@@ -20,6 +21,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -41,147 +43,15 @@ SHEET_KEYS = ["summary", "metrics", "energy", "ghg", "water", "chemicals", "prod
               "benchmarks", "factors", "issues", "about"]
 
 # Every word the report shows, in one place. Keys ending in a format field take str.format().
-LABELS = {
-    "en": {
-        # sheet names
-        "summary": "Summary", "metrics": "Metrics", "energy": "Energy", "ghg": "GHG", "water": "Water",
-        "chemicals": "Chemicals", "production": "Production", "benchmarks": "Benchmarks",
-        "factors": "Factors", "issues": "Data issues", "about": "About",
-        # column headers
-        "col_period": "Month", "col_item": "Item", "col_name": "Name", "col_product": "Product",
-        "col_quantity": "Quantity", "col_unit": "Unit", "col_sign": "Sign (1 use, -1 export)",
-        "col_factor": "Factor", "col_factor_unit": "Factor unit", "col_factor_source": "Factor source",
-        "col_factor_status": "Factor status", "col_energy_tce": "Energy [tce]",
-        "col_energy_gj": "Energy content [GJ]", "col_rows": "Input rows", "col_cells": "Input cells",
-        "col_scope": "Scope", "col_source_name": "Emission source", "col_method": "Method",
-        "col_activity": "Activity data", "col_activity_unit": "Activity unit",
-        "col_tco2e": "Emissions [tCO2e]", "col_parameter": "Parameter", "col_value": "Value",
-        "col_source": "Source", "col_reference": "Reference", "col_status": "Status",
-        "col_dataset": "Dataset", "col_overridden": "Overridden by user", "col_note": "Note",
-        "col_benchmark": "Benchmark", "col_metric": "Metric", "col_limit": "Limit",
-        "col_verdict": "Verdict", "col_margin": "Margin", "col_severity": "Severity",
-        "col_comparison": "Comparison", "col_level": "Level", "col_margin_pct": "Margin [%]",
-        "col_reduction_needed": "Reduction needed", "col_check": "Check",
-        "col_sheet": "Sheet", "col_cell": "Cell", "col_message": "Message", "col_section": "Section",
-        "col_key": "Key", "col_read": "Rows read", "col_used": "Rows used", "col_rejected": "Rows rejected",
-        "col_counts_check": "read = used + rejected", "col_figure": "Figure", "col_carrier": "Energy carrier",
-        # values
-        "yes": "yes", "no": "no", "ok": "ok", "mismatch": "MISMATCH",
-        "sev_error": "error", "sev_warning": "warning", "sev_note": "note", "sev_rejected": "rejected row",
-        "scope1": "Scope 1", "scope2_location": "Scope 2 (location-based)",
-        "scope2_market": "Scope 2 (market-based)", "total_location": "Total (location-based)",
-        "total_market": "Total (market-based)",
-        "src_combustion": "Combustion: {item}", "src_electricity": "Purchased electricity",
-        "src_heat": "Purchased heat", "src_carbonate": "Carbonates (process)",
-        "src_wastewater_ch4": "Wastewater CH4",
-        "v_pass": "pass", "v_fail": "fail", "v_not applicable": "not applicable",
-        "v_no level reached": "no level reached", "v_level": "level {rest}", "v_not assessed": "not assessed{rest}",
-        "v_indicative": "indicative: {rest}",
-        "met_energy_intensity": "Energy intensity", "met_ghg_intensity": "GHG intensity",
-        "met_water_intensity": "Water intensity", "met_chemical_intensity": "Chemical intensity",
-        "met_water_reuse_rate": "Water reuse rate", "met_wastewater_cod": "Wastewater COD",
-        # lines
-        "no_issues": "No issues: every input row was used and nothing suspicious was found.",
-        "no_data": "The input workbook holds no data for this sheet.",
-        "no_benchmarks": "No benchmark sets were applied.",
-        "factor_legend": ("Status: primary = read in the official text; secondary = read in a source "
-                          "quoting it; derived = computed from such values (formula in the note); user = "
-                          "supplied by the user. Yellow rows are not primary: check them against the printed "
-                          "standard. Orange rows were overridden by the user."),
-        # About
-        "sec_report": "Report", "sec_input": "Input", "sec_options": "Options", "sec_site": "Site",
-        "key_version": "greentex version", "key_file": "File name", "key_sha256": "SHA-256",
-        "key_language": "Language", "language_note": "Generated in English (lang=en)",
-        # Summary
-        "title": "Green manufacturing report: {name}, {year}",
-        "subtitle": "Input {file} · greentex {version} · GWP set {gwp} · {grid}",
-        "grid_used": "grid {grid}, data year {year}",
-        "key_figures": "Key figures (whole period)", "verdicts": "Benchmark verdicts",
-        "chart_data": "Chart data (plotted in the charts above)",
-        "not_computed": "not computed",
-        "fig_energy": "Comprehensive energy consumption", "fig_energy_content": "Energy content",
-        "fig_scope1": "GHG scope 1", "fig_scope2_location": "GHG scope 2 (location-based)",
-        "fig_scope2_market": "GHG scope 2 (market-based)", "fig_total_location": "GHG total (location-based)",
-        "fig_total_market": "GHG total (market-based)", "fig_water_intake": "Water intake",
-        "fig_reuse_rate": "Water reuse rate", "fig_chemicals": "Chemicals used",
-        "fig_production": "Production: {p}", "fig_energy_intensity": "Energy intensity: {p}",
-        "fig_ghg_intensity": "GHG intensity: {p}", "fig_water_intensity": "Water intensity: {p}",
-        "chart_energy_intensity": "Monthly energy intensity", "chart_ghg_intensity": "Monthly GHG intensity (scope 1 + 2, location-based)",
-        "chart_mix": "Energy mix by carrier (whole period)",
-        "chart_scopes": "Emissions by scope and source (whole period)",
-        "axis_month": "Month", "axis_energy_intensity": "Energy intensity [{u}]",
-        "axis_ghg_intensity": "GHG intensity [{u}]", "axis_energy": "Energy [tce]",
-        "axis_emissions": "Emissions [tCO2e]", "axis_scope": "Scope",
-        "limit_series": "Limit: {b}", "exported": "{x} (exported, not charted)",
-    },
-    "zh": {
-        "summary": "摘要", "metrics": "指标", "energy": "能源", "ghg": "温室气体", "water": "水",
-        "chemicals": "化学品", "production": "产量", "benchmarks": "对标",
-        "factors": "因子", "issues": "数据问题", "about": "关于",
-        "col_period": "月份", "col_item": "项目", "col_name": "名称", "col_product": "产品",
-        "col_quantity": "数量", "col_unit": "单位", "col_sign": "符号（1 消耗，-1 外供）",
-        "col_factor": "因子", "col_factor_unit": "因子单位", "col_factor_source": "因子来源",
-        "col_factor_status": "因子状态", "col_energy_tce": "综合能耗 [tce]",
-        "col_energy_gj": "热值 [GJ]", "col_rows": "输入行数", "col_cells": "输入单元格",
-        "col_scope": "范围", "col_source_name": "排放源", "col_method": "计算方法",
-        "col_activity": "活动数据", "col_activity_unit": "活动数据单位",
-        "col_tco2e": "排放量 [tCO2e]", "col_parameter": "参数", "col_value": "数值",
-        "col_source": "来源", "col_reference": "出处", "col_status": "状态",
-        "col_dataset": "数据集", "col_overridden": "用户覆盖", "col_note": "说明",
-        "col_benchmark": "对标标准", "col_metric": "指标", "col_limit": "限值",
-        "col_verdict": "结论", "col_margin": "余量", "col_severity": "级别",
-        "col_comparison": "比较方式", "col_level": "等级", "col_margin_pct": "余量 [%]",
-        "col_reduction_needed": "需降低量", "col_check": "核对",
-        "col_sheet": "工作表", "col_cell": "单元格", "col_message": "说明", "col_section": "类别",
-        "col_key": "项目", "col_read": "读取行数", "col_used": "使用行数", "col_rejected": "剔除行数",
-        "col_counts_check": "读取 = 使用 + 剔除", "col_figure": "指标", "col_carrier": "能源品种",
-        "yes": "是", "no": "否", "ok": "一致", "mismatch": "不一致",
-        "sev_error": "错误", "sev_warning": "警告", "sev_note": "提示", "sev_rejected": "已剔除行",
-        "scope1": "范围一", "scope2_location": "范围二（基于位置）", "scope2_market": "范围二（基于市场）",
-        "total_location": "合计（基于位置）", "total_market": "合计（基于市场）",
-        "src_combustion": "燃烧：{item}", "src_electricity": "外购电力", "src_heat": "外购热力",
-        "src_carbonate": "碳酸盐（过程排放）", "src_wastewater_ch4": "废水处理甲烷",
-        "v_pass": "达标", "v_fail": "未达标", "v_not applicable": "不适用",
-        "v_no level reached": "未达到任何等级", "v_level": "达到 {rest} 级", "v_not assessed": "未评价{rest}",
-        "v_indicative": "参考：{rest}",
-        "met_energy_intensity": "单位产品综合能耗", "met_ghg_intensity": "单位产品温室气体排放",
-        "met_water_intensity": "单位产品取水量", "met_chemical_intensity": "单位产品化学品用量",
-        "met_water_reuse_rate": "水重复利用率", "met_wastewater_cod": "废水COD排放浓度",
-        "no_issues": "无数据问题：所有输入行均已使用，未发现可疑数据。",
-        "no_data": "输入工作簿中没有此类数据。",
-        "no_benchmarks": "未应用任何对标标准。",
-        "factor_legend": ("状态：primary = 摘自标准原文；secondary = 摘自引用原文的资料；derived = 由上述数值推算"
-                          "（公式见说明）；user = 用户提供。黄色行不是原文数值，请对照标准文本核对；橙色行为用户覆盖的数值。"),
-        "sec_report": "报告", "sec_input": "输入文件", "sec_options": "计算选项", "sec_site": "企业信息",
-        "key_version": "greentex 版本", "key_file": "文件名", "key_sha256": "SHA-256",
-        "key_language": "语言", "language_note": "本报告为中文版 (lang=zh)",
-        "title": "绿色制造评价报告：{name}，{year}年",
-        "subtitle": "输入文件 {file} · greentex {version} · 全球变暖潜势 {gwp} · 电网因子 {grid}",
-        "grid_used": "{grid}（数据年份 {year}）",
-        "methods": {"NCV x carbon content x oxidation x 44/12": "燃料量 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12",
-                    "emission factor": "排放因子法", "not computed": "未计算",
-                    "net purchased kWh x grid factor": "净购入电量 × 电网排放因子",
-                    "net purchased GJ x heat factor": "净购入热力 × 热力排放因子",
-                    "mass x stoichiometric factor": "碳酸盐用量 × 化学计量排放因子",
-                    "COD removed x B0 x MCF x GWP": "去除COD量 × B0 × MCF × GWP"},
-        "key_figures": "主要指标（全年合计）", "verdicts": "对标结论",
-        "chart_data": "图表数据（上方图表引用）",
-        "not_computed": "未计算",
-        "fig_energy": "综合能源消费量", "fig_energy_content": "能源热值",
-        "fig_scope1": "温室气体 范围一", "fig_scope2_location": "温室气体 范围二（基于位置）",
-        "fig_scope2_market": "温室气体 范围二（基于市场）", "fig_total_location": "温室气体合计（基于位置）",
-        "fig_total_market": "温室气体合计（基于市场）", "fig_water_intake": "取水量",
-        "fig_reuse_rate": "水重复利用率", "fig_chemicals": "化学品用量",
-        "fig_production": "产量：{p}", "fig_energy_intensity": "单位产品综合能耗：{p}",
-        "fig_ghg_intensity": "单位产品温室气体排放：{p}", "fig_water_intensity": "单位产品取水量：{p}",
-        "chart_energy_intensity": "月度单位产品综合能耗", "chart_ghg_intensity": "月度单位产品温室气体排放（范围一 + 范围二，基于位置）",
-        "chart_mix": "能源结构（全年）", "chart_scopes": "按范围和排放源的温室气体排放（全年）",
-        "axis_month": "月份", "axis_energy_intensity": "单位产品综合能耗 [{u}]",
-        "axis_ghg_intensity": "单位产品排放 [{u}]", "axis_energy": "综合能耗 [tce]",
-        "axis_emissions": "排放量 [tCO2e]", "axis_scope": "范围",
-        "limit_series": "限值：{b}", "exported": "{x}（外供，未绘入图表）",
-    },
-}
+def _load_labels() -> dict:
+    """The reports' words in English and Chinese, from ``labels.csv`` in the package (columns
+    key, en, zh): a translation is a change of data, not of code."""
+    with (resources.files("greentex") / "labels.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {lang: {r["key"]: r[lang] for r in rows} for lang in ("en", "zh")}
+
+
+LABELS = _load_labels()
 
 HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
@@ -467,7 +337,7 @@ def _detail_frame(d: pd.DataFrame, kind: str, w: _Words) -> pd.DataFrame:
             w["col_period"]: col("period"), w["col_scope"]: col("scope").map(lambda s: w.t.get(s, s)),
             w["col_source_name"]: col("source_name").map(w.source), w["col_item"]: col("item"),
             w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units,
-            w["col_method"]: col("method").map(lambda m: w.t.get("methods", {}).get(m, m)),
+            w["col_method"]: col("method").map(lambda m: w.t.get("method:" + m, m)),
             w["col_activity"]: col("activity"),
             w["col_activity_unit"]: col("activity_unit").map(display_unit), w["col_factor"]: col("factor"),
             w["col_factor_unit"]: col("factor_unit").map(display_unit),
