@@ -4,6 +4,7 @@ the before / after comparison of what-if scenarios, in English or Chinese."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -156,29 +157,34 @@ def _model_data_sheet(ws, result, w: _Words) -> None:
     _write_table(ws, pd.DataFrame(cols))
 
 
+def _workbook(a, w: _Words, version: str, sheets: list, issues: list, options: dict) -> Workbook:
+    """A workbook of the given (sheet name, writer) pairs, then Data issues and About."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, write in sheets:
+        write(wb.create_sheet(name))
+    _issues_sheet(wb.create_sheet(w["issues"]),
+                  SimpleNamespace(issues=list(a.issues) + list(issues), inventory=a.inventory), w)
+    _about_sheet(wb.create_sheet(w["about"]),
+                 SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    return wb
+
+
 def build_baseline_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
     """The baseline report (sheets Baseline, Model data, Data issues, About) as a Workbook."""
-    import types
-
     w = _Words(lang)
     version = version or greentex.__version__
     a = result.assessment
-    wb = Workbook()
-    wb.remove(wb.active)
-    _baseline_sheet(wb.create_sheet(w["baseline"]), result, w, version)
-    _model_data_sheet(wb.create_sheet(w["model_data"]), result, w)
-    _issues_sheet(wb.create_sheet(w["issues"]),
-                  types.SimpleNamespace(issues=list(a.issues) + list(result.issues), inventory=a.inventory), w)
     options = dict(a.options or {})
     options.update({"baseline_period": f"{result.baseline_months[0]}..{result.baseline_months[-1]}",
                     "reporting_period": (f"{result.reporting_months[0]}..{result.reporting_months[-1]}"
                                          if result.reporting_months else ""),
                     "drivers": ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items())})
-    _about_sheet(wb.create_sheet(w["about"]),
-                 types.SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
-    for ws in wb.worksheets:
-        _page_setup(ws)
-    return wb
+    return _workbook(a, w, version, [(w["baseline"], lambda ws: _baseline_sheet(ws, result, w, version)),
+                                     (w["model_data"], lambda ws: _model_data_sheet(ws, result, w))],
+                     result.issues, options)
 
 
 def write_baseline_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
@@ -294,25 +300,15 @@ def _changes_sheet(ws, result, w: _Words) -> None:
 
 def build_scenario_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
     """The scenario report (sheets Scenarios, Scenario changes, Data issues, About) as a Workbook."""
-    import types
-
     w = _Words(lang)
     version = version or greentex.__version__
-    a = result.before
-    wb = Workbook()
-    wb.remove(wb.active)
-    _scenario_sheet(wb.create_sheet(w["scenarios"]), result, w, version)
-    _changes_sheet(wb.create_sheet(w["scenario_changes"]), result, w)
-    _issues_sheet(wb.create_sheet(w["issues"]),
-                  types.SimpleNamespace(issues=list(a.issues) + list(result.issues), inventory=a.inventory), w)
-    options = dict(a.options or {})
+    options = dict(result.before.options or {})
     options["scenarios_file"] = result.source.get("path", "")
     options["scenarios_sha256"] = result.source.get("sha256", "")
-    _about_sheet(wb.create_sheet(w["about"]),
-                 types.SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
-    for ws in wb.worksheets:
-        _page_setup(ws)
-    return wb
+    return _workbook(result.before, w, version,
+                     [(w["scenarios"], lambda ws: _scenario_sheet(ws, result, w, version)),
+                      (w["scenario_changes"], lambda ws: _changes_sheet(ws, result, w))],
+                     result.issues, options)
 
 
 def write_scenario_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
