@@ -188,12 +188,12 @@ def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise
             elif isinstance(v, float):
                 numbers += 1
                 d = int(_decimals(v, least))
-                styles.apply(cell, ("num", d, id(fill)), number_format="#,##0." + "0" * d, fill=fill)
+                styles.apply(cell, ("num", d, id(fill)), number_format="#,##0." + "0" * d, alignment=TOP, fill=fill)
                 widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
             elif isinstance(v, int) and not isinstance(v, bool):
                 numbers += 1
                 if integer:
-                    styles.apply(cell, ("int", id(fill)), number_format="#,##0", fill=fill)
+                    styles.apply(cell, ("int", id(fill)), number_format="#,##0", alignment=TOP, fill=fill)
                     widths[j] = max(widths[j], len(f"{v:,}") + 2)
                 elif fill is not None:
                     styles.apply(cell, ("fill", id(fill)), fill=fill)
@@ -226,7 +226,7 @@ def _write_floats(ws, values: np.ndarray, row: int, col: int, least: int, widths
                 styles.apply(ws.cell(row=row + i, column=col), ("fill", id(fill)), fill=fill)
             continue
         styles.apply(ws.cell(row=row + i, column=col, value=v), ("num", d, id(fill)),
-                     number_format=formats[d], fill=fill)
+                     number_format=formats[d], alignment=TOP, fill=fill)
     if finite.any():
         big = float(np.max(np.abs(values[finite])))
         widths[j] = max(widths[j], len(f"{big:,.{int(decimals[finite].max())}f}") + 3)
@@ -436,7 +436,10 @@ def _about_sheet(ws, a, w: _Words, version: str) -> None:
             (w["sec_input"], w["key_file"], src.get("name", "")),
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
     rows += [(w["sec_options"], k, v) for k, v in (a.options or {}).items()]
-    rows += [(w["sec_site"], k, v) for k, v in (a.site or {}).items()]
+    site = dict(a.site or {})
+    if isinstance(site.get("grid_used"), dict):
+        site["grid_used"] = w["grid_used"].format(**site["grid_used"])
+    rows += [(w["sec_site"], k, v) for k, v in site.items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
     _write_table(ws, frame)
     counts = getattr(a.inventory, "counts", {}) or {}
