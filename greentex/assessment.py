@@ -270,16 +270,38 @@ class FactorSelector:
 # -- aggregation helpers ---------------------------------------------------------------------
 
 def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
-    """Sum rows per domain, item, unit, month and product (one pass over all rows); keep the
-    row count and the first input cell, as ``cells`` ("Energy!C7 (+3)")."""
+    """Sum rows per domain, item, unit, month and product (one pass over all rows, on integer
+    codes); keep the row count and the first input cell, as ``cells`` ("Energy!C7 (+3)").
+    Lines come sorted by those keys; rows with a missing key are not lines (as in a groupby)."""
     keys = ["domain", "item", "unit", "period", "product"]
     if activity.empty:
         return pd.DataFrame(columns=keys + ["quantity", "rows", "cells"])
-    out = activity.groupby(keys, sort=True, as_index=False).agg(
-        quantity=("quantity", "sum"), rows=("quantity", "size"), sheet=("sheet", "first"), cell=("cell", "first"))
-    out["cells"] = out["sheet"].astype(str) + "!" + out["cell"].astype(str) + np.where(
-        out["rows"] > 1, " (+" + (out["rows"] - 1).astype(str) + ")", "")
-    return out.drop(columns=["sheet", "cell"])
+    columns = {k: activity[k].to_numpy(dtype=object) for k in keys + ["sheet", "cell"]}
+    flat = np.zeros(len(activity), dtype=np.int64)
+    complete = np.ones(len(activity), dtype=bool)
+    for k in keys:
+        codes, uniques = pd.factorize(columns[k], sort=True)  # sorted codes: flat keys sort like the keys
+        flat = flat * (len(uniques) + 1) + codes
+        complete &= codes >= 0
+    rows = np.flatnonzero(complete) if not complete.all() else None
+    if rows is not None:
+        flat = flat[rows]
+        columns = {k: v[rows] for k, v in columns.items()}
+    qty = activity["quantity"].to_numpy(dtype=float)
+    qty = qty[rows] if rows is not None else qty
+    group, lines = pd.factorize(flat)  # lines in order of first appearance
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) > 0)
+    order = np.argsort(lines)
+    n = len(lines)
+    quantity = np.bincount(group, weights=np.where(np.isnan(qty), 0.0, qty), minlength=n)[order]
+    count = np.bincount(group, minlength=n)[order]
+    at = first[order]
+    out = pd.DataFrame({k: columns[k][at] for k in keys})
+    out["quantity"] = quantity
+    out["rows"] = count
+    more = np.where(count > 1, " (+" + (count - 1).astype(str).astype(object) + ")", "")
+    out["cells"] = columns["sheet"][at].astype(str).astype(object) + "!" + columns["cell"][at].astype(str).astype(object) + more
+    return out
 
 
 def _monthly(agg: pd.DataFrame, domain: str) -> pd.DataFrame:
