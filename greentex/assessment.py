@@ -331,21 +331,38 @@ def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 
 def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
-                 total_item: str | None = "total") -> list[pd.DataFrame]:
-    """Per item and period, each item's 'total' period, and (optionally) the all-items total
-    for each period and in all. numpy sums propagate missing values, as they should."""
+                 total_item: str | None = "total", totals_only: bool = False) -> list[tuple]:
+    """Metric parts (see _metrics_frame): per item and period, each item's 'total' period, and
+    (optionally) the all-items total for each period and in all; ``totals_only`` keeps just the
+    latter. numpy sums propagate missing values, as they should."""
     if frame.empty:
         return []
     table, present, items, periods = _table(frame[item_col], frame["period"], frame[col])
-    i, j = np.nonzero(present)
-    parts = [(items[i], periods[j], table[i, j]),
-             (items, np.full(len(items), "total", dtype=object), table.sum(axis=1))]
+    parts = []
+    if not totals_only:
+        i, j = np.nonzero(present)
+        parts += [(metric, items[i], periods[j], table[i, j], unit),
+                  (metric, items, "total", table.sum(axis=1), unit)]
     if total_item:
-        parts.append((np.full(len(periods), total_item, dtype=object), periods, table.sum(axis=0)))
-        parts.append((np.array([total_item], dtype=object), np.array(["total"], dtype=object),
-                      np.array([table.sum()])))
-    return [pd.DataFrame({"metric": metric, "item": it, "period": pe, "value": va, "unit": unit})
-            for it, pe, va in parts]
+        parts += [(metric, total_item, periods, table.sum(axis=0), unit),
+                  (metric, total_item, "total", np.array([table.sum()]), unit)]
+    return parts
+
+
+def _metrics_frame(parts: list[tuple]) -> pd.DataFrame:
+    """The metrics table (METRIC_COLUMNS) from parts (metric, item, period, value, unit), each
+    field an array or one value for the whole part; built once, column by column."""
+    if not parts:
+        return pd.DataFrame(columns=METRIC_COLUMNS)
+    sizes = [len(p[3]) for p in parts]
+    columns = {}
+    for k, name in enumerate(METRIC_COLUMNS):
+        if name == "value":
+            columns[name] = np.concatenate([np.asarray(p[3], dtype=float) for p in parts])
+        else:
+            columns[name] = np.concatenate([np.asarray(p[k], dtype=object) if np.ndim(p[k])
+                                            else np.full(n, p[k], dtype=object) for p, n in zip(parts, sizes)])
+    return pd.DataFrame(columns)
 
 
 # -- the assessment --------------------------------------------------------------------------
@@ -361,7 +378,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     issues: list[Issue] = list(inventory.issues) + quality.data_warnings(act, inventory.site)
     site = dict(inventory.site)
     items = lib.item_table
-    rows: list[pd.DataFrame] = []
+    rows: list[tuple] = []  # metric parts, see _metrics_frame
     details: dict[str, pd.DataFrame] = {}
 
     # energy -------------------------------------------------------------------------------
@@ -479,8 +496,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         s1, s2l, s2m = (by.get(k, zero) for k in ("scope1", "scope2_location", "scope2_market"))
         for item, values in (("scope1", s1), ("scope2_location", s2l), ("scope2_market", s2m),
                              ("total_location", s1 + s2l), ("total_market", s1 + s2m)):
-            rows.append(pd.DataFrame({"metric": "ghg", "item": item, "period": list(periods) + ["total"],
-                                      "value": np.append(values, values.sum()), "unit": "tCO2e"}))
+            rows.append(("ghg", item, list(periods) + ["total"], np.append(values, values.sum()), "tCO2e"))
 
     # water ---------------------------------------------------------------------------------
     details["water"] = wa
@@ -490,7 +506,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         rows += _metric_rows("water_intake", intake, "quantity", "m**3")
         for metric, c in (("water_reused", "reused"), ("wastewater", "discharge")):
             part = wa[cls == c]
-            rows += [r[r.item == "total"] for r in _metric_rows(metric, part, "quantity", "m**3")]
+            rows += _metric_rows(metric, part, "quantity", "m**3", totals_only=True)
         periods = sorted(set(wa["period"]))
         ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
         rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
@@ -498,16 +514,14 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         if (cls == "reused").any():
             rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
             total_rate = water.reuse_rate(rr.sum(), ri.sum())
-            rows.append(pd.DataFrame({"metric": "water_reuse_rate", "item": "total",
-                                      "period": periods + ["total"],
-                                      "value": np.append(rate, total_rate), "unit": "percent"}))
+            rows.append(("water_reuse_rate", "total", periods + ["total"], np.append(rate, total_rate), "percent"))
 
     # chemicals -----------------------------------------------------------------------------
     details["chemicals"] = ch
     if len(ch):
         ch_kg = ch.assign(cls="class:" + ch["item"].map(items["class"]))
         rows += _metric_rows("chemicals", ch_kg, "kg", "kg")
-        rows += [r[r.item != "total"] for r in _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls")]
+        rows += _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls", total_item=None)
 
     # production and intensities -------------------------------------------------------------
     pr = _standard_product(_monthly(act, "production"), sel, issues)
@@ -523,8 +537,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         issues.append(Issue("warning", "Production", "", "no production data: intensities are not computed"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
 
-    metrics = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
-    metrics = metrics[METRIC_COLUMNS].reset_index(drop=True)
+    metrics = _metrics_frame(rows)
     blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library
     set_ids = bench.resolve_sets(blib, list(options.benchmarks), site)
     verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=reasons)
@@ -535,7 +548,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
 
 
-def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
+def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[tuple]:
     """Mean COD in and out [mg/L] per month; the whole period is weighted by wastewater volume
     where it is reported, else a plain mean of the months."""
     vol = agg[agg["item"] == "wastewater"].groupby("period")["quantity"].sum()
@@ -547,8 +560,7 @@ def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[pd.DataFrame]:
         weights = vol.reindex(s.index)
         total = float(np.average(s, weights=weights)) if weights.notna().all() and weights.sum() > 0 \
             else float(s.mean())
-        out.append(pd.DataFrame({"metric": "wastewater_cod", "item": name, "period": list(s.index) + ["total"],
-                                 "value": list(s.to_numpy()) + [total], "unit": "mg/L"}))
+        out.append(("wastewater_cod", name, list(s.index) + ["total"], list(s.to_numpy()) + [total], "mg/L"))
     return out
 
 
@@ -658,7 +670,7 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     return None
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[pd.DataFrame]:
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[tuple]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
@@ -697,6 +709,5 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
                     zero_reported.add((product, p))
                     issues.append(Issue("warning", "Production", p, f"{product}: no production in {p} beside "
                                         "resource use: that month's intensities are not computed"))
-            out.append(pd.DataFrame({"metric": metric, "item": product, "period": periods + ["total"],
-                                     "value": np.append(values, total), "unit": target}))
+            out.append((metric, product, periods + ["total"], np.append(values, total), target))
     return out
