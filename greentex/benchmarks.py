@@ -36,6 +36,7 @@ KEYS = ["metric", "item", "applicability", "condition", "level"]
 COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
            "verdict", "margin", "margin_pct", "reduction_needed", "source", "reference", "status",
            "check", "note"]
+NUMERIC = ("value", "limit", "margin", "margin_pct", "reduction_needed")
 CHECK_TEXT = "check against the standard text"
 
 
@@ -102,15 +103,23 @@ def _applies(row: dict, site: dict) -> tuple[str, str]:
     return "yes", ""
 
 
-def _verdict_levels(values, levels: pd.DataFrame, indicative: bool) -> pd.DataFrame:
-    """Verdict, limit, margin, margin_pct, reduction_needed for each value against ordered levels
-    (computed over the whole column of values at once)."""
-    levels = levels.sort_values("rank_num")
-    single = len(levels) == 1 and match_key(levels["level"].iloc[0]) == "limit"
+def _rank(value) -> float:
+    """A level's rank as a number (1 when missing or not a number)."""
+    try:
+        r = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return 1.0 if np.isnan(r) else r
+
+
+def _verdict_levels(values, levels: list[dict], indicative: bool) -> dict:
+    """Columns verdict, limit, margin, margin_pct, reduction_needed for each value against the
+    levels of one line, best first (computed over the whole column of values at once)."""
+    single = len(levels) == 1 and match_key(levels[0]["level"]) == "limit"
     v = np.asarray(values, dtype=float)
-    limits = levels["value"].to_numpy(dtype=float)
-    at_most = (levels["comparison"] == "at_most").to_numpy()
-    names = levels["level"].astype(str).to_numpy()
+    limits = np.array([lv["value"] for lv in levels], dtype=float)
+    at_most = np.array([lv["comparison"] == "at_most" for lv in levels])
+    names = np.array([str(lv["level"]) for lv in levels], dtype=object)
     ok = np.where(at_most[:, None], v[None, :] <= limits[:, None], v[None, :] >= limits[:, None])
     any_ok = ok.any(axis=0)
     best = np.where(any_ok, ok.argmax(axis=0), len(limits) - 1)  # best level met, else the last
@@ -122,17 +131,27 @@ def _verdict_levels(values, levels: pd.DataFrame, indicative: bool) -> pd.DataFr
     if single:
         verdict = np.where(any_ok, "pass", "fail").astype(object)
     else:
-        verdict = np.where(any_ok, "level " + names[best].astype(object), "no level reached").astype(object)
+        verdict = np.where(any_ok, "level " + names[best], "no level reached").astype(object)
     if indicative:
         line = "the line" if single else None
-        verdict = np.where(any_ok, "indicative: within " + (line or names[best].astype(object)),
+        verdict = np.where(any_ok, "indicative: within " + (line or names[best]),
                            "indicative: above " + (line or names[-1])).astype(object)
     missing = np.isnan(v)
     verdict[missing] = "not assessed"
     for arr in (margin, pct, need):
         arr[missing] = np.nan
-    return pd.DataFrame({"verdict": verdict, "limit": limit, "margin": margin, "margin_pct": pct,
-                         "reduction_needed": need})
+    return {"verdict": verdict, "limit": limit, "margin": margin, "margin_pct": pct,
+            "reduction_needed": need}
+
+
+def _lines(frame: pd.DataFrame) -> list[list[dict]]:
+    """The lines of a benchmark set: its rows grouped by metric, item, applicability and
+    condition (in file order), each line's levels best first."""
+    lines: dict[tuple, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        key = tuple(row[k] for k in ("metric", "item", "applicability", "condition"))
+        lines.setdefault(key, []).append({**row, "rank_num": _rank(row.get("rank", 1))})
+    return [sorted(levels, key=lambda lv: lv["rank_num"]) for levels in lines.values()]
 
 
 def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids: list[str],
@@ -140,15 +159,17 @@ def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids:
     """Verdict rows (COLUMNS) for every applicable line of the given sets."""
     reasons = reasons or {}
     products = set(metrics.loc[metrics["metric"] == "production", "item"])
-    rows = []
+    where = metrics.groupby(["metric", "item"], sort=False).indices  # (metric, item) -> row positions
+    values_of = metrics["value"].to_numpy(dtype=float)
+    periods_of = metrics["period"].to_numpy(dtype=object)
+    units_of = metrics["unit"].to_numpy(dtype=object)
+    parts = []
     for set_id in set_ids:
         ds = library.dataset(set_id)
         indicative = str(ds.meta.get("country", "")).upper() == "INT"
-        frame = ds.frame.copy()
-        frame["rank_num"] = pd.to_numeric(frame.get("rank", 1), errors="coerce").fillna(1)
-        for (metric, item, app, cond), levels in frame.groupby(
-                ["metric", "item", "applicability", "condition"], sort=False):
-            first = levels.sort_values("rank_num").iloc[0].to_dict()
+        for levels in _lines(ds.frame):
+            first = levels[0]
+            metric, item = first["metric"], first["item"]
             if metric.endswith("_intensity") and item not in products:
                 continue  # a product this mill does not make
             base = {"benchmark": set_id, "metric": metric, "item": item, "unit": first["unit"],
@@ -156,38 +177,39 @@ def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids:
                     "reference": first["reference"], "status": first["status"],
                     "check": "" if first["status"] == "primary" else CHECK_TEXT, "note": first.get("note", "")}
             applies, why = _applies(first, site)
-            if applies != "yes":
-                rows.append({**base, "period": "total", "value": np.nan, "limit": first["value"],
-                             "level": first["level"],
-                             "verdict": "not applicable" if applies == "no" else "not assessed",
-                             "note": why})
+            at = where.get((metric, item))
+            if applies != "yes" or at is None or np.isnan(values_of[at]).all():
+                if applies == "yes":
+                    why = reasons.get(metric) or f"{metric} ({item}) was not computed from this workbook"
+                parts.append({**base, "period": ["total"], "value": [np.nan], "limit": [first["value"]],
+                              "level": first["level"], "note": why,
+                              "verdict": "not applicable" if applies == "no" else "not assessed"})
                 continue
-            m = metrics[(metrics["metric"] == metric) & (metrics["item"] == item)]
-            if m.empty or m["value"].isna().all():
-                reason = reasons.get(metric) or f"{metric} ({item}) was not computed from this workbook"
-                rows.append({**base, "period": "total", "value": np.nan, "limit": first["value"],
-                             "level": first["level"], "verdict": "not assessed", "note": reason})
-                continue
-            munit = m["unit"].iloc[0]
+            munit = units_of[at[0]]
             if not same_dimension(munit, first["unit"]):
                 raise GreentexError(f"benchmark {set_id}: {metric} {item} is in {first['unit']}, "
                                     f"which cannot be compared with {munit}")
-            scale = conversion_factor(munit, first["unit"])
-            values = m["value"].to_numpy(dtype=float) * scale
+            values = values_of[at] * conversion_factor(munit, first["unit"])
+            periods = periods_of[at]
             v = _verdict_levels(values, levels, indicative)
-            v["period"] = m["period"].to_numpy()
-            v["value"] = values
-            for key, val in base.items():
-                v[key] = val
-            v["level"] = first["level"] if len(levels) == 1 else ""
-            v.loc[v["verdict"] == "not assessed", "note"] = metric + " not computed for " + v["period"]
-            rows.append(v)
-    out = pd.concat([r if isinstance(r, pd.DataFrame) else pd.DataFrame([r]) for r in rows],
-                    ignore_index=True).reindex(columns=COLUMNS) if rows else pd.DataFrame(columns=COLUMNS)
+            note = np.full(len(at), base["note"], dtype=object)
+            unassessed = v["verdict"] == "not assessed"
+            note[unassessed] = metric + " not computed for " + periods[unassessed]
+            parts.append({**base, **v, "period": periods, "value": values, "note": note,
+                          "level": first["level"] if len(levels) == 1 else ""})
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    sizes = [len(p["period"]) for p in parts]
+    columns = {}
+    for c in COLUMNS:
+        dtype = float if c in NUMERIC else object
+        columns[c] = np.concatenate([np.asarray(p[c], dtype=dtype) if np.ndim(p.get(c))
+                                     else np.full(n, p.get(c, np.nan), dtype=dtype) for p, n in zip(parts, sizes)])
     # whole period first, then months
-    out["_order"] = (out["period"] != "total").astype(int)
-    return out.sort_values(["benchmark", "metric", "item", "_order", "period"], kind="stable") \
-        .drop(columns="_order").reset_index(drop=True)
+    order = sorted(range(len(columns["period"])), key=lambda i: (
+        columns["benchmark"][i], columns["metric"][i], columns["item"][i], columns["period"][i] != "total",
+        columns["period"][i]))
+    return pd.DataFrame({c: v[order] for c, v in columns.items()})
 
 
 def failed(benchmarks: pd.DataFrame, monthly: bool = False) -> pd.DataFrame:
