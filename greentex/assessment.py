@@ -670,6 +670,22 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     return None
 
 
+def _by_product(frame: pd.DataFrame, col: str, periods: list[str]) -> tuple[dict, np.ndarray]:
+    """({product tag: sums over ``periods``}, months that have any row): ``col`` summed per
+    product tag ('' for untagged rows) and month, missing values counting 0; rows in other
+    months are left out."""
+    month = pd.Index(periods).get_indexer(frame["period"].to_numpy(dtype=object))
+    tag = frame["product"].fillna("").to_numpy(dtype=object) if "product" in frame \
+        else np.full(len(frame), "", dtype=object)
+    inside = month >= 0
+    codes, tags = pd.factorize(tag[inside])
+    value = frame[col].to_numpy(dtype=float)[inside]
+    n = len(periods)
+    sums = np.bincount(codes * n + month[inside], weights=np.where(np.isnan(value), 0.0, value),
+                       minlength=len(tags) * n).reshape(len(tags), n)
+    return dict(zip(tags, sums)), np.bincount(month[inside], minlength=n) > 0
+
+
 def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[tuple]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
@@ -686,28 +702,28 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
     }
     out = []
     periods = list(shares.index)
-    production = pr.groupby(["item", "period"])["quantity"].sum()
+    production, _ = _by_product(pr.assign(product=pr["item"]), "quantity", periods)
+    prod_units = dict(zip(pr["item"][::-1], pr["unit"][::-1]))  # each product's first unit
+    zeros = np.zeros(len(periods))
     zero_reported = set()
     for metric, (frame, col, unit, unit_col) in numerators.items():
         if frame is None or not len(frame):
             continue
-        prod_col = frame["product"].fillna("") if "product" in frame else pd.Series("", index=frame.index)
-        untagged = frame[prod_col == ""].groupby("period")[col].sum(min_count=1).reindex(periods).fillna(0.0)
+        sums, has_data = _by_product(frame, col, periods)
+        untagged = sums.get("", zeros)
         for product in shares.columns:
-            tagged = frame[prod_col == product].groupby("period")[col].sum().reindex(periods).fillna(0.0)
-            num = intensity.allocate(tagged.to_numpy(), untagged.to_numpy(), shares[product].to_numpy())
-            den = production.loc[product].reindex(periods).fillna(0.0).to_numpy() \
-                if product in production.index.get_level_values(0) else np.zeros(len(periods))
-            prod_unit = pr.loc[pr["item"] == product, "unit"].iloc[0]
+            num = intensity.allocate(sums.get(product, zeros), untagged, shares[product].to_numpy())
+            den = production.get(product, zeros)
+            prod_unit = prod_units[product]
             target = lib.products.at[product, unit_col] if product in lib.products.index else f"{unit}/{prod_unit}"
             scale = conversion_factor(f"{unit}/({prod_unit})", target)
             values = intensity.intensity(num, den) * scale
-            values[~np.isin(periods, list(set(frame["period"])))] = np.nan  # no data that month
+            values[~has_data] = np.nan  # no data that month
             total = intensity.intensity(np.nansum(num), den.sum()) * scale
-            for p, n, d in zip(periods, num, den):
-                if d <= 0 and n != 0 and (product, p) not in zero_reported:
-                    zero_reported.add((product, p))
-                    issues.append(Issue("warning", "Production", p, f"{product}: no production in {p} beside "
-                                        "resource use: that month's intensities are not computed"))
+            for k in np.flatnonzero((den <= 0) & (num != 0)):
+                if (product, periods[k]) not in zero_reported:
+                    zero_reported.add((product, periods[k]))
+                    issues.append(Issue("warning", "Production", periods[k], f"{product}: no production in "
+                                        f"{periods[k]} beside resource use: that month's intensities are not computed"))
             out.append((metric, product, periods + ["total"], np.append(values, total), target))
     return out
