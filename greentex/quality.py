@@ -34,36 +34,49 @@ def missing_months(activity: pd.DataFrame) -> list[Issue]:
     return out
 
 
-def _neighbour_median(q: np.ndarray) -> np.ndarray:
-    """Median of up to NEIGHBOURS values on each side of every element (itself excluded)."""
+def _neighbour_median(q: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Median of up to NEIGHBOURS values on each side of every element (itself excluded), among
+    the elements of its own group (``group`` sorted, equal for neighbours of one series)."""
     n = len(q)
-    padded = np.concatenate([np.full(NEIGHBOURS, np.nan), q, np.full(NEIGHBOURS, np.nan)])
-    offsets = [o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o != 0]
-    around = np.stack([padded[NEIGHBOURS + o:NEIGHBOURS + o + n] for o in offsets])
-    return np.nanmedian(around, axis=0)
+    around = np.full((2 * NEIGHBOURS, n), np.nan)
+    for row, o in enumerate(o for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o != 0):
+        src = np.arange(n) + o
+        ok = (src >= 0) & (src < n)
+        ok[ok] &= group[src[ok]] == group[ok]
+        around[row, ok] = q[src[ok]]
+    around.sort(axis=0)  # missing values last
+    count = (~np.isnan(around)).sum(axis=0)
+    lo, hi = np.maximum(count - 1, 0) // 2, count // 2
+    cols = np.arange(n)
+    with np.errstate(invalid="ignore"):
+        return np.where(count > 0, (around[lo, cols] + around[np.minimum(hi, 2 * NEIGHBOURS - 1), cols]) / 2, np.nan)
 
 
 def spikes(activity: pd.DataFrame) -> list[Issue]:
     """Months far from the median of their neighbours, per item (concentrations included)."""
+    domain_code, domains = pd.factorize(activity["domain"].to_numpy(dtype=object), sort=True)
+    item_code, items = pd.factorize(activity["item"].to_numpy(dtype=object), sort=True)
+    period_code, periods = pd.factorize(activity["period"].to_numpy(dtype=object), sort=True)
+    series = domain_code * len(items) + item_code
+    keys, first, line = np.unique(series * len(periods) + period_code, return_index=True, return_inverse=True)
+    quantity = np.bincount(line, weights=np.nan_to_num(activity["quantity"].to_numpy(dtype=float)), minlength=len(keys))
+    rows = np.bincount(line, weights=activity["rows"].to_numpy(dtype=float), minlength=len(keys))
+    group = keys // len(periods)
+    domain, item = domains[group // len(items)], items[group % len(items)]
+    concentration = (domain == "water") & np.isin(item, ["cod_in", "cod_out"])
+    quantity[concentration] /= rows[concentration]  # concentrations: monthly means
+    size = np.bincount(group)[group]
+    med = _neighbour_median(quantity, group)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = quantity / med
+    flag = (size >= 3) & (med > 0) & ((ratio > SPIKE) | (ratio < 1 / SPIKE))
+    cells = activity["cells"].to_numpy(dtype=object)
     out = []
-    monthly = activity.groupby(["domain", "item", "period"], sort=True).agg(
-        quantity=("quantity", "sum"), rows=("rows", "sum"), cells=("cells", "first")).reset_index()
-    quality = monthly["domain"].eq("water") & monthly["item"].isin(["cod_in", "cod_out"])
-    monthly.loc[quality, "quantity"] /= monthly.loc[quality, "rows"]  # concentrations: monthly means
-    for (domain, item), grp in monthly.groupby(["domain", "item"], sort=False):
-        if len(grp) < 3:
-            continue
-        q = grp["quantity"].to_numpy(dtype=float)
-        med = _neighbour_median(q)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ratio = q / med
-        flag = (med > 0) & ((ratio > SPIKE) | (ratio < 1 / SPIKE))
-        for i in np.flatnonzero(flag):
-            row = grp.iloc[i]
-            sheet, _, cell = str(row["cells"]).partition("!")
-            out.append(Issue("warning", sheet, cell.split(" ")[0],
-                             f"{item} in {row['period']} is {ratio[i]:.2g} times the median of the months "
-                             f"around it ({q[i]:,.6g} against {med[i]:,.6g}): check the value and its unit"))
+    for i in np.flatnonzero(flag):
+        sheet, _, cell = str(cells[first[i]]).partition("!")
+        out.append(Issue("warning", sheet, cell.split(" ")[0],
+                         f"{item[i]} in {periods[keys[i] % len(periods)]} is {ratio[i]:.2g} times the median of "
+                         f"the months around it ({quantity[i]:,.6g} against {med[i]:,.6g}): check the value and its unit"))
     return out
 
 
