@@ -94,10 +94,25 @@ def parse_number(value) -> float:
                             hint="write only the number in the cell, with its unit in the unit column or header") from None
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, list]:
-    """(codes, distinct values) of a column, missing values kept as None."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    return codes, [None if (u is None or (isinstance(u, float) and np.isnan(u))) else u for u in uniques]
+def _factorize(values) -> tuple[np.ndarray, list]:
+    """(codes, distinct values in order of appearance) of a column or array, missing values
+    kept as one distinct None."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    uniques = list(uniques)
+    missing = codes < 0
+    if missing.any():
+        first = int(np.argmax(missing))
+        k = int(codes[:first].max()) + 1 if first else 0  # distinct values seen before it
+        codes = np.where(missing, k, codes + (codes >= k))
+        uniques.insert(k, None)
+    return codes, uniques
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """Object array of str: as given when it is already all text, else each value as str."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return pd.Series(values, dtype=object).astype(str).to_numpy(dtype=object)
 
 
 def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
@@ -157,8 +172,14 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         mask[keep[codes == k]] = True
         return mask
 
+    every = len(keep) == len(raw)
+
+    def kept(column: str) -> np.ndarray:
+        values = raw[column].to_numpy(dtype=object)
+        return values if every else values[keep]
+
     # items: one lookup per distinct label
-    icodes, labels = _factorize(raw["item"].iloc[keep])
+    icodes, labels = _factorize(kept("item"))
     resolved = []
     for k, label in enumerate(labels):
         text = "" if label is None else str(label)
@@ -178,7 +199,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         resolved.append(item)
 
     # units: one conversion per distinct (item, unit string)
-    ucodes, units = _factorize(raw["unit"].iloc[keep])
+    ucodes, units = _factorize(kept("unit"))
     units = ["" if u is None else str(u) for u in units]
     pcodes, pairs = pd.factorize(icodes.astype(np.int64) * max(len(units), 1) + ucodes)
     pair_factor = np.empty(len(pairs))
@@ -202,7 +223,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         pair_factor[k], pair_unit[k] = conversion_factor(unit, target), target
 
     # periods: one parse per distinct value
-    tcodes, periods = _factorize(raw["period"].iloc[keep])
+    tcodes, periods = _factorize(kept("period"))
     parsed = []
     for k, value in enumerate(periods):
         try:
@@ -211,7 +232,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
             raise fail(exc, rows_mask(tcodes, k), "period_cell") from None
 
     # products (optional tag on a row)
-    rcodes, tags = _factorize(raw["product"].iloc[keep])
+    rcodes, tags = _factorize(kept("product"))
     products = []
     for k, label in enumerate(tags):
         if label is None or not str(label).strip():
@@ -235,8 +256,8 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         "label": np.array(["" if v is None else str(v) for v in labels], dtype=object)[icodes],
         "input_quantity": num[keep],
         "input_unit": np.array(units, dtype=object)[ucodes],
-        "sheet": raw["sheet"].iloc[keep].astype(str).to_numpy(),
-        "cell": raw["cell"].iloc[keep].astype(str).to_numpy(),
+        "sheet": _as_text(kept("sheet")),
+        "cell": _as_text(kept("cell")),
     })
     return activity, rejected.reset_index(drop=True)
 
@@ -314,9 +335,10 @@ class Inventory:
                               ("production", production)):
             if frame is None:
                 continue
-            raw = frame.copy().reset_index(drop=True)
+            raw = frame.reset_index(drop=True)  # a new frame: the caller's is not changed
             raw["sheet"] = raw["sheet"] if "sheet" in raw else domain.capitalize()
-            raw["cell"] = raw["cell"] if "cell" in raw else "row " + pd.RangeIndex(2, len(raw) + 2).astype(str)
+            raw["cell"] = raw["cell"] if "cell" in raw else np.array(
+                [f"row {i}" for i in range(2, len(raw) + 2)], dtype=object)
             act, rej = build_activity(raw, domain, library)
             parts.append(act)
             rejected.append(rej)
