@@ -164,9 +164,7 @@ class FactorSelector:
                                        f"derived from the NCV given: {ncv.source}", ncv.reference,
                                        "user", "input workbook", True,
                                        note="NCV [MJ/unit] / 29.307 MJ/kgce (GB/T 2589 definition)"))
-        ds = self.lib.dataset("gbt2589_coefficients").frame
-        rows = ds[(ds["item"] == base) & (ds["default"].astype(str) == "1")]
-        for row in rows.to_dict("records"):
+        for row in self.lib.dataset("gbt2589_coefficients").rows(item=base, default="1"):
             if _fits(row["unit"], unit, "kgce"):
                 return self._record(Factor(base, "coefficient", float(row["value"]), row["unit"],
                                            row["source"], row["reference"], row["status"],

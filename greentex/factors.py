@@ -116,18 +116,23 @@ class Dataset:
     meta: dict = field(default_factory=dict)
     _indexes: dict = field(default_factory=dict, repr=False)
 
-    def row(self, **keys) -> pd.Series | None:
-        """The row matching all given key values, or None (looked up in an index built once)."""
+    def rows(self, **keys) -> list[dict]:
+        """The rows (as dicts, in file order) matching all given key values, from an index
+        built once per set of key names."""
         names = tuple(sorted(keys))
         index = self._indexes.get(names)
         if index is None:
             cols = [self.frame[k].astype(str).tolist() for k in names]
             index = {}
-            for i, key in enumerate(zip(*cols)):
-                index.setdefault(key, i)
+            for key, record in zip(zip(*cols), self.frame.to_dict("records")):
+                index.setdefault(key, []).append(record)
             self._indexes[names] = index
-        i = index.get(tuple(str(keys[k]) for k in names))
-        return None if i is None else self.frame.iloc[i]
+        return index.get(tuple(str(keys[k]) for k in names), [])
+
+    def row(self, **keys) -> dict | None:
+        """The first row matching all given key values, or None."""
+        found = self.rows(**keys)
+        return found[0] if found else None
 
 
 class FactorLibrary:
