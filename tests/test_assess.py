@@ -214,3 +214,27 @@ def test_total_equals_the_sum_of_the_months(data):
     months = extensive[extensive.period != "total"].groupby(["metric", "item"])["value"].sum()
     total = extensive[extensive.period == "total"].set_index(["metric", "item"])["value"]
     pd.testing.assert_series_equal(months.sort_index(), total.sort_index(), check_names=False, rtol=1e-9)
+
+
+activity_rows = st.lists(st.tuples(st.sampled_from(["energy", "water"]), st.sampled_from(["a", "b", "c"]),
+                                   st.sampled_from(["kWh", "t"]), st.integers(1, 4), st.sampled_from(["", "knit"]),
+                                   st.floats(0, 1e6, allow_nan=False)), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(activity_rows)
+def test_monthly_lines_are_a_plain_group_sum(data):
+    """aggregate() sums on integer codes; a pandas groupby over the same keys must agree on every
+    line, its row count and its first cell."""
+    from greentex.assessment import aggregate
+
+    act = pd.DataFrame(data, columns=["domain", "item", "unit", "period", "product", "quantity"])
+    act["period"] = "2024-0" + act["period"].astype(str)
+    act["sheet"], act["cell"] = "S", [f"C{i}" for i in range(len(act))]
+    keys = ["domain", "item", "unit", "period", "product"]
+    want = act.groupby(keys, sort=True, as_index=False).agg(
+        quantity=("quantity", "sum"), rows=("quantity", "size"), cell=("cell", "first"))
+    got = aggregate(act)
+    pd.testing.assert_frame_equal(got[keys + ["quantity", "rows"]], want[keys + ["quantity", "rows"]],
+                                  check_dtype=False, rtol=1e-12)
+    assert [c.split("!")[1].split(" ")[0] for c in got["cells"]] == list(want["cell"])

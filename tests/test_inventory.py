@@ -88,3 +88,12 @@ def test_water_in_tonnes_is_cubic_metres():
                                                     "quantity": [1.5, 800], "unit": ["万吨", "t"]}))
     assert inv.activity["quantity"].tolist() == [15_000.0, 800.0]
     assert set(inv.activity["unit"]) == {"m**3"}
+
+
+def test_distinct_labels_keep_their_order_with_a_missing_one_among_them():
+    """The first bad label met is the one reported: a missing value keeps its place."""
+    from greentex.inventory import _factorize
+
+    codes, uniques = _factorize(["a", None, "b", "a", float("nan"), "c"])
+    assert uniques == ["a", None, "b", "c"]
+    assert list(codes) == [0, 1, 2, 0, 1, 3]

@@ -40,3 +40,25 @@ def test_a_month_a_third_of_its_neighbours():
 def test_months_outside_the_reporting_year():
     a = assess(Inventory.from_frames(energy=_energy([1, 1], ["2023-12", "2024-01"]), site={"year": 2024}))
     assert any(i.message.startswith("months outside the reporting year 2024: 2023-12") for i in a.issues)
+
+
+def test_neighbours_are_taken_from_the_same_item_only():
+    """Electricity 100 kWh and gas 1 000 m3 every month, five months each: no spike. Were gas's
+    months taken as electricity's neighbours, May's electricity (100) would be set against the
+    median of 100, 100, 1 000, 1 000 = 550 and flagged (100 / 550 = 0.18 < 1/3)."""
+    months = [f"2024-{m:02d}" for m in range(1, 6)]
+    gas = _energy([1000] * 5, months).assign(item="natural_gas", unit="m3")
+    a = assess(Inventory.from_frames(energy=pd.concat([_energy([100] * 5, months), gas]), site={"year": 2024}))
+    assert not any("times the median" in i.message for i in a.issues)
+
+
+def test_a_spike_in_a_meter_split_over_two_units_is_summed_first():
+    """March's electricity is 100 kWh on one meter plus 0.3 MWh on another: 400 kWh, four times
+    its neighbours' 100 kWh median, so it is flagged at the first cell of the month."""
+    months = [f"2024-{m:02d}" for m in range(1, 6)]
+    frame = pd.concat([_energy([100] * 5, months),
+                       pd.DataFrame({"period": ["2024-03"], "item": "electricity", "quantity": [0.3], "unit": "MWh",
+                                     "sheet": "Energy", "cell": ["B9"]})])
+    a = assess(Inventory.from_frames(energy=frame, site={"year": 2024}))
+    assert [(i.cell, i.message.split(" (")[0]) for i in a.issues if "times the median" in i.message] == [
+        ("B4", "electricity in 2024-03 is 4 times the median of the months around it")]
