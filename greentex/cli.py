@@ -114,13 +114,14 @@ def output_options(what: str, suffix: str, json_content: str):
     return decorate
 
 
-def _output_paths(path, output, json_path, suffix):
-    """(report path, JSON path) with the report beside the input by default; never the input itself."""
+def _output_paths(path, output, json_path, suffix, *more):
+    """(report path, JSON path) with the report beside the input by default; never the input
+    itself (nor any of ``more`` paths)."""
     from greentex.errors import GreentexError
 
     src = Path(path)
     out = Path(output) if output else src.with_name(src.stem + suffix)
-    for target in filter(None, (out, Path(json_path) if json_path else None)):
+    for target in filter(None, (out, Path(json_path) if json_path else None, *(Path(m) for m in more if m))):
         if src.exists() and target.exists() and target.resolve() == src.resolve():
             raise GreentexError("the output would overwrite the input workbook", file=str(target),
                                 hint="choose another -o / --json path")
@@ -178,11 +179,14 @@ def _summary_lines(a) -> list[str]:
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @output_options("Report", "_report.xlsx", "the same content")
+@click.option("--rows", "rows_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write every input row read (cell, conversion, energy coefficient and tce; "
+                   "rejected rows with their reason) as CSV (.csv, or .csv.gz compressed).")
 @assessment_options
 @handle_errors
-def report(path, output, json_path, lang, factor_paths, options):
+def report(path, output, json_path, lang, rows_path, factor_paths, options):
     """Assess the workbook PATH and write the report workbook (and JSON)."""
-    out, json_path = _output_paths(path, output, json_path, "_report.xlsx")
+    out, json_path = _output_paths(path, output, json_path, "_report.xlsx", rows_path)
     progress = Progress()
     a = _assess(path, factor_paths, options, progress)
     progress.stage("writing the report")
@@ -193,6 +197,11 @@ def report(path, output, json_path, lang, factor_paths, options):
         from greentex.io.jsonout import write_json
 
         write_json(a, json_path)
+    if rows_path:
+        from greentex.io.lineage import write_lineage
+
+        progress.stage("writing the rows")
+        write_lineage(a, rows_path)
     progress.done()
     for line in _summary_lines(a):
         click.echo(line)
@@ -204,7 +213,8 @@ def report(path, output, json_path, lang, factor_paths, options):
     if any(counts.values()):
         click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
                    + " (see the Data issues sheet)")
-    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+    written = [str(p) for p in (out, json_path, rows_path) if p]
+    click.echo("wrote " + " and ".join([", ".join(written[:-1]), written[-1]] if len(written) > 1 else written))
 
 
 @cli.command()
