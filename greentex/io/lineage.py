@@ -20,14 +20,16 @@ ending in ``.gz`` is compressed.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from greentex import energy
-from greentex.io.jsonout import atomic_write_bytes
+from greentex.io.jsonout import atomic_writer
 from greentex.io.report import FORMULA_START
 
 COLUMNS = ["sheet", "cell", "status", "reason", "domain", "label", "input_quantity", "input_unit", "item",
@@ -61,11 +63,13 @@ def lineage_frame(assessment) -> pd.DataFrame:
     return pd.concat([used, rejected], ignore_index=True).reindex(columns=COLUMNS)
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    """Text that a spreadsheet would read as a formula, led by an apostrophe."""
-    text = values.astype("string")
-    risky = text.str.startswith(FORMULA_START, na=False)
-    return text.mask(risky, "'" + text)
+def _as_text(values: pd.Series) -> np.ndarray:
+    """Text that a spreadsheet would read as a formula, led by an apostrophe (each distinct
+    value looked at once)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    safe = np.array([None] + ["'" + u if isinstance(u, str) and u.startswith(FORMULA_START) else u
+                              for u in uniques], dtype=object)
+    return safe[codes + 1]
 
 
 def write_lineage(assessment, path: str | Path) -> int:
@@ -74,7 +78,11 @@ def write_lineage(assessment, path: str | Path) -> int:
     frame = lineage_frame(assessment)
     for column in TEXT:
         frame[column] = _as_text(frame[column])
-    data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
     path = Path(path)
-    atomic_write_bytes(path, gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+    with atomic_writer(path) as raw:
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)) \
+                if path.suffix == ".gz" else raw
+            text = stack.enter_context(io.TextIOWrapper(out, encoding="utf-8-sig", newline=""))
+            frame.to_csv(text, index=False, lineterminator="\n")
     return len(frame)
