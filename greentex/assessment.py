@@ -275,30 +275,28 @@ def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
     if activity.empty:
         return pd.DataFrame(columns=keys + ["quantity", "rows", "cells"])
     columns = {k: activity[k].to_numpy(dtype=object) for k in keys + ["sheet", "cell"]}
+    qty = activity["quantity"].to_numpy(dtype=float)
     flat = np.zeros(len(activity), dtype=np.int64)
     complete = np.ones(len(activity), dtype=bool)
     for k in keys:
         codes, uniques = pd.factorize(columns[k], sort=True)  # sorted codes: flat keys sort like the keys
         flat = flat * (len(uniques) + 1) + codes
         complete &= codes >= 0
-    rows = np.flatnonzero(complete) if not complete.all() else None
-    if rows is not None:
-        flat = flat[rows]
-        columns = {k: v[rows] for k, v in columns.items()}
-    qty = activity["quantity"].to_numpy(dtype=float)
-    qty = qty[rows] if rows is not None else qty
+    if not complete.all():
+        flat, qty = flat[complete], qty[complete]
+        columns = {k: v[complete] for k, v in columns.items()}
     group, lines = pd.factorize(flat)  # lines in order of first appearance
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) > 0)
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) > 0)  # each line's first row
     order = np.argsort(lines)
     n = len(lines)
-    quantity = np.bincount(group, weights=np.where(np.isnan(qty), 0.0, qty), minlength=n)[order]
     count = np.bincount(group, minlength=n)[order]
     at = first[order]
     out = pd.DataFrame({k: columns[k][at] for k in keys})
-    out["quantity"] = quantity
+    out["quantity"] = np.bincount(group, weights=np.where(np.isnan(qty), 0.0, qty), minlength=n)[order]
     out["rows"] = count
     more = np.where(count > 1, " (+" + (count - 1).astype(str).astype(object) + ")", "")
-    out["cells"] = columns["sheet"][at].astype(str).astype(object) + "!" + columns["cell"][at].astype(str).astype(object) + more
+    out["cells"] = (columns["sheet"][at].astype(str).astype(object) + "!"
+                    + columns["cell"][at].astype(str).astype(object) + more)
     return out
 
 

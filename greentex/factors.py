@@ -241,11 +241,14 @@ class FactorLibrary:
 
     def resolve_site_key(self, label: str) -> str | None:
         """Canonical Site key for a name as written, or None."""
-        k = match_key(label)
-        for row in self.site_keys.itertuples(index=False):
-            if k in (match_key(row.key), match_key(row.alias)):
-                return row.key
-        return None
+        index = self.__dict__.get("_site_key_index")
+        if index is None:
+            index = {}
+            for row in self.site_keys.itertuples(index=False):  # the first row naming it wins
+                index.setdefault(match_key(row.key), row.key)
+                index.setdefault(match_key(row.alias), row.key)
+            self._site_key_index = index
+        return index.get(match_key(label))
 
     def copy(self) -> "FactorLibrary":
         """A copy whose dataset list can grow (user benchmark files) without touching this one."""

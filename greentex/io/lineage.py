@@ -79,10 +79,9 @@ def write_lineage(assessment, path: str | Path) -> int:
     for column in TEXT:
         frame[column] = _as_text(frame[column])
     path = Path(path)
-    with atomic_writer(path) as raw:
-        with contextlib.ExitStack() as stack:
-            out = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)) \
-                if path.suffix == ".gz" else raw
-            text = stack.enter_context(io.TextIOWrapper(out, encoding="utf-8-sig", newline=""))
-            frame.to_csv(text, index=False, lineterminator="\n")
+    with atomic_writer(path) as raw, contextlib.ExitStack() as stack:
+        out = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)) \
+            if path.suffix == ".gz" else raw
+        text = stack.enter_context(io.TextIOWrapper(out, encoding="utf-8-sig", newline=""))
+        frame.to_csv(text, index=False, lineterminator="\n")
     return len(frame)
