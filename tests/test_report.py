@@ -55,6 +55,16 @@ def test_chinese_report_has_chinese_headers(assessments, tmp_path):
     assert [c.value for c in wb["指标"][1]] == ["metric", "item", "period", "value", "unit"]
 
 
+def test_chinese_summary_words_its_verdicts_levels_and_items(assessments, tmp_path):
+    """The knit mill's water intensity is within the IFC PaCT 'typical' line: 参考：在典型水平以内;
+    a limit line's level reads 限值, COD out 出水, the whole-mill reuse rate 合计."""
+    out = tmp_path / "r.xlsx"
+    write_report(assessments["knit_dyeing_2024"], out, lang="zh")
+    values = {c.value for c in _cells(openpyxl.load_workbook(out)["摘要"])}
+    assert {"参考：在典型水平以内", "限值", "出水", "合计"} <= values
+    assert not {"参考：within typical", "limit", "out"} & values
+
+
 def test_unknown_language_is_refused(jiangsu, tmp_path):
     with pytest.raises(GreentexError, match="language"):
         write_report(jiangsu, tmp_path / "r.xlsx", lang="fr")

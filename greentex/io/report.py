@@ -278,7 +278,7 @@ class _Words:
 
     def name(self, item) -> str:
         """Display name of an item id (the id itself when unknown)."""
-        name = self.names.get(item)
+        name = self.names.get(item) or self.t.get(f"item_{item}")  # item_total, item_in ...
         return name if isinstance(name, str) and name else str(item)
 
     def short(self, item) -> str:
@@ -303,10 +303,17 @@ class _Words:
         text = str(text)
         if text.startswith("indicative: "):
             return self.t["v_indicative"].format(rest=self.verdict(text[len("indicative: "):]))
+        for prefix in ("within ", "above "):  # an indicative line's level
+            if text.startswith(prefix):
+                return self.t[f"v_{prefix.strip()}"].format(rest=self.level(text[len(prefix):]))
         for prefix in ("level ", "not assessed"):
             if text.startswith(prefix):
                 return self.t[f"v_{prefix.strip()}"].format(rest=text[len(prefix):])
         return self.t.get(f"v_{text}", text)
+
+    def level(self, name) -> str:
+        """A benchmark level's name (limit, typical, best practice ...), translated when known."""
+        return self.t.get(f"lvl_{name}", "" if name is None else str(name))
 
 
 def display_unit(unit) -> str:
@@ -380,6 +387,8 @@ def _benchmark_frame(b: pd.DataFrame, w: _Words, columns=None, labels: bool = Fa
         out["item"] = out["item"].map(w.short)
     if labels and "verdict" in out:
         out["verdict"] = out["verdict"].map(w.verdict)
+    if labels and "level" in out:
+        out["level"] = out["level"].map(w.level)
     out.columns = [w.t.get(f"col_{c}", str(c)) for c in cols]
     return out
 
