@@ -144,11 +144,11 @@ def _verdict_levels(values, levels: list[dict], indicative: bool) -> dict:
             "reduction_needed": need}
 
 
-def _lines(frame: pd.DataFrame) -> list[list[dict]]:
+def _lines(records: list[dict]) -> list[list[dict]]:
     """The lines of a benchmark set: its rows grouped by metric, item, applicability and
     condition (in file order), each line's levels best first."""
     lines: dict[tuple, list[dict]] = {}
-    for row in frame.to_dict("records"):
+    for row in records:
         key = tuple(row[k] for k in ("metric", "item", "applicability", "condition"))
         lines.setdefault(key, []).append({**row, "rank_num": _rank(row.get("rank", 1))})
     return [sorted(levels, key=lambda lv: lv["rank_num"]) for levels in lines.values()]
@@ -167,7 +167,7 @@ def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids:
     for set_id in set_ids:
         ds = library.dataset(set_id)
         indicative = str(ds.meta.get("country", "")).upper() == "INT"
-        for levels in _lines(ds.frame):
+        for levels in _lines(ds.records()):
             first = levels[0]
             metric, item = first["metric"], first["item"]
             if metric.endswith("_intensity") and item not in products:

@@ -124,10 +124,16 @@ class Dataset:
         if index is None:
             cols = [self.frame[k].astype(str).tolist() for k in names]
             index = {}
-            for key, record in zip(zip(*cols), self.frame.to_dict("records")):
+            for key, record in zip(zip(*cols), self.records()):
                 index.setdefault(key, []).append(record)
             self._indexes[names] = index
         return index.get(tuple(str(keys[k]) for k in names), [])
+
+    def records(self) -> list[dict]:
+        """All rows as dicts, in file order (made once; do not change them)."""
+        if "records" not in self._indexes:
+            self._indexes["records"] = self.frame.to_dict("records")
+        return self._indexes["records"]
 
     def row(self, **keys) -> dict | None:
         """The first row matching all given key values, or None."""
