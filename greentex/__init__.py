@@ -13,6 +13,8 @@ _API = {
     "read_workbook": "greentex.io.workbook",
     "write_report": "greentex.io.report",
     "write_json": "greentex.io.jsonout",
+    "lineage_frame": "greentex.io.lineage",
+    "write_lineage": "greentex.io.lineage",
     "write_template": "greentex.io.template",
     "load_library": "greentex.factors",
     "GreentexError": "greentex.errors",
