@@ -119,3 +119,19 @@ def test_unknown_site_keys_are_noted(make_workbook):
     notes = [i for i in inv.issues if i.sheet == "Site"]
     assert [(i.cell, i.message) for i in notes] == [
         ("A3", "Site key 'favourite colour' is not one greentex knows: it is kept but not used")]
+
+
+def test_a_legacy_xls_reads_like_the_xlsx_it_was_saved_from():
+    """tests/data/knit_dyeing_2024.xls is samples/knit_dyeing_2024.xlsx saved by LibreOffice as
+    Excel 97-2003 (libreoffice --headless --convert-to xls): the same rows, cells and figures."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from greentex.assessment import assess
+
+    old = read_workbook(Path(__file__).parent / "data" / "knit_dyeing_2024.xls")
+    new = read_workbook(SAMPLES / "knit_dyeing_2024.xlsx")
+    assert old.counts == new.counts
+    pd.testing.assert_frame_equal(old.activity, new.activity)
+    assert assess(old).value("energy") == pytest.approx(assess(new).value("energy"), rel=1e-12)
