@@ -119,9 +119,12 @@ def _output_paths(path, output, json_path, suffix, *more):
     itself (nor any of ``more`` paths)."""
     from greentex.errors import GreentexError
 
+    from greentex.io.jsonout import check_target
+
     src = Path(path)
     out = Path(output) if output else src.with_name(src.stem + suffix)
     for target in filter(None, (out, Path(json_path) if json_path else None, *(Path(m) for m in more if m))):
+        check_target(target)  # before any work: every output can be written, or none is
         if src.exists() and target.exists() and target.resolve() == src.resolve():
             raise GreentexError("the output would overwrite the input workbook", file=str(target),
                                 hint="choose another -o / --json path")

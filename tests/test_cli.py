@@ -159,3 +159,14 @@ def test_user_factors_change_the_result(runner, make_workbook, tmp_path):
     heat_rows = [m for m in doc["metrics"] if m["item"] == "heat" and m["period"] == "total"]
     # 1 000 t x 3.763 GJ/t x 0.05 tCO2/GJ = 188.15 t
     assert math.isclose(heat_rows[0]["value"], 188.15)
+
+
+@pytest.mark.parametrize("option", ["--json", "--rows"])
+def test_an_output_in_a_missing_folder_is_refused_before_anything_is_written(runner, make_workbook, tmp_path,
+                                                                            option):
+    out = tmp_path / "r.xlsx"
+    missing = tmp_path / "no such folder" / "out.file"
+    result = runner.invoke(cli, ["report", str(_mill(make_workbook)), "-o", str(out), option, str(missing)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("folder not found (create it or choose another output path)")
+    assert not out.exists()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 import greentex
+from greentex.errors import GreentexError
 
 
 def _clean(value):
@@ -69,12 +70,24 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def check_target(target: Path) -> Path:
+    """The folder of an output file, after checking that it exists and that the target is not
+    a folder (GreentexError otherwise)."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
+    if target.is_dir():
+        raise GreentexError("is a folder, not a file name", file=str(target))
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path):
     """A binary file to write ``path`` through: a temporary file in the same folder, renamed
     over ``path`` when the block ends without an error (and removed when it fails)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=check_target(path), prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 import greentex
 from greentex.errors import GreentexError
 from greentex.factors import load_library
+from greentex.io.jsonout import check_target
 from greentex.units import conversion_factor
 
 SHEET_KEYS = ["summary", "metrics", "energy", "ghg", "water", "chemicals", "production",
@@ -748,11 +749,7 @@ def write_report(assessment, path, *, lang: str = "en", version: str | None = No
 
 def _check_target(target: Path, source: str | None) -> Path:
     """The output's folder, after checking that the output can be written and is not the input."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
-    if target.is_dir():
-        raise GreentexError("is a folder, not a file name", file=str(target))
+    folder = check_target(target)
     if source and target.exists() and Path(source).exists() and os.path.samefile(source, target):
         raise GreentexError("the report would overwrite the input workbook", file=str(target),
                             hint="choose another output path")
