@@ -18,6 +18,7 @@ from greentex import benchmarks as bench, chemicals, emissions, energy, intensit
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
+from greentex.tables import group_sums
 from greentex.units import conversion_factor, same_dimension
 
 METRIC_COLUMNS = ["metric", "item", "period", "value", "unit"]
@@ -292,7 +293,7 @@ def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
     count = np.bincount(group, minlength=n)[order]
     at = first[order]
     out = pd.DataFrame({k: columns[k][at] for k in keys})
-    out["quantity"] = np.bincount(group, weights=np.where(np.isnan(qty), 0.0, qty), minlength=n)[order]
+    out["quantity"] = group_sums(group, qty, n)[order]
     out["rows"] = count
     more = np.where(count > 1, " (+" + (count - 1).astype(str).astype(object) + ")", "")
     out["cells"] = (columns["sheet"][at].astype(str).astype(object) + "!"
@@ -384,8 +385,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     for (item, unit) in en[["item", "unit"]].drop_duplicates().itertuples(index=False):
         coef = sel.coefficient(item, unit)
         if coef is None:
-            issues.append(Issue("error", "Energy", "", f"no standard-coal coefficient for {item} in {unit}: "
-                                "its energy is not computed; give one in the Factors sheet"))
+            issues.append(Issue.of("error", "Energy", "", "no_coefficient", item=item, unit=unit))
         ncv[(item, unit)] = None if same_dimension(unit, "GJ") else sel.ncv(item, unit)
         gj = conversion_factor(unit, "GJ") if same_dimension(unit, "GJ") else (
             ncv[(item, unit)].value_in(f"GJ/({unit})") if ncv[(item, unit)] else np.nan)
@@ -421,9 +421,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
             cc, of = sel.parameter(item, "carbon_content"), sel.parameter(item, "oxidation")
             if gj is None or cc is None or of is None:
                 missing = [n for n, v in (("ncv", gj), ("carbon_content", cc), ("oxidation", of)) if v is None]
-                issues.append(Issue("error", "Energy", grp["cells"].iloc[0],
-                                    f"combustion CO2 of {item} not computed: no {', '.join(missing)}; "
-                                    "give them in the Factors sheet"))
+                issues.append(Issue.of("error", "Energy", grp["cells"].iloc[0], "no_combustion", item=item,
+                                       missing=", ".join(missing)))
                 t = np.full(len(grp), np.nan)
                 how, fval, fu, src, st = "not computed", np.nan, "", "", ""
             else:
@@ -530,7 +529,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     if len(pr):
         rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons)
     elif len(act):
-        issues.append(Issue("warning", "Production", "", "no production data: intensities are not computed"))
+        issues.append(Issue.of("warning", "Production", "", "no_production"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
 
     metrics = _metrics_frame(rows)
@@ -574,9 +573,8 @@ def _standard_product(pr: pd.DataFrame, sel: "FactorSelector", issues: list[Issu
         k = f.value_in("dimensionless")
         pr.loc[pr["item"] == item, "standard_coefficient"] = k
         pr.loc[pr["item"] == item, "quantity"] *= k
-        issues.append(Issue("note", f.reference.split("!")[0], f.reference.split("!")[-1],
-                            f"{item}: output converted to standard product with coefficient {k:g} "
-                            f"({f.source}); intensities are per standard product"))
+        issues.append(Issue.of("note", f.reference.split("!")[0], f.reference.split("!")[-1], "standard_product",
+                               item=item, k=f"{k:g}", source=f.source))
     return pr
 
 
@@ -596,12 +594,10 @@ def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
     have = set(wa["item"])
     if not {"wastewater", "cod_in", "cod_out"} <= have:
         if {"cod_in", "cod_out"} & have:
-            issues.append(Issue("warning", "Water", "", "wastewater CH4 needs wastewater volume, COD in and "
-                                "COD out for each month: not computed"))
+            issues.append(Issue.of("warning", "Water", "", "ch4_needs_cod"))
         return []
     if not treatment:
-        issues.append(Issue("note", "Site", "", "wastewater CH4 not computed: no wastewater_treatment "
-                            "in the Site sheet (e.g. anaerobic_reactor, aerobic_well_managed)"))
+        issues.append(Issue.of("note", "Site", "", "ch4_no_treatment"))
         return []
     b0, mcf = sel.wastewater(str(treatment))
     gwp = sel.gwp_ch4()
@@ -610,8 +606,7 @@ def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
     table = pd.DataFrame({"wastewater": vol}).join(conc.dropna(), how="inner")
     missing = sorted(set(vol.index) - set(table.index))
     if missing:
-        issues.append(Issue("warning", "Water", "", "wastewater CH4 not computed for " + ", ".join(missing)
-                            + ": COD in or out missing"))
+        issues.append(Issue.of("warning", "Water", "", "ch4_months", months=", ".join(missing)))
     ch4 = emissions.wastewater_ch4(table["wastewater"], table["cod_in"], table["cod_out"],
                                    b0.value_in("kgCH4/kgCOD"), mcf.value_in("dimensionless"))
     g = gwp.value_in("dimensionless")
@@ -660,9 +655,7 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
         out = pr.pivot_table(index="period", columns="item", values="quantity", aggfunc="sum").fillna(0.0)
         tot = out.sum(axis=1)
         return out.div(tot.where(tot > 0), axis=0)
-    issues.append(Issue("warning", "Site", "", "several products in different units and no allocation in the "
-                        "Site sheet: consumption not tagged with a product cannot be shared, so intensities "
-                        "are not computed (add e.g. 'allocation: woven_fabric: 0.6; knit_fabric: 0.4')"))
+    issues.append(Issue.of("warning", "Site", "", "no_allocation"))
     return None
 
 
@@ -677,8 +670,7 @@ def _by_product(frame: pd.DataFrame, col: str, periods: list[str]) -> tuple[dict
     codes, tags = pd.factorize(tag[inside])
     value = frame[col].to_numpy(dtype=float)[inside]
     n = len(periods)
-    sums = np.bincount(codes * n + month[inside], weights=np.where(np.isnan(value), 0.0, value),
-                       minlength=len(tags) * n).reshape(len(tags), n)
+    sums = group_sums(codes * n + month[inside], value, len(tags) * n).reshape(len(tags), n)
     return dict(zip(tags, sums)), np.bincount(month[inside], minlength=n) > 0
 
 
@@ -719,7 +711,7 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
             for k in np.flatnonzero((den <= 0) & (num != 0)):
                 if (product, periods[k]) not in zero_reported:
                     zero_reported.add((product, periods[k]))
-                    issues.append(Issue("warning", "Production", periods[k], f"{product}: no production in "
-                                        f"{periods[k]} beside resource use: that month's intensities are not computed"))
+                    issues.append(Issue.of("warning", "Production", periods[k], "zero_production", product=product,
+                                           period=periods[k]))
             out.append((metric, product, periods + ["total"], np.append(values, total), target))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 
 class GreentexError(Exception):
@@ -47,12 +47,37 @@ class GreentexError(Exception):
 
 @dataclass(frozen=True)
 class Issue:
-    """A data issue found while reading or assessing: shown in the report and the JSON."""
+    """A data issue found while reading or assessing: shown in the report and the JSON.
+
+    Issues made with ``Issue.of`` keep their message's key and values, so the report can show it
+    in its own language; ``message`` is always the English text.
+    """
 
     severity: str  # "error" (row rejected or figure not computed), "warning", "note"
     sheet: str
     cell: str
     message: str
+    key: str = field(default="", compare=False, repr=False)
+    params: tuple = field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def of(cls, severity: str, sheet: str, cell: str, key: str, **params) -> "Issue":
+        """An issue worded by the ``msg_<key>`` template of greentex/labels.csv."""
+        from greentex.labels import message
+
+        return cls(severity, sheet, cell, message(key, **params), key, tuple(params.items()))
+
+    def text(self, lang: str = "en", names: dict | None = None) -> str:
+        """The message in ``lang``; ``names`` (item id -> name) names the items and products."""
+        if lang == "en" or not self.key:
+            return self.message
+        from greentex.labels import labels, message
+
+        words = labels()[lang]
+        params = {k: (names or {}).get(v, v) if k in ("item", "product") else
+                  words.get(v, v) if k == "domain" else v for k, v in self.params}
+        return message(self.key, lang, **params)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """severity, sheet, cell, message (the JSON's issue)."""
+        return {"severity": self.severity, "sheet": self.sheet, "cell": self.cell, "message": self.message}

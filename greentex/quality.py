@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from greentex.errors import Issue
+from greentex.tables import group_sums
 
 SPIKE = 3.0
 NEIGHBOURS = 2
@@ -29,8 +30,8 @@ def missing_months(activity: pd.DataFrame) -> list[Issue]:
         gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
         sheet = str(cells).partition("!")[0]  # the sheet the domain was read from
         for p in gaps:
-            out.append(Issue("warning", sheet, p,
-                             f"no {domain} data for {p}, between {periods[0]} and {periods[-1]}"))
+            out.append(Issue.of("warning", sheet, p, "missing_month", domain=domain, period=p,
+                                first=periods[0], last=periods[-1]))
     return out
 
 
@@ -59,8 +60,8 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
     period_code, periods = pd.factorize(activity["period"].to_numpy(dtype=object), sort=True)
     series = domain_code * len(items) + item_code
     keys, first, line = np.unique(series * len(periods) + period_code, return_index=True, return_inverse=True)
-    quantity = np.bincount(line, weights=np.nan_to_num(activity["quantity"].to_numpy(dtype=float)), minlength=len(keys))
-    rows = np.bincount(line, weights=activity["rows"].to_numpy(dtype=float), minlength=len(keys))
+    quantity = group_sums(line, activity["quantity"].to_numpy(dtype=float), len(keys))
+    rows = group_sums(line, activity["rows"].to_numpy(dtype=float), len(keys))
     group = keys // len(periods)
     domain, item = domains[group // len(items)], items[group % len(items)]
     concentration = (domain == "water") & np.isin(item, ["cod_in", "cod_out"])
@@ -74,9 +75,9 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
     out = []
     for i in np.flatnonzero(flag):
         sheet, _, cell = str(cells[first[i]]).partition("!")
-        out.append(Issue("warning", sheet, cell.split(" ")[0],
-                         f"{item[i]} in {periods[keys[i] % len(periods)]} is {ratio[i]:.2g} times the median of "
-                         f"the months around it ({quantity[i]:,.6g} against {med[i]:,.6g}): check the value and its unit"))
+        out.append(Issue.of("warning", sheet, cell.split(" ")[0], "spike", item=item[i],
+                            period=periods[keys[i] % len(periods)], ratio=f"{ratio[i]:.2g}",
+                            value=f"{quantity[i]:,.6g}", median=f"{med[i]:,.6g}"))
     return out
 
 
@@ -87,13 +88,11 @@ def coverage(activity: pd.DataFrame, year) -> list[Issue]:
     inside = {p for p in periods if p.startswith(f"{int(year):04d}-")}
     out = []
     if len(inside) < 12:
-        out.append(Issue("warning", "", "", f"the data cover {len(inside)} of the 12 months of {year}: "
-                         "totals and intensities are for those months only"))
+        out.append(Issue.of("warning", "", "", "partial_year", n=len(inside), year=year))
     outside = sorted(periods - inside)
     if outside:
-        out.append(Issue("warning", "", "", f"months outside the reporting year {year}: "
-                         + ", ".join(outside[:6]) + (" ..." if len(outside) > 6 else "")
-                         + " (they are included in the totals)"))
+        out.append(Issue.of("warning", "", "", "outside_year", year=year,
+                            months=", ".join(outside[:6]) + (" ..." if len(outside) > 6 else "")))
     return out
 
 

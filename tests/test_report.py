@@ -365,3 +365,45 @@ def test_display_units():
     assert report.display_unit("percent") == "%"
     assert report.display_unit("hm") == "100 m"
     assert report.display_unit("kgce/(m**3)") == "kgce/(m³)"
+
+
+def test_every_label_has_both_languages_with_the_same_fields():
+    """A translation may reword, never drop or add a {field}: each key's en and zh fill alike."""
+    import string
+
+    from greentex.labels import labels
+
+    words = labels()
+    assert set(words["en"]) == set(words["zh"])
+    for key, en in words["en"].items():
+        zh = words["zh"][key]
+        assert en.strip() and zh.strip(), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in (en, zh)]
+        assert fields[0] == fields[1], key
+
+
+def test_data_issues_in_the_report_language(tmp_path):
+    """Electricity 100, 100, 400, 100, 100 kWh in 2024-01..05 and tap water in 01, 02 and 04: the
+    spike, the missing water month and the partial year are worded in Chinese in a Chinese
+    report (the item by its Chinese name); the English report keeps the English messages."""
+    from greentex.inventory import Inventory
+
+    months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    energy = pd.DataFrame({"period": months, "item": "electricity", "quantity": [100, 100, 400, 100, 100],
+                           "unit": "kWh"})
+    water = pd.DataFrame({"period": ["2024-01", "2024-02", "2024-04"], "item": "tap_water", "quantity": 50.0,
+                          "unit": "m3"})
+    a = assess(Inventory.from_frames(energy=energy, water=water, site={"year": 2024}))
+    english = {i.message for i in a.issues}
+    assert {"electricity in 2024-03 is 4 times the median of the months around it (400 against 100): "
+            "check the value and its unit", "no water data for 2024-03, between 2024-01 and 2024-04",
+            "the data cover 5 of the 12 months of 2024: totals and intensities are for those months only"} <= english
+    out = tmp_path / "r.xlsx"
+    write_report(a, out, lang="zh")
+    shown = {c.value for c in _cells(openpyxl.load_workbook(out)["数据问题"])}
+    assert {"电力 2024-03 的数值是前后月份中位数的 4 倍（400，中位数 100）：请核对数值及其单位",
+            "2024-01 至 2024-04 之间缺少 2024-03 的水数据",
+            "数据只覆盖 2024 年 12 个月中的 5 个月：合计和强度仅反映这些月份"} <= shown
+    assert not english & shown
+    write_report(a, out, lang="en")
+    assert english <= {c.value for c in _cells(openpyxl.load_workbook(out)["Data issues"])}

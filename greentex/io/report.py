@@ -12,7 +12,6 @@ atomically: a temporary file in the target's folder, then ``os.replace``.
 
 from __future__ import annotations
 
-import csv
 import math
 from copy import copy
 from functools import lru_cache
@@ -21,7 +20,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -38,21 +36,14 @@ import greentex
 from greentex.errors import GreentexError
 from greentex.factors import load_library
 from greentex.io.jsonout import check_target
+from greentex.labels import labels
 from greentex.units import conversion_factor
 
 SHEET_KEYS = ["summary", "metrics", "energy", "ghg", "water", "chemicals", "production",
               "benchmarks", "factors", "issues", "about"]
 
-# Every word the report shows, in one place. Keys ending in a format field take str.format().
-def _load_labels() -> dict:
-    """The reports' words in English and Chinese, from ``labels.csv`` in the package (columns
-    key, en, zh): a translation is a change of data, not of code."""
-    with (resources.files("greentex") / "labels.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return {lang: {r["key"]: r[lang] for r in rows} for lang in ("en", "zh")}
-
-
-LABELS = _load_labels()
+# Every word the report shows, in one place (greentex/labels.csv).
+LABELS = labels()
 
 HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
@@ -428,7 +419,7 @@ def _factors_sheet(ws, a, w: _Words) -> None:
 
 
 def _issues_sheet(ws, a, w: _Words) -> None:
-    rows = [(w.severity(i.severity), i.sheet, i.cell, i.message) for i in a.issues]
+    rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in a.issues]
     rej = getattr(a.inventory, "rejected", None)
     if rej is not None and len(rej):
         rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]

@@ -234,7 +234,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         if kind == "ignored":
             continue
         if kind is None:
-            issues.append(Issue("note", name, "", "sheet not recognised: ignored"))
+            issues.append(Issue.of("note", name, "", "sheet_ignored"))
         elif kind in found:
             raise GreentexError(f"two {kind} sheets: '{found[kind]}' and '{name}'", file=file, sheet=name,
                                 hint="keep one sheet per kind")
@@ -319,8 +319,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         site = parse_site(pairs, library, file=file, sheet=found["site"])
         for key, value, cell in pairs:
             if not _is_blank(key) and library.resolve_site_key(str(key)) is None:
-                issues.append(Issue("note", found["site"], f"A{cell[1:]}",
-                                    f"Site key '{key}' is not one greentex knows: it is kept but not used"))
+                issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
     else:
         site = parse_site([], library)
     overrides = None
