@@ -53,6 +53,11 @@ def _neighbour_median(q: np.ndarray, group: np.ndarray) -> np.ndarray:
         return np.where(count > 0, (around[lo, cols] + around[np.minimum(hi, 2 * NEIGHBOURS - 1), cols]) / 2, np.nan)
 
 
+def _number(value: float) -> str:
+    """Six significant digits, with thousands separators and no exponent up to 10**15."""
+    return f"{value:,.0f}" if 1e6 <= abs(value) < 1e15 else f"{value:,.6g}"
+
+
 def spikes(activity: pd.DataFrame) -> list[Issue]:
     """Months far from the median of their neighbours, per item (concentrations included)."""
     domain_code, domains = pd.factorize(activity["domain"].to_numpy(dtype=object), sort=True)
@@ -77,7 +82,7 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
         sheet, _, cell = str(cells[first[i]]).partition("!")
         out.append(Issue.of("warning", sheet, cell.split(" ")[0], "spike", item=item[i],
                             period=periods[keys[i] % len(periods)], ratio=f"{ratio[i]:.2g}",
-                            value=f"{quantity[i]:,.6g}", median=f"{med[i]:,.6g}"))
+                            value=_number(quantity[i]), median=_number(med[i])))
     return out
 
 

@@ -62,3 +62,13 @@ def test_a_spike_in_a_meter_split_over_two_units_is_summed_first():
     a = assess(Inventory.from_frames(energy=frame, site={"year": 2024}))
     assert [(i.cell, i.message.split(" (")[0]) for i in a.issues if "times the median" in i.message] == [
         ("B4", "electricity in 2024-03 is 4 times the median of the months around it")]
+
+
+def test_large_values_in_a_spike_are_written_out():
+    """1 000 000 kWh a month and 4 000 000 in March: 4 times the neighbours' median, written with
+    thousands separators rather than as 4e+06."""
+    months = [f"2024-{m:02d}" for m in range(1, 6)]
+    a = assess(Inventory.from_frames(energy=_energy([1e6, 1e6, 4e6, 1e6, 1e6], months), site={"year": 2024}))
+    assert [i.message for i in a.issues if "times the median" in i.message] == [
+        "electricity in 2024-03 is 4 times the median of the months around it (4,000,000 against 1,000,000): "
+        "check the value and its unit"]
