@@ -48,6 +48,7 @@ import pandas as pd
 
 from greentex.errors import GreentexError, Issue
 from greentex.inventory import DriverTable
+from greentex.labels import message
 
 R2_MIN = 0.5          # DOE EnPI rule: R² at least 0.5
 F_P_MAX = 0.10        # DOE EnPI rule: F-test p-value below 0.10
@@ -248,23 +249,39 @@ def ols(X: np.ndarray, y: np.ndarray) -> Fit:
     return Fit(coef, stderr, p, cov, math.sqrt(sigma2), n, k, r2, adj, f, f_p)
 
 
-def validity(r2: float, f_p: float, driver_p: dict) -> tuple[bool, list[str]]:
-    """(valid, reasons) after the DOE EnPI rules: R² >= 0.5, F-test p < 0.10, each driver's p < 0.2."""
+def _below(value: float, limit: float) -> str:
+    """``value`` with 3 decimals, or as many more as it takes to show it is below ``limit``."""
+    for decimals in range(3, 12):
+        text = f"{value:.{decimals}f}"
+        if float(text) < limit:
+            return text
+    return repr(value)
+
+
+def validity_reasons(r2: float, f_p: float, driver_p: dict) -> list[tuple[str, dict]]:
+    """Why a model is not valid after the DOE EnPI rules (R² >= 0.5, F-test p < 0.10, each
+    driver's p < 0.2), as (message key, values) pairs of greentex/labels.csv; none when valid."""
     reasons = []
     if r2 != r2:
-        reasons.append("R² cannot be computed: the energy does not vary over the baseline months")
+        reasons.append(("r2_none", {}))
     elif r2 < R2_MIN:
-        reasons.append(f"R² = {r2:.3f} is below {R2_MIN}")
+        reasons.append(("r2_low", {"r2": _below(r2, R2_MIN), "limit": R2_MIN}))
     if f_p != f_p:
         if r2 == r2:
-            reasons.append("the F test cannot be computed")
+            reasons.append(("f_none", {}))
     elif not f_p < F_P_MAX:
-        reasons.append(f"the F test's p-value {f_p:.3g} is not below {F_P_MAX}")
+        reasons.append(("f_high", {"p": f"{f_p:.3g}", "limit": F_P_MAX}))
     for name, p in driver_p.items():
         if p != p:
-            reasons.append(f"{name}: p-value cannot be computed")
+            reasons.append(("driver_p_none", {"driver": name}))
         elif not p < DRIVER_P_MAX:
-            reasons.append(f"{name}: p-value {p:.3g} is not below {DRIVER_P_MAX}")
+            reasons.append(("driver_p_high", {"driver": name, "p": f"{p:.3g}", "limit": DRIVER_P_MAX}))
+    return reasons
+
+
+def validity(r2: float, f_p: float, driver_p: dict) -> tuple[bool, list[str]]:
+    """(valid, reasons in English) after the DOE EnPI rules; see validity_reasons."""
+    reasons = [message(key, **values) for key, values in validity_reasons(r2, f_p, driver_p)]
     return not reasons, reasons
 
 
@@ -345,6 +362,13 @@ class Model:
     valid: bool
     reasons: list[str]
     months: list[str]
+    reason_keys: list = field(default_factory=list)  # (message key, values) of each reason
+
+    def why(self, lang: str = "en") -> str:
+        """The reasons the model is not valid, in ``lang``, joined by '; '."""
+        if lang == "en" or not self.reason_keys:
+            return "; ".join(self.reasons)
+        return "; ".join(message(key, lang, **values) for key, values in self.reason_keys)
 
     def as_dict(self) -> dict:
         f = self.fit
@@ -376,14 +400,15 @@ class BaselineResult:
     def model(self, item: str = "total") -> Model | None:
         return next((m for m in self.models if m.item == item), None)
 
-    def terms(self) -> pd.DataFrame:
-        """One row per item and term: value, unit, stderr, p and the model's R², adjusted R², F p, validity."""
+    def terms(self, lang: str = "en") -> pd.DataFrame:
+        """One row per item and term: value, unit, stderr, p and the model's R², adjusted R², F p,
+        validity and the reasons (in ``lang``)."""
         rows = []
         for m in self.models:
             for t, u, v, s, p in zip(m.terms, m.units, m.fit.coef, m.fit.stderr, m.fit.p):
                 rows.append({"item": m.item, "term": t, "value": v, "unit": u, "stderr": s, "p": p,
                              "r2": m.fit.r2, "adj_r2": m.fit.adj_r2, "f_p": m.fit.f_p, "valid": m.valid,
-                             "reasons": "; ".join(m.reasons), "n": m.fit.n})
+                             "reasons": m.why(lang), "n": m.fit.n})
         return pd.DataFrame(rows, columns=["item", "term", "value", "unit", "stderr", "p", "r2", "adj_r2", "f_p",
                                            "valid", "reasons", "n"])
 
@@ -458,10 +483,9 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
         report = [p for p in wanted_r if p in energy.index]
         missing = [p for p in wanted_r if p not in energy.index]
         if missing:
-            issues.append(Issue("warning", "Energy", "", "no energy data for " + ", ".join(missing)
-                                + ": those months are not tracked"))
+            issues.append(Issue.of("warning", "Energy", "", "months_not_tracked", months=", ".join(missing)))
     if not report:
-        issues.append(Issue("note", "", "", "no reporting months: only the baseline model is given"))
+        issues.append(Issue.of("note", "", "", "no_reporting_months"))
 
     # drivers: output, then the Drivers sheet
     prod, units = production_drivers(assessment)
@@ -493,9 +517,8 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
     for d in names:
         col = X_all.loc[base, d].to_numpy(dtype=float)
         if np.ptp(col) == 0:
-            issues.append(Issue("warning", "Drivers" if not d.startswith("production") else "Production", "",
-                                f"{d} is the same ({col[0]:g}) in every baseline month: it cannot explain "
-                                "anything and is left out of the model"))
+            issues.append(Issue.of("warning", "Drivers" if not d.startswith("production") else "Production", "",
+                                   "constant_driver", driver=d, value=f"{col[0]:g}"))
         else:
             kept.append(d)
     if not kept:
@@ -518,8 +541,8 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
     for p in report:
         gaps = [d for d in kept if math.isnan(X_all.at[p, d])]
         if gaps:
-            issues.append(Issue("warning", "Drivers" if not gaps[0].startswith("production") else "Production",
-                                p, f"no value of {gaps[0]} for {p}: expected energy not computed, month not tracked"))
+            issues.append(Issue.of("warning", "Drivers" if not gaps[0].startswith("production") else "Production",
+                                   p, "driver_gap", driver=gaps[0], period=p))
         else:
             rep_ok.append(p)
     X0 = np.column_stack([np.ones(len(rep_ok))] + [X_all.loc[rep_ok, d].to_numpy(dtype=float) for d in kept]) \
@@ -532,16 +555,15 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
             y_all = y_all.where(energy["total"].isna(), y_all.fillna(0.0))
         y = y_all.loc[base].to_numpy(dtype=float)
         if item != "total" and not np.any(y != 0):
-            issues.append(Issue("note", "Energy", "", f"{item}: not used in the baseline period, so not modelled "
-                                "(it is part of the total)"))
+            issues.append(Issue.of("note", "Energy", "", "not_in_baseline", item=item))
             continue
         if np.isnan(y).any():
-            issues.append(Issue("warning", "Energy", "", f"{item}: energy not computed in some baseline months, "
-                                "so not modelled"))
+            issues.append(Issue.of("warning", "Energy", "", "baseline_gaps", item=item))
             continue
         fit = ols(X, y)
-        valid, reasons = validity(fit.r2, fit.f_p, dict(zip(kept, fit.p[1:])))
-        models.append(Model(item, ["intercept"] + kept, term_units, fit, valid, reasons, base))
+        keys = validity_reasons(fit.r2, fit.f_p, dict(zip(kept, fit.p[1:])))
+        reasons = [message(key, **values) for key, values in keys]
+        models.append(Model(item, ["intercept"] + kept, term_units, fit, not reasons, reasons, base, keys))
         if not rep_ok:
             continue
         actual = y_all.loc[rep_ok].to_numpy(dtype=float)
@@ -567,8 +589,7 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
                 flags.append({"period": p, "driver": d, "value": v, "low": float(low[d]), "high": float(high[d]),
                               "unit": units[d]})
     if flags:
-        issues.append(Issue("warning", "", "", f"{len(flags)} driver value(s) in the reporting period lie outside "
-                            "the baseline's range: the model extrapolates there (see out_of_range)"))
+        issues.append(Issue.of("warning", "", "", "out_of_range", n=len(flags)))
     data = X_all.loc[sorted(set(base) | set(report)) if report else base, names].copy()
     data = data.join(energy, how="left")
     data.insert(0, "role", ["baseline" if p in base else "reporting" for p in data.index])

@@ -129,7 +129,7 @@ def test_standard_errors_have_the_right_size():
 def test_validity_rules_at_their_boundaries():
     assert validity(0.5, 0.0999, {"production": 0.1999}) == (True, [])
     ok, why = validity(0.4999, 0.0999, {"production": 0.1999})
-    assert not ok and why == ["R² = 0.500 is below 0.5"]
+    assert not ok and why == ["R² = 0.4999 is below 0.5"]  # enough decimals to show it is below
     ok, why = validity(0.9, 0.10, {"production": 0.01})
     assert not ok and why == ["the F test's p-value 0.1 is not below 0.1"]
     ok, why = validity(0.9, 0.01, {"production": 0.01, "HDD": 0.2})
@@ -267,6 +267,30 @@ def test_a_driver_that_never_changes_is_left_out():
     r = energy_baseline(a, "2023", drivers=drivers)
     assert r.model("total").terms == ["intercept", "production"]
     assert any("Operating days is the same" in i.message for i in r.issues)
+
+
+
+def test_an_invalid_model_and_its_issues_in_a_chinese_report(tmp_path):
+    """Energy alternating 5, 9, 5, 9 ... tce against output 1..12: output explains nothing, so the
+    model fails every rule; a constant driver is left out. The Chinese report says both in Chinese."""
+    from greentex.baseline import DriverTable
+    from greentex.io.planning import write_baseline_report
+
+    x = np.arange(1.0, 13.0)
+    a = _mill([5.0, 9.0] * 6, x, _months(2023))
+    drivers = DriverTable(pd.DataFrame({"Operating days": 26.0}, index=_months(2023)), {"Operating days": "d"})
+    r = energy_baseline(a, "2023", drivers=drivers)
+    m = r.model("total")
+    assert not m.valid and [k for k, _ in m.reason_keys] == ["r2_low", "f_high", "driver_p_high"]
+    assert m.why("en").startswith("R² = ") and "the F test's p-value" in m.why("en")
+    out = tmp_path / "b.xlsx"
+    write_baseline_report(r, out, lang="zh")
+    wb = openpyxl.load_workbook(out)
+    texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert any(t.startswith("总能耗模型：不符合 DOE EnPI 规则：R² = ") and "低于 0.5" in t and "F 检验的 p 值" in t
+               and "production：p 值" in t for t in texts)
+    assert "Operating days 在基准期每个月都相同（26）：无法解释任何变化，已从模型中剔除" in texts
+    assert not any("is not below" in t or "is the same" in t for t in texts)
 
 
 # -- the Drivers sheet -------------------------------------------------------------------------

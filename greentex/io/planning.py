@@ -60,7 +60,7 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     else:
         _line(ws, 3, w["b_no_reporting"], BOLD)
     if total is not None:
-        _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why="; ".join(total.reasons)),
+        _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why=total.why(w.lang)),
               Font(name="Calibri", bold=True, color="2E6B47" if total.valid else "C00000"))
     if len(result.out_of_range):
         _line(ws, 5, w["b_flags"].format(n=len(result.out_of_range)))
@@ -70,7 +70,7 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
 
     # the models
     _line(ws, row, w["h_model"], HEADING_FONT)
-    t = result.terms()
+    t = result.terms(w.lang)
     frame = pd.DataFrame({
         w["col_item"]: t["item"].map(lambda i: _item_name(i, w)), w["col_term"]: t["term"],
         w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"],
