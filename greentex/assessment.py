@@ -329,7 +329,7 @@ def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
                  total_item: str | None = "total", totals_only: bool = False) -> list[tuple]:
-    """Metric parts (see _metrics_frame): per item and period, each item's 'total' period, and
+    """Parts of the metrics table (see _metric): per item and period, each item's 'total' period, and
     (optionally) the all-items total for each period and in all; ``totals_only`` keeps just the
     latter. numpy sums propagate missing values, as they should."""
     if frame.empty:
@@ -338,28 +338,40 @@ def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col
     parts = []
     if not totals_only:
         i, j = np.nonzero(present)
-        parts += [(metric, items[i], periods[j], table[i, j], unit),
-                  (metric, items, "total", table.sum(axis=1), unit)]
+        parts += [_metric(metric, items[i], periods[j], table[i, j], unit),
+                  _metric(metric, items, "total", table.sum(axis=1), unit)]
     if total_item:
-        parts += [(metric, total_item, periods, table.sum(axis=0), unit),
-                  (metric, total_item, "total", np.array([table.sum()]), unit)]
+        parts += [_metric(metric, total_item, periods, table.sum(axis=0), unit),
+                  _metric(metric, total_item, "total", np.array([table.sum()]), unit)]
     return parts
 
 
-def _metrics_frame(parts: list[tuple]) -> pd.DataFrame:
-    """The metrics table (METRIC_COLUMNS) from parts (metric, item, period, value, unit), each
-    field an array or one value for the whole part; built once, column by column."""
-    if not parts:
-        return pd.DataFrame(columns=METRIC_COLUMNS)
-    sizes = [len(p[3]) for p in parts]
-    columns = {}
-    for k, name in enumerate(METRIC_COLUMNS):
-        if name == "value":
-            columns[name] = np.concatenate([np.asarray(p[3], dtype=float) for p in parts])
-        else:
-            columns[name] = np.concatenate([np.asarray(p[k], dtype=object) if np.ndim(p[k])
-                                            else np.full(n, p[k], dtype=object) for p, n in zip(parts, sizes)])
-    return pd.DataFrame(columns)
+def _metric(metric, item, period, value, unit) -> dict:
+    """A part of the metrics table: rows of one metric (each field an array or one value)."""
+    return {"metric": metric, "item": item, "period": period, "value": np.asarray(value, dtype=float),
+            "unit": unit}
+
+
+def _columns(frame: pd.DataFrame) -> dict:
+    """A frame's columns as arrays, for _stack."""
+    return {c: frame[c].to_numpy() for c in frame.columns}
+
+
+def _stack(parts: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
+    """One frame from parts, each {column: array, or one value for the whole part}, built column
+    by column: what pd.concat of the parts as frames gives, without making them. Columns come in
+    order of first appearance (or as ``columns``); where a part lacks one, it is missing."""
+    names = columns or list(dict.fromkeys(k for p in parts for k in p))
+    sizes = [len(next(v for v in p.values() if np.ndim(v))) for p in parts]
+    out = {}
+    for name in names:
+        given = [np.asarray(p[name]) for p in parts if name in p]
+        numeric = all(v.dtype.kind in "iuf" for v in given)
+        out[name] = np.concatenate([
+            (np.asarray(p[name]) if numeric else np.asarray(p[name], dtype=object)) if np.ndim(p.get(name))
+            else np.full(n, p.get(name, np.nan), dtype=None if numeric else object)
+            for p, n in zip(parts, sizes)])
+    return pd.DataFrame(out, columns=names)
 
 
 # -- the assessment --------------------------------------------------------------------------
@@ -375,7 +387,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     issues: list[Issue] = list(inventory.issues) + quality.data_warnings(act, inventory.site)
     site = dict(inventory.site)
     items = lib.item_table
-    rows: list[tuple] = []  # metric parts, see _metrics_frame
+    rows: list[dict] = []  # parts of the metrics table, see _metric
     details: dict[str, pd.DataFrame] = {}
 
     # energy -------------------------------------------------------------------------------
@@ -431,11 +443,11 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                 how = "NCV x carbon content x oxidation x 44/12"
                 fval, fu = ccv * ofv * emissions.CO2_PER_C, "tCO2/GJ"
                 src, st = f"{cc.source}; {of.source}", _weakest(cc.status, of.status)
-        ghg_lines.append(grp.assign(source_name=f"combustion:{item}", scope="scope1", method=how,
-                                    activity=gj if gj is not None else grp["quantity"],
-                                    activity_unit="GJ" if gj is not None else unit,
-                                    factor=fval, factor_unit=fu, factor_source=src, factor_status=st,
-                                    tco2e=t))
+        ghg_lines.append({**_columns(grp), "source_name": f"combustion:{item}", "scope": "scope1", "method": how,
+                          "activity": gj if gj is not None else grp["quantity"].to_numpy(),
+                          "activity_unit": "GJ" if gj is not None else unit,
+                          "factor": fval, "factor_unit": fu, "factor_source": src, "factor_status": st,
+                          "tco2e": np.asarray(t, dtype=float)})
     # purchased electricity and heat (net of exports)
     if len(en):
         loc, market = sel.grid(site)
@@ -449,21 +461,23 @@ def assess(inventory: Inventory, *, options: Options | None = None,
             if part.empty:
                 continue
             f = factor.value_in("tCO2/kWh")
-            ghg_lines.append(part.assign(source_name=label, scope=scope, method="net purchased kWh x grid factor",
-                                         activity=kwh[mask], activity_unit="kWh",
-                                         factor=factor.value_in("kgCO2/kWh"), factor_unit="kgCO2/kWh",
-                                         factor_source=factor.source, factor_status=factor.status,
-                                         tco2e=emissions.by_emission_factor(kwh[mask], f)))
+            ghg_lines.append({**_columns(part), "source_name": label, "scope": scope,
+                              "method": "net purchased kWh x grid factor",
+                              "activity": kwh[mask].to_numpy(), "activity_unit": "kWh",
+                              "factor": factor.value_in("kgCO2/kWh"), "factor_unit": "kgCO2/kWh",
+                              "factor_source": factor.source, "factor_status": factor.status,
+                              "tco2e": np.asarray(emissions.by_emission_factor(kwh[mask], f), dtype=float)})
         heat = en[en["item"].map(items["class"]) == "heat"]
         if len(heat):
             hf = sel.heat_factor()
             gj = heat["energy_gj"]
             for label, scope in (("heat", "scope2_location"), ("heat_market", "scope2_market")):
-                ghg_lines.append(heat.assign(source_name=label, scope=scope, method="net purchased GJ x heat factor",
-                                             activity=gj, activity_unit="GJ", factor=hf.value_in("tCO2/GJ"),
-                                             factor_unit="tCO2/GJ", factor_source=hf.source,
-                                             factor_status=hf.status,
-                                             tco2e=emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ"))))
+                ghg_lines.append({**_columns(heat), "source_name": label, "scope": scope,
+                                  "method": "net purchased GJ x heat factor",
+                                  "activity": gj.to_numpy(), "activity_unit": "GJ", "factor": hf.value_in("tCO2/GJ"),
+                                  "factor_unit": "tCO2/GJ", "factor_source": hf.source, "factor_status": hf.status,
+                                  "tco2e": np.asarray(emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ")),
+                                                      dtype=float)})
         site["grid_used"] = sel.grid_used
     # carbonates
     ch = _monthly(act, "chemicals")
@@ -473,14 +487,15 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         if f is None:
             continue
         t_mass = grp["kg"] / 1000.0
-        ghg_lines.append(grp.assign(source_name="carbonate", scope="scope1", method="mass x stoichiometric factor",
-                                    activity=t_mass, activity_unit="t", factor=f.value_in("tCO2/t"),
-                                    factor_unit="tCO2/t", factor_source=f.source, factor_status=f.status,
-                                    tco2e=chemicals.carbonate_co2(t_mass, f.value_in("tCO2/t"))))
+        ghg_lines.append({**_columns(grp), "source_name": "carbonate", "scope": "scope1",
+                          "method": "mass x stoichiometric factor", "activity": t_mass.to_numpy(), "activity_unit": "t",
+                          "factor": f.value_in("tCO2/t"), "factor_unit": "tCO2/t", "factor_source": f.source,
+                          "factor_status": f.status,
+                          "tco2e": np.asarray(chemicals.carbonate_co2(t_mass, f.value_in("tCO2/t")), dtype=float)})
     # wastewater CH4
     wa = _monthly(act, "water")
     ghg_lines += _wastewater_lines(act, wa, site, sel, issues)
-    ghg = pd.concat(ghg_lines, ignore_index=True) if ghg_lines else pd.DataFrame(
+    ghg = _stack(ghg_lines) if ghg_lines else pd.DataFrame(
         columns=["source_name", "scope", "period", "product", "tco2e", "item"])
     details["ghg"] = ghg
     if len(ghg):
@@ -491,7 +506,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         s1, s2l, s2m = (by.get(k, zero) for k in ("scope1", "scope2_location", "scope2_market"))
         for item, values in (("scope1", s1), ("scope2_location", s2l), ("scope2_market", s2m),
                              ("total_location", s1 + s2l), ("total_market", s1 + s2m)):
-            rows.append(("ghg", item, list(periods) + ["total"], np.append(values, values.sum()), "tCO2e"))
+            rows.append(_metric("ghg", item, list(periods) + ["total"], np.append(values, values.sum()), "tCO2e"))
 
     # water ---------------------------------------------------------------------------------
     details["water"] = wa
@@ -509,7 +524,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         if (cls == "reused").any():
             rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
             total_rate = water.reuse_rate(rr.sum(), ri.sum())
-            rows.append(("water_reuse_rate", "total", periods + ["total"], np.append(rate, total_rate), "percent"))
+            rows.append(_metric("water_reuse_rate", "total", periods + ["total"], np.append(rate, total_rate), "percent"))
 
     # chemicals -----------------------------------------------------------------------------
     details["chemicals"] = ch
@@ -532,7 +547,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         issues.append(Issue.of("warning", "Production", "", "no_production"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
 
-    metrics = _metrics_frame(rows)
+    metrics = _stack(rows, METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
     blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library
     set_ids = bench.resolve_sets(blib, list(options.benchmarks), site)
     verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=reasons)
@@ -543,7 +558,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
 
 
-def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[tuple]:
+def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[dict]:
     """Mean COD in and out [mg/L] per month; the whole period is weighted by wastewater volume
     where it is reported, else a plain mean of the months."""
     vol = agg[agg["item"] == "wastewater"].groupby("period")["quantity"].sum()
@@ -555,7 +570,7 @@ def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[tuple]:
         weights = vol.reindex(s.index)
         total = float(np.average(s, weights=weights)) if weights.notna().all() and weights.sum() > 0 \
             else float(s.mean())
-        out.append(("wastewater_cod", name, list(s.index) + ["total"], list(s.to_numpy()) + [total], "mg/L"))
+        out.append(_metric("wastewater_cod", name, list(s.index) + ["total"], list(s.to_numpy()) + [total], "mg/L"))
     return out
 
 
@@ -587,7 +602,7 @@ def _weakest(*statuses: str) -> str:
     return max(known, key=_STATUS_ORDER.index) if known else ""
 
 
-def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
+def _wastewater_lines(act, wa, site, sel, issues) -> list[dict]:
     treatment = site.get("wastewater_treatment")
     if not len(wa):
         return []
@@ -611,15 +626,15 @@ def _wastewater_lines(act, wa, site, sel, issues) -> list[pd.DataFrame]:
                                    b0.value_in("kgCH4/kgCOD"), mcf.value_in("dimensionless"))
     g = gwp.value_in("dimensionless")
     removed = table["wastewater"] * (table["cod_in"] - table["cod_out"]) / 1000.0
-    return [pd.DataFrame({
+    return [{
         "source_name": "wastewater_ch4", "scope": "scope1", "item": "wastewater", "unit": "m**3",
-        "period": table.index, "product": "", "quantity": table["wastewater"].to_numpy(),
+        "period": table.index.to_numpy(dtype=object), "product": "", "quantity": table["wastewater"].to_numpy(),
         "method": "COD removed x B0 x MCF x GWP", "activity": removed.to_numpy(), "activity_unit": "kgCOD",
         "factor": b0.value_in("kgCH4/kgCOD") * mcf.value_in("dimensionless") * g,
         "factor_unit": "kgCO2e/kgCOD",
         "factor_source": f"{b0.source}; {mcf.source}; {gwp.source}",
         "factor_status": _weakest(b0.status, mcf.status, gwp.status),
-        "tco2e": np.asarray(ch4) * g / 1000.0, "cells": "", "rows": 0})]
+        "tco2e": np.asarray(ch4) * g / 1000.0, "cells": "", "rows": 0}]
 
 
 def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
@@ -674,7 +689,7 @@ def _by_product(frame: pd.DataFrame, col: str, periods: list[str]) -> tuple[dict
     return dict(zip(tags, sums)), np.bincount(month[inside], minlength=n) > 0
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[tuple]:
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[dict]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
@@ -713,5 +728,5 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
                     zero_reported.add((product, periods[k]))
                     issues.append(Issue.of("warning", "Production", periods[k], "zero_production", product=product,
                                            period=periods[k]))
-            out.append((metric, product, periods + ["total"], np.append(values, total), target))
+            out.append(_metric(metric, product, periods + ["total"], np.append(values, total), target))
     return out
