@@ -306,10 +306,18 @@ def _monthly(agg: pd.DataFrame, domain: str) -> pd.DataFrame:
     return agg[agg["domain"] == domain].drop(columns="domain").reset_index(drop=True)
 
 
-def _concentration(agg: pd.DataFrame, item: str) -> pd.Series:
-    """Monthly mean of a concentration item (rows in one month are averaged)."""
-    c = agg[agg["item"] == item].groupby("period")[["quantity", "rows"]].sum()
-    return c["quantity"] / c["rows"]
+def _cod_table(agg: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per month: ``wastewater`` volume [m3] (summed) and ``cod_in``, ``cod_out`` [mg/L] (the
+    month's rows averaged); an item without data has no series."""
+    names = ["wastewater", "cod_in", "cod_out"]
+    sums = agg[agg["item"].isin(names)].groupby(["item", "period"])[["quantity", "rows"]].sum()
+    have = set(sums.index.get_level_values(0))
+    out = {}
+    for item in names:
+        if item in have:
+            s = sums.loc[item]
+            out[item] = s["quantity"] if item == "wastewater" else s["quantity"] / s["rows"]
+    return out
 
 
 def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -494,7 +502,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                           "tco2e": np.asarray(chemicals.carbonate_co2(t_mass, f.value_in("tCO2/t")), dtype=float)})
     # wastewater CH4
     wa = _monthly(act, "water")
-    ghg_lines += _wastewater_lines(act, wa, site, sel, issues)
+    cod = _cod_table(act) if len(wa) else {}
+    ghg_lines += _wastewater_lines(cod, wa, site, sel, issues)
     ghg = _stack(ghg_lines) if ghg_lines else pd.DataFrame(
         columns=["source_name", "scope", "period", "product", "tco2e", "item"])
     details["ghg"] = ghg
@@ -520,7 +529,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         periods = sorted(set(wa["period"]))
         ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
         rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
-        rows += _cod_rows(act, periods)
+        rows += _cod_rows(cod)
         if (cls == "reused").any():
             rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
             total_rate = water.reuse_rate(rr.sum(), ri.sum())
@@ -558,13 +567,13 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
 
 
-def _cod_rows(agg: pd.DataFrame, periods: list[str]) -> list[dict]:
-    """Mean COD in and out [mg/L] per month; the whole period is weighted by wastewater volume
-    where it is reported, else a plain mean of the months."""
-    vol = agg[agg["item"] == "wastewater"].groupby("period")["quantity"].sum()
+def _cod_rows(cod: dict[str, pd.Series]) -> list[dict]:
+    """Mean COD in and out [mg/L] per month (from _cod_table); the whole period is weighted by
+    wastewater volume where it is reported, else a plain mean of the months."""
+    vol = cod.get("wastewater", pd.Series(dtype=float))
     out = []
     for item, name in (("cod_in", "in"), ("cod_out", "out")):
-        s = _concentration(agg, item).dropna()
+        s = cod[item].dropna() if item in cod else pd.Series(dtype=float)
         if s.empty:
             continue
         weights = vol.reindex(s.index)
@@ -602,7 +611,7 @@ def _weakest(*statuses: str) -> str:
     return max(known, key=_STATUS_ORDER.index) if known else ""
 
 
-def _wastewater_lines(act, wa, site, sel, issues) -> list[dict]:
+def _wastewater_lines(cod, wa, site, sel, issues) -> list[dict]:
     treatment = site.get("wastewater_treatment")
     if not len(wa):
         return []
@@ -616,8 +625,8 @@ def _wastewater_lines(act, wa, site, sel, issues) -> list[dict]:
         return []
     b0, mcf = sel.wastewater(str(treatment))
     gwp = sel.gwp_ch4()
-    vol = act[act["item"] == "wastewater"].groupby("period")["quantity"].sum()
-    conc = pd.DataFrame({"cod_in": _concentration(act, "cod_in"), "cod_out": _concentration(act, "cod_out")})
+    vol = cod["wastewater"]
+    conc = pd.DataFrame({"cod_in": cod["cod_in"], "cod_out": cod["cod_out"]})
     table = pd.DataFrame({"wastewater": vol}).join(conc.dropna(), how="inner")
     missing = sorted(set(vol.index) - set(table.index))
     if missing:
@@ -674,19 +683,25 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     return None
 
 
-def _by_product(frame: pd.DataFrame, col: str, periods: list[str]) -> tuple[dict, np.ndarray]:
-    """({product tag: sums over ``periods``}, months that have any row): ``col`` summed per
-    product tag ('' for untagged rows) and month, missing values counting 0; rows in other
-    months are left out."""
-    month = pd.Index(periods).get_indexer(frame["period"].to_numpy(dtype=object))
-    tag = frame["product"].fillna("").to_numpy(dtype=object) if "product" in frame \
-        else np.full(len(frame), "", dtype=object)
-    inside = month >= 0
-    codes, tags = pd.factorize(tag[inside])
-    value = frame[col].to_numpy(dtype=float)[inside]
-    n = len(periods)
-    sums = group_sums(codes * n + month[inside], value, len(tags) * n).reshape(len(tags), n)
-    return dict(zip(tags, sums)), np.bincount(month[inside], minlength=n) > 0
+def _by_product(frames: list[tuple[pd.DataFrame, str]], periods: list[str]) -> list[tuple[dict, np.ndarray]]:
+    """For each (frame, column): ({product tag: sums over ``periods``}, months that have any row),
+    the column summed per product tag ('' for untagged rows) and month, missing values counting 0;
+    rows in other months are left out. One summation for all the frames."""
+    n, index = len(periods), pd.Index(periods)
+    codes, values, layout, offset = [], [], [], 0
+    for frame, col in frames:
+        month = index.get_indexer(frame["period"].to_numpy(dtype=object))
+        tag = frame["product"].fillna("").to_numpy(dtype=object) if "product" in frame \
+            else np.full(len(frame), "", dtype=object)
+        inside = month >= 0
+        tcodes, tags = pd.factorize(tag[inside])
+        codes.append(offset + tcodes * n + month[inside])
+        values.append(frame[col].to_numpy(dtype=float)[inside])
+        layout.append((offset, tags, np.bincount(month[inside], minlength=n) > 0))
+        offset += len(tags) * n
+    sums = group_sums(np.concatenate(codes), np.concatenate(values), offset)
+    return [({t: sums[start + k * n:start + (k + 1) * n] for k, t in enumerate(tags)}, has_data)
+            for start, tags, has_data in layout]
 
 
 def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[dict]:
@@ -705,14 +720,13 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
     }
     out = []
     periods = list(shares.index)
-    production, _ = _by_product(pr.assign(product=pr["item"]), "quantity", periods)
+    numerators = {m: v for m, v in numerators.items() if v[0] is not None and len(v[0])}
+    (production, _), *summed = _by_product([(pr.assign(product=pr["item"]), "quantity")]
+                                           + [(frame, col) for frame, col, _, _ in numerators.values()], periods)
     prod_units = dict(zip(pr["item"][::-1], pr["unit"][::-1]))  # each product's first unit
     zeros = np.zeros(len(periods))
     zero_reported = set()
-    for metric, (frame, col, unit, unit_col) in numerators.items():
-        if frame is None or not len(frame):
-            continue
-        sums, has_data = _by_product(frame, col, periods)
+    for (metric, (frame, col, unit, unit_col)), (sums, has_data) in zip(numerators.items(), summed):
         untagged = sums.get("", zeros)
         for product in shares.columns:
             num = intensity.allocate(sums.get(product, zeros), untagged, shares[product].to_numpy())
