@@ -19,18 +19,24 @@ NEIGHBOURS = 2
 
 
 def _month_range(first: str, last: str) -> list[str]:
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
+    """Every month from ``first`` to ``last`` (YYYY-MM), both included."""
+    a = int(first[:4]) * 12 + int(first[5:7]) - 1
+    b = int(last[:4]) * 12 + int(last[5:7]) - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(a, b + 1)]
 
 
 def missing_months(activity: pd.DataFrame) -> list[Issue]:
     out = []
-    by_domain = activity.groupby("domain", sort=False)
-    for (domain, periods), cells in zip(by_domain["period"].unique().items(), by_domain["cells"].first()):
+    periods_of: dict[str, set] = {}
+    sheet_of: dict[str, str] = {}  # the sheet each domain was read from: its first line's
+    for domain, period, cells in zip(activity["domain"], activity["period"], activity["cells"]):
+        periods_of.setdefault(domain, set()).add(period)
+        sheet_of.setdefault(domain, str(cells).partition("!")[0])
+    for domain, periods in periods_of.items():
         periods = sorted(periods)
         gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
-        sheet = str(cells).partition("!")[0]  # the sheet the domain was read from
         for p in gaps:
-            out.append(Issue.of("warning", sheet, p, "missing_month", domain=domain, period=p,
+            out.append(Issue.of("warning", sheet_of[domain], p, "missing_month", domain=domain, period=p,
                                 first=periods[0], last=periods[-1]))
     return out
 
