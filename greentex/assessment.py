@@ -83,9 +83,9 @@ class Assessment:
         """(metric, item, period) -> (value, unit), built once from the metrics table."""
         m = self.metrics
         if getattr(self, "_index_of", None) is None or self._index_len != len(m):
-            self._index_of = {(a, b, c): (v, u) for a, b, c, v, u in
-                              zip(m["metric"], m["item"], m["period"], m["value"], m["unit"])}
-            self._units_of = {(a, b): u for a, b, u in zip(m["metric"], m["item"], m["unit"])}
+            cols = [m[c].tolist() for c in METRIC_COLUMNS]  # lists: iterating a column is slow
+            self._index_of = {(a, b, c): (v, u) for a, b, c, v, u in zip(*cols)}
+            self._units_of = {(a, b): u for a, b, _, _, u in zip(*cols)}
             self._index_len = len(m)
         return self._index_of
 

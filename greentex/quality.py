@@ -29,7 +29,7 @@ def missing_months(activity: pd.DataFrame) -> list[Issue]:
     out = []
     periods_of: dict[str, set] = {}
     sheet_of: dict[str, str] = {}  # the sheet each domain was read from: its first line's
-    for domain, period, cells in zip(activity["domain"], activity["period"], activity["cells"]):
+    for domain, period, cells in zip(*(activity[c].tolist() for c in ("domain", "period", "cells"))):
         periods_of.setdefault(domain, set()).add(period)
         sheet_of.setdefault(domain, str(cells).partition("!")[0])
     for domain, periods in periods_of.items():
