@@ -489,7 +489,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         site["grid_used"] = sel.grid_used
     # carbonates
     ch = _monthly(act, "chemicals")
-    ch["kg"] = ch["quantity"] * ch["unit"].map({u: conversion_factor(u, "kg") for u in set(ch["unit"])})
+    ch["kg"] = ch["quantity"] * ch["unit"].map({u: conversion_factor(u, "kg") for u in set(ch["unit"].unique())})
     for item, grp in ch.groupby("item", sort=True) if len(ch) else []:
         f = sel.carbonate(item)
         if f is None:
@@ -526,7 +526,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         for metric, c in (("water_reused", "reused"), ("wastewater", "discharge")):
             part = wa[cls == c]
             rows += _metric_rows(metric, part, "quantity", "m**3", totals_only=True)
-        periods = sorted(set(wa["period"]))
+        periods = sorted(set(wa["period"].unique()))
         ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
         rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
         rows += _cod_rows(cod)
@@ -589,7 +589,7 @@ def _standard_product(pr: pd.DataFrame, sel: "FactorSelector", issues: list[Issu
     pr = pr.copy()
     pr["input_quantity"] = pr["quantity"]
     pr["standard_coefficient"] = 1.0
-    for item in sorted(set(pr["item"])) if len(pr) else []:
+    for item in sorted(set(pr["item"].unique())) if len(pr) else []:
         f = sel._user(item, "standard_product_coefficient")
         if f is None:
             continue
@@ -615,7 +615,7 @@ def _wastewater_lines(cod, wa, site, sel, issues) -> list[dict]:
     treatment = site.get("wastewater_treatment")
     if not len(wa):
         return []
-    have = set(wa["item"])
+    have = set(wa["item"].unique())
     if not {"wastewater", "cod_in", "cod_out"} <= have:
         if {"cod_in", "cod_out"} & have:
             issues.append(Issue.of("warning", "Water", "", "ch4_needs_cod"))
@@ -648,8 +648,8 @@ def _wastewater_lines(cod, wa, site, sel, issues) -> list[dict]:
 
 def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     """Share (0-1) of untagged consumption per product and period, or None if it cannot be set."""
-    products = sorted(set(pr["item"]))
-    periods = sorted(set(pr["period"]))
+    products = sorted(set(pr["item"].unique()))
+    periods = sorted(set(pr["period"].unique()))
     if len(products) == 1:
         return pd.DataFrame(1.0, index=periods, columns=products)
     alloc = site.get("allocation")
@@ -674,7 +674,7 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
             raise GreentexError(f"allocation shares must cover every product and add up to 1 (they add up to {total:g})",
                                 sheet="Site", hint="products: " + ", ".join(products))
         return pd.DataFrame({p: [shares[p]] * len(periods) for p in products}, index=periods)
-    units = set(pr["unit"])
+    units = set(pr["unit"].unique())
     if len(units) == 1:
         out = pr.pivot_table(index="period", columns="item", values="quantity", aggfunc="sum").fillna(0.0)
         tot = out.sum(axis=1)
