@@ -65,16 +65,19 @@ def _number(value: float) -> str:
 
 
 def spikes(activity: pd.DataFrame) -> list[Issue]:
-    """Months far from the median of their neighbours, per item (concentrations included)."""
+    """Months far from the median of their neighbours, per item and unit (an item metered in t
+    some months and in GJ others makes two series; concentrations included)."""
     domain_code, domains = pd.factorize(activity["domain"].to_numpy(dtype=object), sort=True)
     item_code, items = pd.factorize(activity["item"].to_numpy(dtype=object), sort=True)
+    unit_code, units = pd.factorize(activity["unit"].to_numpy(dtype=object), sort=True)
     period_code, periods = pd.factorize(activity["period"].to_numpy(dtype=object), sort=True)
-    series = domain_code * len(items) + item_code
+    series = (domain_code * len(items) + item_code) * len(units) + unit_code
     keys, first, line = np.unique(series * len(periods) + period_code, return_index=True, return_inverse=True)
     quantity = group_sums(line, activity["quantity"].to_numpy(dtype=float), len(keys))
     rows = group_sums(line, activity["rows"].to_numpy(dtype=float), len(keys))
     group = keys // len(periods)
-    domain, item = domains[group // len(items)], items[group % len(items)]
+    domain_item = group // len(units)
+    domain, item = domains[domain_item // len(items)], items[domain_item % len(items)]
     concentration = (domain == "water") & np.isin(item, ["cod_in", "cod_out"])
     quantity[concentration] /= rows[concentration]  # concentrations: monthly means
     size = np.bincount(group)[group]

@@ -72,3 +72,14 @@ def test_large_values_in_a_spike_are_written_out():
     assert [i.message for i in a.issues if "times the median" in i.message] == [
         "electricity in 2024-03 is 4 times the median of the months around it (4,000,000 against 1,000,000): "
         "check the value and its unit"]
+
+
+def test_a_carrier_metered_in_t_then_in_gj_is_two_series_not_a_spike():
+    """Steam 10 t a month in January-March, then 1 000 GJ a month in April-June. Taken as one
+    series, March's 10 would be set against the median of 10, 10, 1 000, 1 000 = 505 and flagged
+    (10 / 505 = 0.02 < 1/3); as a t series and a GJ series, nothing is out of line."""
+    months = [f"2024-{m:02d}" for m in range(1, 7)]
+    steam = pd.DataFrame({"period": months, "item": "steam", "quantity": [10, 10, 10, 1000, 1000, 1000],
+                          "unit": ["t"] * 3 + ["GJ"] * 3})
+    a = assess(Inventory.from_frames(energy=steam, site={"year": 2024}))
+    assert not any("times the median" in i.message for i in a.issues)
