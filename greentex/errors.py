@@ -62,10 +62,12 @@ class Issue:
 
     @classmethod
     def of(cls, severity: str, sheet: str, cell: str, key: str, **params) -> "Issue":
-        """An issue worded by the ``msg_<key>`` template of greentex/labels.csv."""
+        """An issue worded by the ``msg_<key>`` template of greentex/labels.csv (a value that is
+        itself an Issue stands for its message)."""
         from greentex.labels import message
 
-        return cls(severity, sheet, cell, message(key, **params), key, tuple(params.items()))
+        english = {k: v.message if isinstance(v, Issue) else v for k, v in params.items()}
+        return cls(severity, sheet, cell, message(key, **english), key, tuple(params.items()))
 
     def text(self, lang: str = "en", names: dict | None = None) -> str:
         """The message in ``lang``; ``names`` (item id -> name) names the items and products."""
@@ -74,7 +76,8 @@ class Issue:
         from greentex.labels import labels, message
 
         words = labels()[lang]
-        params = {k: (names or {}).get(v, v) if k in ("item", "product") else
+        params = {k: v.text(lang, names) if isinstance(v, Issue) else
+                  (names or {}).get(v, v) if k in ("item", "product") else
                   words.get(v, v) if k == "domain" else v for k, v in self.params}
         return message(self.key, lang, **params)
 

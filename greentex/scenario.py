@@ -614,8 +614,8 @@ def compare_scenarios(before, scenarios: list[Scenario], *, options=None, librar
         known = {(i.sheet, i.cell, i.message) for i in before.issues}
         for i in after[sc.name].issues:
             if (i.sheet, i.cell, i.message) not in known and i.severity != "note":
-                issues.append(Issue(i.severity, i.sheet or f"scenario:{sc.name}", i.cell,
-                                    f"scenario {sc.name}: {i.message}"))
+                issues.append(Issue.of(i.severity, i.sheet or f"scenario:{sc.name}", i.cell, "in_scenario",
+                                       name=sc.name, issue=i))
     figures = _figures(before, list(after.values()))
     comparison = pd.concat([compare_figures(n, before, a, figures) for n, a in after.items()], ignore_index=True)
     verdicts = pd.concat([compare_verdicts(n, before, a) for n, a in after.items()], ignore_index=True)

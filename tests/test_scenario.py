@@ -298,3 +298,17 @@ def test_cli_scenario_bad_file_exits_2(tmp_path):
     assert res.output.strip() == ("greentex: error: plan.csv: cell B2: unknown change 'wind_turbine' "
                                   "(use one of fuel_switch, rooftop_pv, green_electricity, heat_recovery, water_reuse)")
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_a_scenario_s_new_issue_names_the_scenario_in_the_report_language():
+    """Coal to coke, for which no carbon content or oxidation is known: the scenario's own issue,
+    worded in English for the JSON and in Chinese for a Chinese report."""
+    from greentex.factors import load_library
+
+    _, _, result = _run(_coal(), dict(change="fuel_switch", item="raw_coal", to="coke", value=1.0,
+                                      efficiency_old=0.7, efficiency_new=0.7, where="row 2"))
+    [issue] = result.issues
+    assert issue.message == ("scenario s: combustion CO2 of coke not computed: no carbon_content, oxidation; "
+                             "give them in the Factors sheet")
+    names = load_library().item_table["label_zh"].to_dict()
+    assert issue.text("zh", names) == "情景 s：未计算焦炭的燃烧 CO2：缺少 carbon_content, oxidation；请在因子表中给出"
