@@ -336,7 +336,7 @@ def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 
 def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
-                 total_item: str | None = "total", totals_only: bool = False) -> list[tuple]:
+                 total_item: str | None = "total", totals_only: bool = False) -> list[dict]:
     """Parts of the metrics table (see _metric): per item and period, each item's 'total' period, and
     (optionally) the all-items total for each period and in all; ``totals_only`` keeps just the
     latter. numpy sums propagate missing values, as they should."""
