@@ -82,15 +82,38 @@ def check_target(target: Path) -> Path:
     return folder
 
 
+def _same_file(a, b) -> bool:
+    a, b = Path(a), Path(b)
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def check_outputs(outputs, inputs=()) -> None:
+    """Before any work: every output can be written (check_target), no two outputs are one file,
+    and no output is one of the ``inputs`` ((path, what) pairs, e.g. (mill.xlsx, "workbook")).
+    GreentexError otherwise."""
+    outputs = [Path(o) for o in outputs if o]
+    for k, target in enumerate(outputs):
+        check_target(target)
+        if any(_same_file(target, other) for other in outputs[:k]):
+            raise GreentexError("two outputs would be the same file", file=str(target),
+                                hint="give each output its own path")
+        for source, what in inputs:
+            if source and _same_file(source, target):
+                raise GreentexError(f"the output would overwrite the input {what}", file=str(target),
+                                    hint="choose another output path")
+
+
 @contextlib.contextmanager
-def atomic_writer(path: Path):
-    """A binary file to write ``path`` through: a temporary file in the same folder, renamed
-    over ``path`` when the block ends without an error (and removed when it fails)."""
+def atomic_path(path: Path):
+    """A temporary file name in ``path``'s folder to write to: renamed over ``path`` with an
+    ordinary new file's permissions when the block ends without an error, removed when it fails."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=check_target(path), prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
+        yield tmp
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
@@ -99,3 +122,10 @@ def atomic_writer(path: Path):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path):
+    """A binary file to write ``path`` through (see atomic_path)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        yield fh

@@ -190,7 +190,7 @@ def build_baseline_workbook(result, *, lang: str = "en", version: str | None = N
 def write_baseline_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
     """Write the baseline report of a greentex.baseline result to ``path`` atomically."""
     wb = build_baseline_workbook(result, lang=lang, version=version)
-    _save_atomic(wb, path, (getattr(result.assessment.inventory, "source", {}) or {}).get("path"))
+    _save_atomic(wb, path, result.assessment.inventory)
 
 
 def _figure_label(metric: str, item: str, w: _Words) -> str:
@@ -314,4 +314,4 @@ def build_scenario_workbook(result, *, lang: str = "en", version: str | None = N
 def write_scenario_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
     """Write the scenario comparison of a greentex.scenario result to ``path`` atomically."""
     wb = build_scenario_workbook(result, lang=lang, version=version)
-    _save_atomic(wb, path, (getattr(result.before.inventory, "source", {}) or {}).get("path"))
+    _save_atomic(wb, path, result.before.inventory)

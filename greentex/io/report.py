@@ -15,10 +15,8 @@ from __future__ import annotations
 import math
 from copy import copy
 from functools import lru_cache
-import os
+import os  # noqa: F401  (the module whose replace() atomic_path calls, as callers may patch it here)
 import re
-import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from openpyxl.utils import get_column_letter
 import greentex
 from greentex.errors import GreentexError
 from greentex.factors import load_library
-from greentex.io.jsonout import check_target
+from greentex.io.jsonout import atomic_path, check_outputs
 from greentex.labels import labels
 from greentex.units import conversion_factor
 
@@ -733,36 +731,12 @@ def build_workbook(assessment, *, lang: str = "en", version: str | None = None) 
 
 def write_report(assessment, path, *, lang: str = "en", version: str | None = None) -> None:
     """Write the report workbook to ``path`` atomically (temporary file, then os.replace)."""
-    source = (getattr(assessment.inventory, "source", {}) or {}).get("path")
-    _check_target(Path(path), source)
-    _save_atomic(build_workbook(assessment, lang=lang, version=version), path, source)
+    _save_atomic(build_workbook(assessment, lang=lang, version=version), path, assessment.inventory)
 
 
-def _check_target(target: Path, source: str | None) -> Path:
-    """The output's folder, after checking that the output can be written and is not the input."""
-    folder = check_target(target)
-    if source and target.exists() and Path(source).exists() and os.path.samefile(source, target):
-        raise GreentexError("the report would overwrite the input workbook", file=str(target),
-                            hint="choose another output path")
-    return folder
-
-
-def _save_atomic(wb: Workbook, path, source: str | None = None) -> None:
-    """Save ``wb`` to ``path`` through a temporary file in the same folder; never over ``source``."""
-    target = Path(path)
-    folder = _check_target(target, source)
-    tmp = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.stem}.", suffix=".xlsx", delete=False)
-    tmp.close()
-    try:
-        wb.save(tmp.name)
-        if target.exists():
-            shutil.copymode(target, tmp.name)
-        else:
-            os.chmod(tmp.name, 0o644)
-        os.replace(tmp.name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp.name)
-        except OSError:
-            pass
-        raise
+def _save_atomic(wb: Workbook, path, inventory=None) -> None:
+    """Save ``wb`` to ``path`` through a temporary file in the same folder; never over the
+    ``inventory``'s own workbook."""
+    check_outputs([path], [(inventory.source.get("path") if inventory is not None else None, "workbook")])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
