@@ -33,14 +33,31 @@ SUMMARY_FIGURES = [  # (column, metric, item)
 INTENSITIES = ("energy_intensity", "ghg_intensity", "water_intensity")
 
 
-def find_workbooks(paths) -> list[Path]:
+def is_portfolio(path) -> bool:
+    """True for a workbook that greentex wrote as a portfolio (it has the Mills and Failed files
+    sheets): an earlier run's output, not a mill."""
+    import python_calamine as pc
+
+    try:
+        return {"Mills", "Failed files"} <= set(pc.CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # not a workbook calamine can open: not a portfolio
+        return False
+
+
+def find_workbooks(paths, exclude=()) -> list[Path]:
     """Files as given, and the workbooks inside folders (sorted, recursively); Office lock files
-    (~$name.xlsx) are skipped."""
+    (~$name.xlsx) and anything at or under an ``exclude`` path (the run's own outputs) are skipped."""
+    skip = [Path(e).resolve() for e in exclude if e]
+
+    def own(f: Path) -> bool:
+        f = f.resolve()
+        return any(f == s or s in f.parents for s in skip)
+
     out = []
     for p in map(Path, paths):
         if p.is_dir():
             out += sorted(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES
-                          and f.is_file() and not f.name.startswith("~$"))
+                          and f.is_file() and not f.name.startswith("~$") and not own(f))
         else:
             out.append(p)
     return out
@@ -148,13 +165,15 @@ def _combine(results: list[MillResult], options: dict) -> Portfolio:
 
 
 def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None, engine: str = "processes",
-                scheduler: str | None = None, report_dir=None, lang: str = "en", progress=None) -> Portfolio:
+                scheduler: str | None = None, report_dir=None, lang: str = "en", progress=None,
+                exclude=()) -> Portfolio:
     """Assess every workbook in ``paths`` (files or folders) with the same options.
 
     ``jobs``: processes to use (default: the number of CPUs; 1 runs in this process).
     ``engine="dask"`` maps the same per-file function over a dask.bag; ``scheduler`` is a
     distributed scheduler address, or one of Dask's local schedulers ("processes", "threads",
     "synchronous"; default "processes"). ``progress(done, total)`` is called as files finish.
+    Workbooks at or under ``exclude`` paths (the run's own outputs) are not taken as mills.
     """
     from dataclasses import asdict
 
@@ -163,7 +182,7 @@ def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None
     options = options or Options()
     options.check()
     kwargs = asdict(options)
-    files = find_workbooks(paths)
+    files = find_workbooks(paths, exclude=[*exclude, report_dir])
     if not files:
         raise GreentexError("no workbooks found", hint="give .xlsx files or folders that hold them")
     if report_dir:

@@ -114,20 +114,15 @@ def output_options(what: str, suffix: str, json_content: str):
     return decorate
 
 
-def _output_paths(path, output, json_path, suffix, *more):
-    """(report path, JSON path) with the report beside the input by default; never the input
-    itself (nor any of ``more`` paths)."""
-    from greentex.errors import GreentexError
-
-    from greentex.io.jsonout import check_target
+def _output_paths(path, output, json_path, suffix, *more, inputs=()):
+    """(report path, JSON path) with the report beside the input by default, checked before any
+    work with the ``more`` outputs: each can be written, none is another, none is the workbook
+    or one of the other ``inputs`` ((path, what) pairs)."""
+    from greentex.io.jsonout import check_outputs
 
     src = Path(path)
     out = Path(output) if output else src.with_name(src.stem + suffix)
-    for target in filter(None, (out, Path(json_path) if json_path else None, *(Path(m) for m in more if m))):
-        check_target(target)  # before any work: every output can be written, or none is
-        if src.exists() and target.exists() and target.resolve() == src.resolve():
-            raise GreentexError("the output would overwrite the input workbook", file=str(target),
-                                hint="choose another -o / --json path")
+    check_outputs([out, json_path, *more], [(src, "workbook"), *inputs])
     return out, json_path
 
 
@@ -411,7 +406,8 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
     from greentex.io.workbook import sha256
     from greentex.scenario import compare_scenarios, read_scenarios, write_scenario_json
 
-    out, json_path = _output_paths(path, output, json_path, "_scenarios.xlsx")
+    out, json_path = _output_paths(path, output, json_path, "_scenarios.xlsx",
+                                   inputs=[(scenarios_path, "scenarios file")])
     lib = load_library(list(factor_paths))
     scenarios = read_scenarios(scenarios_path, library=lib)
     progress = Progress()
@@ -468,8 +464,13 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
 def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, options):
     """Assess every workbook in PATHS (files or folders) and write one portfolio; a bad file is
     reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
-    from greentex.batch import assess_many, portfolio_frame_for_json
+    from greentex.batch import assess_many, find_workbooks, is_portfolio, portfolio_frame_for_json
+    from greentex.io.jsonout import check_outputs
     from greentex.io.portfolio import write_portfolio
+
+    # an earlier run's outputs are not mills; a mill workbook named by -o is an input, refused below
+    own = [json_path, report_dir] + ([output] if Path(output).is_file() and is_portfolio(output) else [])
+    check_outputs([output, json_path], [(w, "workbook") for w in find_workbooks(paths, exclude=own)])
 
     bar = None
     if sys.stderr.isatty():
@@ -482,7 +483,7 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
 
     try:
         p = assess_many(paths, options=options, factor_paths=factor_paths, jobs=jobs, engine=engine,
-                        scheduler=scheduler, report_dir=report_dir, lang=lang, progress=progress)
+                        scheduler=scheduler, report_dir=report_dir, lang=lang, progress=progress, exclude=own)
     finally:
         if bar is not None:
             bar.render_finish()

@@ -84,3 +84,30 @@ def test_all_good_exits_0(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(SAMPLES / MILLS[1]), "-o", str(tmp_path / "p.xlsx"),
                                       "--jobs", "1"])
     assert result.exit_code == 0 and result.output.startswith("1 workbooks assessed, 0 failed")
+
+
+def test_outputs_never_replace_a_mill_and_are_not_mills_next_time(folder):
+    """-o naming a mill workbook is refused before any work, the mill untouched; a portfolio and
+    reports written inside the folder are not taken for mills on the next run."""
+    mill = folder / MILLS[1]
+    before = mill.read_bytes()
+    refused = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(mill), "--jobs", "1"])
+    assert refused.exit_code == 2 and "would overwrite the input workbook" in refused.output
+    assert mill.read_bytes() == before
+    args = ["batch", str(folder), "-o", str(folder / "portfolio.xlsx"), "--reports", str(folder / "reports"),
+            "--jobs", "1"]
+    first, second = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+    assert "3 workbooks assessed, 1 failed" in first.output
+    assert "3 workbooks assessed, 1 failed" in second.output
+
+
+def test_two_outputs_on_one_path_and_an_output_over_the_scenarios_file_are_refused(tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("scenario,change,item,value\nA,efficiency,steam,0.05\n", encoding="utf-8")
+    mill = SAMPLES / MILLS[1]
+    same = CliRunner().invoke(cli, ["report", str(mill), "-o", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.xlsx")])
+    assert same.exit_code == 2 and "two outputs would be the same file" in same.output
+    over = CliRunner().invoke(cli, ["scenario", str(mill), "--scenarios", str(plan), "--json", str(plan)])
+    assert over.exit_code == 2 and "would overwrite the input scenarios file" in over.output
+    assert plan.read_text(encoding="utf-8").startswith("scenario,change")
+    assert not (tmp_path / "r.xlsx").exists()
