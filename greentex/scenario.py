@@ -45,8 +45,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from greentex.assessment import FactorSelector, Options, assess
 from greentex.errors import GreentexError, Issue
-from greentex.io.workbook import _is_blank, column_letter
+from greentex.factors import load_library, match_key
+from greentex.inventory import parse_number
+from greentex.io.jsonout import _clean, _records, write_document
+from greentex.io.workbook import _grid_checked, _header_index, _is_blank, _open, column_letter
+from greentex.units import conversion_factor, parse_unit, same_dimension
 
 CHANGES = ("fuel_switch", "rooftop_pv", "green_electricity", "heat_recovery", "water_reuse")
 CHANGE_ALIASES = {"燃料替代": "fuel_switch", "煤改气": "fuel_switch", "屋顶光伏": "rooftop_pv", "光伏": "rooftop_pv",
@@ -64,8 +69,6 @@ COLUMNS = {
     "note": ["note", "notes", "备注", "说明"],
 }
 SCENARIO_SHEETS = ("scenarios", "scenario", "情景", "方案")
-GJ_PER_KGCE = 0.029307   # GB/T 2589: 1 kgce = 29 307 kJ
-GJ_PER_KWH = 0.0036
 FIGURES = [("energy", "total"), ("ghg", "total_location"), ("ghg", "total_market"), ("ghg", "scope1"),
            ("ghg", "scope2_location"), ("ghg", "scope2_market"), ("water_intake", "total"),
            ("water_reused", "total"), ("water_reuse_rate", "total")]
@@ -130,7 +133,6 @@ def reuse_to_target(intake_m3, reused_m3, target: float) -> tuple[np.ndarray, np
 
 def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     """(records with 'row' numbers, where prefix, column of each role) from a CSV or a workbook sheet."""
-    from greentex.factors import match_key
 
     if not path.exists():
         raise GreentexError("file not found", file=str(path), hint="check the --scenarios path")
@@ -144,7 +146,6 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
         body = frame.values.tolist()
         first_row, sheet = 2, None
     elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from greentex.io.workbook import _grid_checked, _header_index, _open
 
         wb, _ = _open(path)
         keys = {match_key(k) for k in SCENARIO_SHEETS}
@@ -179,7 +180,6 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
 
 
 def _number(text, what: str, err) -> float | None:
-    from greentex.inventory import parse_number
 
     if _is_blank(text):
         return None
@@ -194,7 +194,6 @@ def _number(text, what: str, err) -> float | None:
 
 def _share(rec: dict, what: str, err, default: float | None = None) -> float:
     """A share or rate (0-1) from value and unit (% or any dimensionless unit)."""
-    from greentex.units import conversion_factor, parse_unit
 
     v = _number(rec.get("value"), "value", err)
     if v is None:
@@ -233,8 +232,6 @@ def _efficiency(rec: dict, key: str, err, *, cop: bool = False, default: float |
 def read_scenarios(path, library=None) -> list[Scenario]:
     """The scenarios of a CSV or workbook file, checked. Raises GreentexError naming file, row and
     column of the first change it cannot use."""
-    from greentex.factors import load_library, match_key
-    from greentex.units import parse_unit, same_dimension
 
     path = Path(path)
     library = library or load_library()
@@ -303,7 +300,6 @@ def read_scenarios(path, library=None) -> list[Scenario]:
                 raise err(exc.message, role="unit") from None
             if not same_dimension(unit, "kWh"):
                 raise err(f"unit '{unit}' is not energy", hint="write kWh, MWh or 万kWh", role="unit")
-            from greentex.units import conversion_factor
 
             ch.value, ch.unit = v * conversion_factor(unit, "kWh"), "kWh"
         elif kind == "green_electricity":
@@ -357,8 +353,8 @@ def _u(unit: str) -> str:
 
 
 def _gj_per_unit(sel, item: str, unit: str) -> float:
-    """Energy content [GJ per unit] of a fuel: its NCV, else its standard-coal coefficient x 29.307 GJ/tce."""
-    from greentex.units import conversion_factor, same_dimension
+    """Energy content [GJ per unit] of a fuel: its NCV, else its standard-coal coefficient converted
+    to GJ (1 kgce = 29 307 kJ, GB/T 2589, from the unit registry)."""
 
     if same_dimension(unit, "GJ"):
         return conversion_factor(unit, "GJ")
@@ -369,7 +365,7 @@ def _gj_per_unit(sel, item: str, unit: str) -> float:
     if coef is None:
         raise GreentexError(f"no NCV or standard-coal coefficient for {item} in {unit}",
                             hint="give one in the Factors sheet")
-    return coef.value_in(f"kgce/({unit})") * GJ_PER_KGCE
+    return coef.value_in(f"GJ/({unit})")
 
 
 def _fuel_switch(act, ch: Change, sel, lib):
@@ -378,13 +374,14 @@ def _fuel_switch(act, ch: Change, sel, lib):
         raise GreentexError(f"{ch.where}: the workbook has no {ch.item} to replace",
                             hint="name a fuel the mill uses in the item column")
     sub = act[rows]
-    gj_old = sub["quantity"].to_numpy() * np.array([_gj_per_unit(sel, ch.item, u) for u in sub["unit"]]) * ch.value
+    per_unit_old = {u: _gj_per_unit(sel, ch.item, u) for u in sub["unit"].unique()}  # one lookup per unit
+    gj_old = sub["quantity"].to_numpy() * sub["unit"].map(per_unit_old).to_numpy(dtype=float) * ch.value
     gj_new = switched_energy(gj_old, ch.efficiency_old, ch.efficiency_new)
     to_class = lib.item_table.at[ch.to, "class"]
     if to_class == "heat":
         unit, per_unit = "GJ", 1.0
     elif to_class == "electricity":
-        unit, per_unit = "kWh", GJ_PER_KWH
+        unit, per_unit = "kWh", conversion_factor("kWh", "GJ")
     else:
         unit = lib.item_units(ch.to)[0]
         ncv = sel.ncv(ch.to, unit)
@@ -500,8 +497,6 @@ _APPLY = {"fuel_switch": _fuel_switch, "rooftop_pv": _rooftop_pv, "green_electri
 
 def apply_scenario(inventory, scenario: Scenario, *, options=None, library=None):
     """(a changed copy of ``inventory``, one description per change). The input is not touched."""
-    from greentex.assessment import FactorSelector, Options
-    from greentex.factors import load_library
 
     library = library or load_library()
     options = options or Options()
@@ -597,8 +592,6 @@ def compare_scenarios(before, scenarios: list[Scenario], *, options=None, librar
                       source: dict | None = None) -> ScenarioResult:
     """Assess every scenario on a copy of ``before.inventory`` with the same options and library,
     and compare it with ``before`` (the assessment of the data as reported)."""
-    from greentex.assessment import Options, assess
-    from greentex.factors import load_library
 
     library = library or load_library()
     options = options or Options()
@@ -629,7 +622,6 @@ def scenario_dict(result: ScenarioResult) -> dict:
     rows {scenario, benchmark, metric, item, level, comparison, limit, unit, before, after,
     before_verdict, after_verdict}, issues. Strict JSON: NaN is null."""
     import greentex
-    from greentex.io.jsonout import _clean, _records
 
     a = result.before
     src = getattr(a.inventory, "source", {}) or {}
@@ -652,6 +644,5 @@ def scenario_dict(result: ScenarioResult) -> dict:
 
 def write_scenario_json(result: ScenarioResult, path) -> None:
     """Write scenario_dict(result) as strict JSON, atomically."""
-    from greentex.io.jsonout import write_document
 
     write_document(scenario_dict(result), path)
