@@ -619,26 +619,20 @@ def baseline_dict(result: BaselineResult) -> dict:
     item, terms [{term, value, unit, stderr, p}], r2, adj_r2, f_p, valid, reasons), tracking rows
     {period, item, actual, expected, savings, savings_stderr, cusum, enpi, unit}, savings over the
     reporting period per item, out_of_range drivers and issues. Strict JSON: NaN is null."""
-    import greentex
-    from greentex.io.jsonout import _clean, _records
+    from greentex.io.jsonout import document, records
 
     a = result.assessment
-    src = getattr(a.inventory, "source", {}) or {}
     options = dict(a.options or {})
     options.update({"baseline_period": result.spec.get("baseline_period"), "period": result.spec.get("period"),
                     "baseline_months": result.baseline_months, "reporting_months": result.reporting_months,
                     "drivers": [{"driver": d, "unit": result.driver_units[d]} for d in result.drivers]})
-    return _clean({
-        "greentex_version": greentex.__version__,
-        "input": {"path": src.get("path"), "sha256": src.get("sha256")},
-        "site": a.site,
-        "options": options,
+    return document({
         "baseline": [m.as_dict() for m in result.models],
-        "tracking": _records(result.tracking[TRACKING_COLUMNS]),
-        "savings": _records(result.summary),
-        "out_of_range": _records(result.out_of_range),
+        "tracking": records(result.tracking[TRACKING_COLUMNS]),
+        "savings": records(result.summary),
+        "out_of_range": records(result.out_of_range),
         "issues": [i.as_dict() for i in list(a.issues) + list(result.issues)],
-    })
+    }, a, options=options)
 
 
 def write_baseline_json(result: BaselineResult, path) -> None:

@@ -240,11 +240,9 @@ def _run_dask(args, scheduler: str | None, jobs: int | None) -> list[MillResult]
 
 def portfolio_frame_for_json(p: Portfolio) -> dict:
     """The JSON document of a batch: metrics and benchmarks rows with site and path, errors."""
-    from greentex.io.jsonout import _clean, _records
+    from greentex.io.jsonout import document, records
 
-    import greentex
 
-    return _clean({"greentex_version": greentex.__version__, "options": p.options,
-                   "metrics": _records(p.metrics), "benchmarks": _records(p.benchmarks),
-                   "summary": _records(p.summary), "errors": p.errors})
+    return document({"options": p.options, "metrics": records(p.metrics), "benchmarks": records(p.benchmarks),
+                     "summary": records(p.summary), "errors": p.errors})
 

@@ -49,7 +49,7 @@ from greentex.assessment import FactorSelector, Options, assess
 from greentex.errors import GreentexError, Issue
 from greentex.factors import load_library, match_key
 from greentex.inventory import parse_number
-from greentex.io.jsonout import _clean, _records, write_document
+from greentex.io.jsonout import document, records, write_document
 from greentex.io.workbook import _grid_checked, _header_index, _is_blank, _open, column_letter
 from greentex.units import conversion_factor, parse_unit, same_dimension
 
@@ -621,25 +621,17 @@ def scenario_dict(result: ScenarioResult) -> dict:
     comparison rows {scenario, metric, item, unit, before, after, change, change_pct}, benchmarks
     rows {scenario, benchmark, metric, item, level, comparison, limit, unit, before, after,
     before_verdict, after_verdict}, issues. Strict JSON: NaN is null."""
-    import greentex
-
     a = result.before
-    src = getattr(a.inventory, "source", {}) or {}
     scen = []
     for sc in result.scenarios:
         rows = result.changes[result.changes["scenario"] == sc.name] if len(result.changes) else result.changes
-        scen.append({"scenario": sc.name, "changes": _records(rows.drop(columns="scenario"))})
-    return _clean({
-        "greentex_version": greentex.__version__,
-        "input": {"path": src.get("path"), "sha256": src.get("sha256")},
-        "scenarios_file": result.source,
-        "site": a.site,
-        "options": a.options,
+        scen.append({"scenario": sc.name, "changes": records(rows.drop(columns="scenario"))})
+    return document({
         "scenarios": scen,
-        "comparison": _records(result.comparison),
-        "benchmarks": _records(result.benchmarks),
+        "comparison": records(result.comparison),
+        "benchmarks": records(result.benchmarks),
         "issues": [i.as_dict() for i in list(a.issues) + list(result.issues)],
-    })
+    }, a, head={"scenarios_file": result.source})
 
 
 def write_scenario_json(result: ScenarioResult, path) -> None:

@@ -32,25 +32,36 @@ def _clean(value):
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [_clean(r) for r in frame.to_dict("records")] if frame is not None and len(frame) else []
+def records(frame: pd.DataFrame | None) -> list[dict]:
+    """A frame's rows as dicts (document() makes them strict)."""
+    return frame.to_dict("records") if frame is not None and len(frame) else []
+
+
+def document(body: dict, assessment=None, *, options: dict | None = None, head: dict | None = None) -> dict:
+    """A strict JSON document (NaN and infinities null, numpy scalars plain), cleaned once:
+    greentex_version, then for an ``assessment`` its input, ``head``, site and options
+    (``options`` instead when given), then ``body``."""
+    doc = {"greentex_version": greentex.__version__}
+    if assessment is not None:
+        src = assessment.inventory.source
+        doc["input"] = {"path": src.get("path"), "sha256": src.get("sha256")}
+        doc.update(head or {})
+        doc["site"] = assessment.site
+        doc["options"] = assessment.options if options is None else options
+    doc.update(body)
+    return _clean(doc)
 
 
 def assessment_dict(assessment) -> dict:
     """The design's JSON document: version, input, site, options, metrics, benchmarks,
     factors, issues."""
-    inv = assessment.inventory
-    return _clean({
-        "greentex_version": greentex.__version__,
-        "input": {"path": inv.source.get("path"), "sha256": inv.source.get("sha256")},
-        "site": assessment.site,
-        "options": assessment.options,
-        "metrics": _records(assessment.metrics),
-        "benchmarks": _records(assessment.benchmarks),
-        "factors": _records(assessment.factors),
+    return document({
+        "metrics": records(assessment.metrics),
+        "benchmarks": records(assessment.benchmarks),
+        "factors": records(assessment.factors),
         "issues": [i.as_dict() for i in assessment.issues],
-        "rows": inv.counts,
-    })
+        "rows": assessment.inventory.counts,
+    }, assessment)
 
 
 def write_json(assessment, path: str | Path) -> None:
@@ -59,8 +70,8 @@ def write_json(assessment, path: str | Path) -> None:
 
 
 def write_document(doc: dict, path: str | Path) -> None:
-    """Write a JSON document strictly (no NaN or Infinity) and atomically."""
-    text = json.dumps(_clean(doc), ensure_ascii=False, indent=1, allow_nan=False)
+    """Write a document made by document() as strict JSON (NaN or Infinity refused), atomically."""
+    text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
     atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 

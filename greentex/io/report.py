@@ -18,7 +18,6 @@ from functools import lru_cache
 import os  # noqa: F401  (the module whose replace() atomic_path calls, as callers may patch it here)
 import re
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
