@@ -49,7 +49,7 @@ def _read_csv(source, name: str) -> pd.DataFrame:
                             hint="save it as CSV UTF-8") from None
 
 
-LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "unit_aliases.csv", "products.csv", "site_keys.csv")
+LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv")  # unit_aliases: greentex.units
 
 
 def read_lookup(root, name: str) -> pd.DataFrame:
@@ -114,7 +114,8 @@ class Dataset:
     keys: list[str]
     frame: pd.DataFrame
     meta: dict = field(default_factory=dict)
-    _indexes: dict = field(default_factory=dict, repr=False)
+    _indexes: dict = field(default_factory=dict, repr=False)  # key names -> {key values: rows}
+    _records: list | None = field(default=None, repr=False)
 
     def rows(self, **keys) -> list[dict]:
         """The rows (as dicts, in file order) matching all given key values, from an index
@@ -131,9 +132,9 @@ class Dataset:
 
     def records(self) -> list[dict]:
         """All rows as dicts, in file order (made once; do not change them)."""
-        if "records" not in self._indexes:
-            self._indexes["records"] = self.frame.to_dict("records")
-        return self._indexes["records"]
+        if self._records is None:
+            self._records = self.frame.to_dict("records")
+        return self._records
 
     def row(self, **keys) -> dict | None:
         """The first row matching all given key values, or None."""
@@ -158,11 +159,10 @@ class FactorLibrary:
         self.items = tables["items.csv"]
         self.products = tables["products.csv"].set_index("product")
         self.site_keys = tables["site_keys.csv"]
-        aliases = tables["item_aliases.csv"]
-        self.user_paths = [str(p) for p in user_paths]
+        self._build_item_index(tables["item_aliases.csv"])
+        self._build_site_key_index()
         for path in user_paths:
             self._add_user(Path(path))
-        self._build_item_index(aliases)
 
     # -- user data -----------------------------------------------------------------------
     def _dataset_for_file(self, path: Path) -> str:
@@ -225,8 +225,9 @@ class FactorLibrary:
         for row in self.items.itertuples(index=False):
             for name in (row.item, row.label_en, row.label_zh):
                 index[match_key(name)] = row.item
+        known = set(self.items["item"])
         for row in aliases.itertuples(index=False):
-            if row.item not in set(self.items["item"]):
+            if row.item not in known:
                 raise GreentexError(f"item_aliases.csv: alias '{row.alias}' points to unknown item '{row.item}'")
             index[match_key(row.alias)] = row.item
         self._item_index = index
@@ -245,16 +246,16 @@ class FactorLibrary:
         """Canonical units of an item, first is the default (e.g. steam: t, GJ)."""
         return self.item_table.at[item, "units"].split(";")
 
+    def _build_site_key_index(self) -> None:
+        index: dict[str, str] = {}
+        for row in self.site_keys.itertuples(index=False):  # the first row naming it wins
+            index.setdefault(match_key(row.key), row.key)
+            index.setdefault(match_key(row.alias), row.key)
+        self._site_key_index = index
+
     def resolve_site_key(self, label: str) -> str | None:
         """Canonical Site key for a name as written, or None."""
-        index = self.__dict__.get("_site_key_index")
-        if index is None:
-            index = {}
-            for row in self.site_keys.itertuples(index=False):  # the first row naming it wins
-                index.setdefault(match_key(row.key), row.key)
-                index.setdefault(match_key(row.alias), row.key)
-            self._site_key_index = index
-        return index.get(match_key(label))
+        return self._site_key_index.get(match_key(label))
 
     def copy(self) -> "FactorLibrary":
         """A copy whose dataset list can grow (user benchmark files) without touching this one."""
@@ -285,7 +286,13 @@ def load_library(user_paths: list[str | Path] | tuple = ()) -> FactorLibrary:
     changed file is read again."""
     key = tuple(_stamp(Path(p)) for p in user_paths)
     if key not in _LOADED:
-        _LOADED[key] = FactorLibrary(user_paths)
+        if user_paths:  # the user's files over a copy of the bundled library, not a second read of it
+            lib = load_library().copy()
+            for path in user_paths:
+                lib._add_user(Path(path))
+        else:
+            lib = FactorLibrary()
+        _LOADED[key] = lib
     return _LOADED[key]
 
 

@@ -46,7 +46,7 @@ MULTIPLIERS = {"万": "1e4", "亿": "1e8"}
 
 def _load_aliases() -> dict[str, str]:
     path = resources.files("greentex.factor_data") / "unit_aliases.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # as factors.py reads every factor file
         return {normalize_text(row["alias"]): row["unit"] for row in csv.DictReader(fh)}
 
 

@@ -139,3 +139,14 @@ def test_a_lookup_table_without_source_is_refused(tmp_path):
     (tmp_path / "items.csv").write_text("item,domain\nelectricity,energy\n", encoding="utf-8")
     with pytest.raises(GreentexError, match="items.csv: no 'source' column"):
         read_lookup(tmp_path, "items.csv")
+
+
+def test_a_library_with_user_files_reuses_the_bundled_datasets(tmp_path):
+    """The user's file overlays its own dataset; every other dataset is the bundled one as read
+    once, and the shared library is not changed."""
+    path = _write(tmp_path, "heat_factors.csv", [dict(item="heat", value=0.095, unit="tCO2/GJ",
+                  source="park CHP supplier statement 2024", reference="contract annex 3", status="user", note="")])
+    bundled, mine = load_library(), load_library([path])
+    assert mine.dataset("gwp") is bundled.dataset("gwp")
+    assert mine.dataset("heat_factors").row(item="heat")["value"] == 0.095
+    assert bundled.dataset("heat_factors").row(item="heat")["value"] != 0.095
