@@ -451,11 +451,11 @@ def energy_baseline(assessment, baseline_period, period=None, drivers: DriverTab
     file) when the baseline has fewer than 12 months of data or a driver is missing in a baseline month.
     """
     if drivers is None:
-        drivers = getattr(assessment.inventory, "drivers", None)
+        drivers = assessment.inventory.drivers
     try:
         return _energy_baseline(assessment, baseline_period, period, drivers)
     except GreentexError as exc:
-        raise exc.located(file=(getattr(assessment.inventory, "source", {}) or {}).get("name")) from None
+        raise exc.located(file=assessment.inventory.source.get("name")) from None
 
 
 def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineResult:

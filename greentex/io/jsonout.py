@@ -16,6 +16,9 @@ import greentex
 from greentex.errors import GreentexError
 
 
+FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would run: every writer keeps it text
+
+
 def _clean(value):
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}

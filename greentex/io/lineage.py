@@ -29,8 +29,7 @@ import numpy as np
 import pandas as pd
 
 from greentex import energy
-from greentex.io.jsonout import atomic_writer
-from greentex.io.report import FORMULA_START
+from greentex.io.jsonout import FORMULA_START, atomic_writer
 
 COLUMNS = ["sheet", "cell", "status", "reason", "domain", "label", "input_quantity", "input_unit", "item",
            "period", "product", "quantity", "unit", "coefficient", "coefficient_unit", "coefficient_source",

@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 import greentex
 from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, TITLE_FONT,
                                 _about_sheet, _bar_chart, _column_after, _issues_sheet, _line, _line_chart,
-                                _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit)
+                                _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit,
+                                mill_name)
 
 
 P_FORMAT = '[<0.0001]"<0.0001";0.0000'
@@ -37,16 +38,11 @@ def _charts_side_by_side(ws, charts: list, row: int) -> None:
         ws.add_chart(chart, f"{get_column_letter(1 if k % 2 == 0 else right)}{row + (k // 2) * CHART_ROWS}")
 
 
-def _item_name(item: str, w: _Words) -> str:
-    return w["item_total"] if item == "total" else w.short(item)
-
-
 def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     a = result.assessment
-    src = getattr(a.inventory, "source", {}) or {}
-    site = a.site or {}
+    src = a.inventory.source
     bm, rm = result.baseline_months, result.reporting_months
-    _line(ws, 1, w["b_title"].format(name=site.get("name") or src.get("name", "")), TITLE_FONT)
+    _line(ws, 1, w["b_title"].format(name=mill_name(a)), TITLE_FONT)
     _line(ws, 2, w["b_subtitle"].format(b=f"{bm[0]}..{bm[-1]}", n=len(bm),
                                         r=f"{rm[0]}..{rm[-1]}" if rm else "–", m=len(rm),
                                         file=src.get("name", ""), version=version))
@@ -72,7 +68,7 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     _line(ws, row, w["h_model"], HEADING_FONT)
     t = result.terms(w.lang)
     frame = pd.DataFrame({
-        w["col_item"]: t["item"].map(lambda i: _item_name(i, w)), w["col_term"]: t["term"],
+        w["col_item"]: t["item"].map(w.short), w["col_term"]: t["term"],
         w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"],
         w["col_p"]: t["p"], w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"], w["col_f_p"]: t["f_p"],
         w["col_n"]: t["n"].astype(int), w["col_valid"]: np.where(t["valid"].astype(bool), w["yes"], w["no"]),
@@ -92,7 +88,7 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
         _line(ws, row, w["h_savings"], HEADING_FONT)
         sm = result.summary
         frame = pd.DataFrame({
-            w["col_item"]: sm["item"].map(lambda i: _item_name(i, w)), w["col_months"]: sm["months"].astype(int),
+            w["col_item"]: sm["item"].map(w.short), w["col_months"]: sm["months"].astype(int),
             w["col_actual"] + u: sm["actual"], w["col_expected"] + u: sm["expected"],
             w["col_savings"] + u: sm["savings"], w["col_savings_stderr"] + u: sm["savings_stderr"],
             w["col_savings_ci90"] + u: sm["savings_ci90"], w["col_savings_pct"]: sm["savings_pct"],
@@ -120,7 +116,7 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
     flags = result.out_of_range.groupby("period")["driver"].apply(lambda d: ", ".join(d)) \
         if len(result.out_of_range) else pd.Series(dtype=object)
     frame = pd.DataFrame({
-        w["col_period"]: tr["period"], w["col_item"]: tr["item"].map(lambda i: _item_name(i, w)),
+        w["col_period"]: tr["period"], w["col_item"]: tr["item"].map(w.short),
         w["col_actual"] + u: tr["actual"], w["col_expected"] + u: tr["expected"], w["col_savings"] + u: tr["savings"],
         w["col_savings_stderr"] + u: tr["savings_stderr"], w["col_cusum"] + u: tr["cusum"],
         w["col_enpi"]: tr["enpi"], w["col_outside"]: tr["period"].map(flags).fillna("")}).reset_index(drop=True)
@@ -153,7 +149,7 @@ def _model_data_sheet(ws, result, w: _Words) -> None:
         if c in units or c.startswith("production"):
             cols[f"{c} [{display_unit(units.get(c, ''))}]"] = d[c]
         else:
-            cols[f"{_item_name(c, w)} [tce]"] = d[c]
+            cols[f"{w.short(c)} [tce]"] = d[c]
     _write_table(ws, pd.DataFrame(cols))
 
 
@@ -227,7 +223,7 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
             v = result.benchmarks
             moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
             row[w["col_verdict_changes"]] = "; ".join(
-                f"{w.t.get('met_' + r.metric, r.metric)} {w.short(r.item)}: {w.verdict(r.before_verdict)} → "
+                f"{w.metric(r.metric)} {w.short(r.item)}: {w.verdict(r.before_verdict)} → "
                 f"{w.verdict(r.after_verdict)}" for r in moved.itertuples())
         else:
             row[w["col_verdict_changes"]] = ""
@@ -237,8 +233,8 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
 
 def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
     a = result.before
-    src = getattr(a.inventory, "source", {}) or {}
-    _line(ws, 1, w["s_title"].format(name=(a.site or {}).get("name") or src.get("name", "")), TITLE_FONT)
+    src = a.inventory.source
+    _line(ws, 1, w["s_title"].format(name=mill_name(a)), TITLE_FONT)
     _line(ws, 2, w["s_subtitle"].format(file=src.get("name", ""), sfile=result.source.get("name", ""),
                                         version=version))
     row = 4 + CHART_ROWS + 1
@@ -260,7 +256,7 @@ def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
     if len(v):
         _line(ws, row, w["h_verdicts"], HEADING_FONT)
         frame = pd.DataFrame({w["col_scenario"]: v["scenario"], w["col_benchmark"]: v["benchmark"],
-                              w["col_metric"]: v["metric"].map(lambda m: w.t.get(f"met_{m}", m)),
+                              w["col_metric"]: v["metric"].map(w.metric),
                               w["col_item"]: v["item"].map(w.short), w["col_limit"]: v["limit"],
                               w["col_unit"]: v["unit"].map(display_unit), w["col_before"]: v["before"],
                               w["col_verdict_before"]: v["before_verdict"].map(w.verdict),

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 import greentex
 from greentex.errors import GreentexError
 from greentex.factors import load_library
-from greentex.io.jsonout import atomic_path, check_outputs
+from greentex.io.jsonout import FORMULA_START, atomic_path, check_outputs
 from greentex.labels import labels
 from greentex.units import conversion_factor
 
@@ -58,7 +58,6 @@ FILL_PASS = PatternFill("solid", fgColor="D9EAD3")      # benchmark met
 MAX_WIDTH = 66                                          # characters; a SHA-256 fits
 CHART_W, CHART_H = 16.0, 7.5                            # cm
 CHART_ROWS = 17                                         # rows of 20 px that one chart plus a gap takes
-FORMULA_START = ("=", "+", "-", "@")
 
 
 # -- cells and tables ------------------------------------------------------------------------
@@ -300,9 +299,18 @@ class _Words:
                 return self.t[f"v_{prefix.strip()}"].format(rest=text[len(prefix):])
         return self.t.get(f"v_{text}", text)
 
+    def metric(self, metric) -> str:
+        """A metric's name (energy_intensity -> Energy intensity), translated when known."""
+        return self.t.get(f"met_{metric}", metric)
+
     def level(self, name) -> str:
         """A benchmark level's name (limit, typical, best practice ...), translated when known."""
         return self.t.get(f"lvl_{name}", "" if name is None else str(name))
+
+
+def mill_name(a) -> str:
+    """The mill's name for a title: the Site sheet's, else the input file's."""
+    return (a.site or {}).get("name") or a.inventory.source.get("name", "")
 
 
 def display_unit(unit) -> str:
@@ -371,7 +379,7 @@ def _benchmark_frame(b: pd.DataFrame, w: _Words, columns=None, labels: bool = Fa
     if "unit" in out:
         out["unit"] = out["unit"].map(display_unit)
     if labels and "metric" in out:
-        out["metric"] = out["metric"].map(lambda m: w.t.get(f"met_{m}", m))
+        out["metric"] = out["metric"].map(w.metric)
     if labels and "item" in out:
         out["item"] = out["item"].map(w.short)
     if labels and "verdict" in out:
@@ -417,7 +425,7 @@ def _factors_sheet(ws, a, w: _Words) -> None:
 
 def _issues_sheet(ws, a, w: _Words) -> None:
     rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in a.issues]
-    rej = getattr(a.inventory, "rejected", None)
+    rej = a.inventory.rejected
     if rej is not None and len(rej):
         rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]
     if not rows:
@@ -428,7 +436,7 @@ def _issues_sheet(ws, a, w: _Words) -> None:
 
 
 def _about_sheet(ws, a, w: _Words, version: str) -> None:
-    src = getattr(a.inventory, "source", {}) or {}
+    src = a.inventory.source
     rows = [(w["sec_report"], w["key_version"], version),
             (w["sec_report"], w["key_language"], w["language_note"]),
             (w["sec_input"], w["key_file"], src.get("name", "")),
@@ -440,7 +448,7 @@ def _about_sheet(ws, a, w: _Words, version: str) -> None:
     rows += [(w["sec_site"], k, v) for k, v in site.items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
     _write_table(ws, frame)
-    counts = getattr(a.inventory, "counts", {}) or {}
+    counts = a.inventory.counts
     if counts:  # to the right of the first table, so that each keeps its own column widths
         table = pd.DataFrame([(s, c["read"], c["used"], c["rejected"],
                                w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
@@ -648,8 +656,8 @@ def _summary_sheet(ws, a, w: _Words, version: str) -> None:
     """Title, key figures and verdicts (columns A-C), four charts to their right, and below
     everything the chart data the charts plot."""
     site, opts = a.site or {}, a.options or {}
-    src = getattr(a.inventory, "source", {}) or {}
-    _line(ws, 1, w["title"].format(name=site.get("name") or src.get("name", ""), year=site.get("year", "")),
+    src = a.inventory.source
+    _line(ws, 1, w["title"].format(name=mill_name(a), year=site.get("year", "")),
           TITLE_FONT)
     grid = site.get("grid_used") or {}
     _line(ws, 2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
