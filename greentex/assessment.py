@@ -26,6 +26,7 @@ GWP_SETS = ("SAR", "AR4", "AR5", "AR6")
 ELECTRICITY_METHODS = ("calorific", "primary")
 DEFAULT_GWP = "AR5"
 INTENSITY_METRICS = ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity")
+HEADLINE_INTENSITIES = INTENSITY_METRICS[:3]  # the ones portfolios and scenario comparisons show
 
 
 @dataclass

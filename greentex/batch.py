@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from greentex.assessment import HEADLINE_INTENSITIES
+from greentex.benchmarks import failed
 from greentex.errors import GreentexError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -30,7 +32,6 @@ SUMMARY_FIGURES = [  # (column, metric, item)
     ("water_reuse_rate_percent", "water_reuse_rate", "total"),
     ("chemicals_kg", "chemicals", "total"),
 ]
-INTENSITIES = ("energy_intensity", "ghg_intensity", "water_intensity")
 
 
 def is_portfolio(path) -> bool:
@@ -123,16 +124,16 @@ def summary_row(a, site: str, path: str) -> dict:
     for column, metric, item in SUMMARY_FIGURES:
         row[column] = a.value(metric, item)
     m = a.metrics
-    for metric in INTENSITIES:
+    for metric in HEADLINE_INTENSITIES:
         for product, unit in m.loc[m.metric == metric, ["item", "unit"]].drop_duplicates().itertuples(index=False):
             row[f"{metric}:{product} [{unit}]"] = a.value(metric, product)
     b = a.benchmarks
     tot = b[b["period"] == "total"] if len(b) else b
+    bad = failed(b) if len(b) else b
     row["benchmark_pass"] = int((tot["verdict"] == "pass").sum()) if len(tot) else 0
-    row["benchmark_fail"] = int(tot["verdict"].isin(["fail", "no level reached"]).sum()) if len(tot) else 0
+    row["benchmark_fail"] = len(bad)
     row["benchmark_not_assessed"] = int((tot["verdict"] == "not assessed").sum()) if len(tot) else 0
-    row["failed_lines"] = "; ".join(f"{r.metric} {r.item} ({r.benchmark})" for r in
-                                    tot[tot["verdict"].isin(["fail", "no level reached"])].itertuples()) if len(tot) else ""
+    row["failed_lines"] = "; ".join(f"{r.metric} {r.item} ({r.benchmark})" for r in bad.itertuples())
     return row
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greentex.assessment import FactorSelector, Options, assess
+from greentex.assessment import HEADLINE_INTENSITIES, FactorSelector, Options, assess
 from greentex.errors import GreentexError, Issue
 from greentex.factors import load_library, match_key
 from greentex.inventory import parse_number
@@ -72,7 +72,6 @@ SCENARIO_SHEETS = ("scenarios", "scenario", "情景", "方案")
 FIGURES = [("energy", "total"), ("ghg", "total_location"), ("ghg", "total_market"), ("ghg", "scope1"),
            ("ghg", "scope2_location"), ("ghg", "scope2_market"), ("water_intake", "total"),
            ("water_reused", "total"), ("water_reuse_rate", "total")]
-INTENSITIES = ("energy_intensity", "ghg_intensity", "water_intensity")
 COMPARISON_COLUMNS = ["scenario", "metric", "item", "unit", "before", "after", "change", "change_pct"]
 VERDICT_COLUMNS = ["scenario", "benchmark", "metric", "item", "level", "comparison", "limit", "unit", "before",
                    "after", "before_verdict", "after_verdict"]
@@ -536,7 +535,7 @@ def _figures(before, after_list) -> list[tuple[str, str]]:
         out += [("energy", c) for c in carriers]
     for a in [before] + after_list:
         m = a.metrics
-        for metric in INTENSITIES:
+        for metric in HEADLINE_INTENSITIES:
             out += [(metric, p) for p in m[(m.metric == metric) & (m.period == "total")]["item"]]
     seen, unique = set(), []
     for f in out:
