@@ -359,15 +359,20 @@ class Model:
     terms: list[str]
     units: list[str]
     fit: Fit
-    valid: bool
-    reasons: list[str]
     months: list[str]
-    reason_keys: list = field(default_factory=list)  # (message key, values) of each reason
+    reason_keys: list = field(default_factory=list)  # validity_reasons(): why it is not valid
+
+    @property
+    def valid(self) -> bool:
+        return not self.reason_keys
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the model is not valid, in English."""
+        return [message(key, **values) for key, values in self.reason_keys]
 
     def why(self, lang: str = "en") -> str:
         """The reasons the model is not valid, in ``lang``, joined by '; '."""
-        if lang == "en" or not self.reason_keys:
-            return "; ".join(self.reasons)
         return "; ".join(message(key, lang, **values) for key, values in self.reason_keys)
 
     def as_dict(self) -> dict:
@@ -419,7 +424,7 @@ def energy_table(assessment) -> pd.DataFrame:
     e = m[(m.metric == "energy") & (m.period != "total")]
     if e.empty:
         return pd.DataFrame()
-    t = e.pivot_table(index="period", columns="item", values="value", aggfunc="sum", dropna=False)
+    t = e.pivot(index="period", columns="item", values="value")  # one row per item and month: a month not computed stays NaN
     carriers = [c for c in t.columns if c != "total"]
     size = e[e.item != "total"].groupby("item")["value"].apply(lambda s: s.abs().sum())
     carriers.sort(key=lambda c: -size.get(c, 0.0))
@@ -434,7 +439,7 @@ def production_drivers(assessment) -> tuple[pd.DataFrame, dict]:
     if p.empty:
         return pd.DataFrame(), {}
     units = p.groupby("item")["unit"].first()
-    t = p.pivot_table(index="period", columns="item", values="value", aggfunc="sum")
+    t = p.pivot(index="period", columns="item", values="value")
     if len(set(units)) == 1:
         return pd.DataFrame({"production": t.sum(axis=1, min_count=1)}), {"production": units.iloc[0]}
     t.columns = [f"production:{c}" for c in t.columns]
@@ -562,8 +567,7 @@ def _energy_baseline(assessment, baseline_period, period, drivers) -> BaselineRe
             continue
         fit = ols(X, y)
         keys = validity_reasons(fit.r2, fit.f_p, dict(zip(kept, fit.p[1:])))
-        reasons = [message(key, **values) for key, values in keys]
-        models.append(Model(item, ["intercept"] + kept, term_units, fit, not reasons, reasons, base, keys))
+        models.append(Model(item, ["intercept"] + kept, term_units, fit, base, keys))
         if not rep_ok:
             continue
         actual = y_all.loc[rep_ok].to_numpy(dtype=float)

@@ -377,7 +377,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
         for t, u, v in zip(m.terms, m.units, f.coef):
             part = f"{abs(v):.4g} {u}" + ("" if t == "intercept" else f" x {t}")
             terms += ("-" if v < 0 else "") + part if not terms else (" - " if v < 0 else " + ") + part
-        verdict = "valid" if m.valid else "not valid: " + "; ".join(m.reasons)
+        verdict = "valid" if m.valid else "not valid: " + m.why()
         click.echo(f"{m.item}: {terms}; R2 {f.r2:.3f}, F-test p {f.f_p:.2g}: {verdict}")
     for r in result.summary.itertuples():
         click.echo(f"{r.item} {r.months} months: actual {r.actual:,.1f} {r.unit}, expected {r.expected:,.1f}, "
