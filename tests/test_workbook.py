@@ -135,3 +135,32 @@ def test_a_legacy_xls_reads_like_the_xlsx_it_was_saved_from():
     assert old.counts == new.counts
     pd.testing.assert_frame_equal(old.activity, new.activity)
     assert assess(old).value("energy") == pytest.approx(assess(new).value("energy"), rel=1e-12)
+
+
+def test_a_site_sheet_without_a_header_keeps_its_first_key(make_workbook):
+    """'名称' is also an item-column alias, but in a Site sheet's first row it is the mill's name."""
+    path = make_workbook({"基本信息": [["名称", "某印染厂"], ["年份", 2024]],
+                          "Energy": [["period", "Electricity [kWh]"], ["2024-01", 1]]})
+    site = read_workbook(path).site
+    assert site["name"] == "某印染厂" and site["year"] == 2024
+
+
+def test_one_month_written_two_ways_in_a_wide_sheet_is_refused(make_workbook):
+    path = make_workbook({"Energy": [["period", "Electricity [kWh]"], ["2024-01", 1], ["2024/1", 2]]})
+    with pytest.raises(GreentexError, match="month '2024-01' appears in rows 2, 3"):
+        read_workbook(path)
+
+
+def test_a_drivers_formula_without_a_saved_value_is_refused(make_workbook):
+    path = make_workbook({"Energy": [["period", "Electricity [kWh]"], ["2024-01", 1], ["2024-02", 2]],
+                          "Drivers": [["period", "Heating degree days [K*d]"], ["2024-01", 10], ["2024-02", "=B2*2"]]})
+    with pytest.raises(GreentexError, match="sheet 'Drivers' cell B3: formula with no saved value"):
+        read_workbook(path)
+
+
+def test_a_factors_row_is_read_from_the_first_value_column_and_points_to_it(make_workbook):
+    path = make_workbook({"Energy": [["period", "Natural gas [m3]"], ["2024-01", 1000]],
+                          "Factors": [["item", "parameter", "value", "unit", "source", "数值"],
+                                      ["natural_gas", "ncv", 0.036, "GJ/m3", "supplier 2024", 0.099]]})
+    o = read_workbook(path).overrides
+    assert o["value"].tolist() == [0.036] and o["cell"].tolist() == ["C2"]

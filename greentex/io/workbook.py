@@ -80,22 +80,25 @@ def _blank_frame(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=data.index)
 
 
+def _name_index(table: dict) -> dict:
+    """{matched name: kind} from {kind: names}; where two kinds share a name, the first wins."""
+    index: dict[str, str] = {}
+    for kind, names in table.items():
+        for n in names:
+            index.setdefault(match_key(n), kind)
+    return index
+
+
+_SHEET_KIND = _name_index(SHEETS)
+_COLUMN_ROLE = _name_index(COLUMNS)
+
+
 def _kind_of_sheet(name: str) -> str | None:
-    key = match_key(name)
-    for kind, names in SHEETS.items():
-        if key in (match_key(n) for n in names):
-            return kind
-    return None
+    return _SHEET_KIND.get(match_key(name))
 
 
 def _column_role(header) -> str | None:
-    if _is_blank(header):
-        return None
-    key = match_key(str(header))
-    for role, names in COLUMNS.items():
-        if key in (match_key(n) for n in names):
-            return role
-    return None
+    return None if _is_blank(header) else _COLUMN_ROLE.get(match_key(str(header)))
 
 
 def sha256(path: str | Path) -> str:
@@ -178,6 +181,14 @@ def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str
     return out
 
 
+def _month_or_text(value) -> str:
+    """The month a cell names (YYYY-MM), or its text when it names none (reported later)."""
+    try:
+        return parse_period(value)
+    except GreentexError:
+        return str(value)
+
+
 def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int], int]:
     """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
     header = rows[h]
@@ -194,14 +205,16 @@ def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]
     body, blank = body[keep], blank[keep]
     excel_rows = body.index.to_numpy() + h + 2
     values_blank = blank[cols].all(axis=1).to_numpy() if cols else np.ones(len(body), bool)
-    # periods must be unique in a wide sheet
+    # months must be unique in a wide sheet, however they are written (2024-01, 2024/1, 2024年1月)
     period = body[0]
-    for label, grp in period[~values_blank].groupby(period[~values_blank].map(str)):
-        if len(grp) > 1:
-            r = excel_rows[body.index.get_indexer(grp.index)]
-            raise GreentexError(f"month '{label}' appears in rows {', '.join(map(str, r))}", file=file,
-                                sheet=sheet_name, cell=f"A{r[1]}",
-                                hint="a wide sheet has one row per month: add the values up in one row")
+    month = period[~values_blank].map(_month_or_text)
+    repeated = month[month.duplicated(keep=False)]
+    if len(repeated):
+        label = repeated.iloc[0]
+        r = excel_rows[body.index.get_indexer(repeated[repeated == label].index)]
+        raise GreentexError(f"month '{label}' appears in rows {', '.join(map(str, r))}", file=file,
+                            sheet=sheet_name, cell=f"A{r[1]}",
+                            hint="a wide sheet has one row per month: add the values up in one row")
     parts = []
     for item, unit, j in zip(items, units, cols):
         vals = body[j]
@@ -255,7 +268,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="the file was written by a program and never calculated: open it in "
                                      "Excel or LibreOffice, let it calculate, and save it")
 
-    check_formulas([found[k] for k in ("site", "factors") if k in found])
+    check_formulas([found[k] for k in ("site", "factors", "drivers") if k in found])
     parts, rejected, counts = [], [], {}
     template_rows = 0
     for kind in ACTIVITY_SHEETS:
@@ -314,7 +327,9 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     if "site" in found:
         rows = _grid_checked(wb, found["site"], file)
         pairs = [(r[0], r[1] if len(r) > 1 else None, f"B{i + 1}") for i, r in enumerate(rows) if r]
-        if pairs and _column_role(pairs[0][0]) or (pairs and match_key(str(pairs[0][0])) in ("key", "项目")):
+        first = pairs[0][0] if pairs else None
+        if first is not None and library.resolve_site_key(str(first)) is None and \
+                (_column_role(first) or match_key(str(first)) == "key"):  # a header row, not a key
             pairs = pairs[1:]
         site = parse_site(pairs, library, file=file, sheet=found["site"])
         for key, value, cell in pairs:
@@ -389,8 +404,12 @@ def _read_factors(rows, name, library, file) -> pd.DataFrame:
     if h is None:
         return normalize_overrides(pd.DataFrame(columns=["item", "parameter", "value", "unit", "source"]),
                                    library, file, name)
-    roles = {j: _column_role(t) for j, t in enumerate(rows[h])}
-    roles = {j: ("value" if r == "quantity" else r) for j, r in roles.items() if r}
+    roles = {}  # column -> role, the first column of each role
+    for j, t in enumerate(rows[h]):
+        role = {"quantity": "value"}.get(_column_role(t), _column_role(t))
+        if role and role not in roles.values():
+            roles[j] = role
+    value_col = next((j for j, role in roles.items() if role == "value"), None)
     need = {"item", "parameter", "value"}
     if not need <= set(roles.values()):
         raise GreentexError("the factors sheet needs columns item, parameter, value, unit, source", file=file,
@@ -399,7 +418,6 @@ def _read_factors(rows, name, library, file) -> pd.DataFrame:
     records = []
     for i, r in enumerate(body):
         rec = {role: r[j] if j < len(r) else None for j, role in roles.items()}
-        value_col = next(j for j, role in roles.items() if role == "value")
         rec["cell"] = f"{column_letter(value_col)}{h + 2 + i}"
         records.append(rec)
     return normalize_overrides(pd.DataFrame(records), library, file, name)
