@@ -72,6 +72,12 @@ def parse_period(value) -> str:
 _NUMBER_CLEAN = re.compile(r"[,\s]")
 
 
+def is_blank(value) -> bool:
+    """None, NaN, or text of white space only."""
+    return value is None or (isinstance(value, str) and value.strip() == "") or \
+        (isinstance(value, float) and np.isnan(value))
+
+
 def parse_number(value) -> float:
     """A quantity from a number cell or number-like text (thousands separators, full-width
     digits). Empty gives NaN. Raises GreentexError for text that is not a number."""
@@ -129,7 +135,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
     def fail(exc: GreentexError, mask, column: str) -> GreentexError:
         i = int(np.flatnonzero(np.asarray(mask))[0])
         where = raw.at[i, column]
-        if where is None or (isinstance(where, float) and np.isnan(where)) or where == "":
+        if is_blank(where):
             where = raw.at[i, "cell"]
         sheet = raw.at[i, "sheet"]
         return exc.located(file=file, sheet=None if pd.isna(sheet) else str(sheet), cell=str(where))
@@ -268,12 +274,9 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
     site: dict = {}
     cells: dict = {}
     for key, value, cell in pairs:
-        if key is None or str(key).strip() == "":
+        if is_blank(key) or is_blank(value):
             continue
         canon = library.resolve_site_key(str(key)) or match_key(str(key))
-        if value is None or (isinstance(value, float) and np.isnan(value)) or \
-                (isinstance(value, str) and not value.strip()):
-            continue
         site[canon] = normalize_text(value) if isinstance(value, str) else value
         cells[canon] = cell
     if "year" in site:
@@ -369,8 +372,7 @@ def normalize_overrides(frame: pd.DataFrame, library: FactorLibrary, file: str |
     out = []
     for row in frame.to_dict("records"):
         cell = row.get("cell", "")
-        if all(row.get(c) in (None, "") or (isinstance(row.get(c), float) and np.isnan(row.get(c)))
-               for c in ("item", "parameter", "value")):
+        if all(is_blank(row.get(c)) for c in ("item", "parameter", "value")):
             continue
         loc = dict(file=file, sheet=sheet, cell=cell)
         item = library.resolve_item(str(row.get("item", "")))

@@ -48,9 +48,9 @@ import pandas as pd
 from greentex.assessment import HEADLINE_INTENSITIES, FactorSelector, Options, assess
 from greentex.errors import GreentexError, Issue
 from greentex.factors import load_library, match_key
-from greentex.inventory import parse_number
+from greentex.inventory import is_blank, parse_number
 from greentex.io.jsonout import document, records, write_document
-from greentex.io.workbook import _grid_checked, _header_index, _is_blank, _open, column_letter
+from greentex.io.workbook import _grid_checked, _header_index, _open, column_letter
 from greentex.units import conversion_factor, parse_unit, same_dimension
 
 CHANGES = ("fuel_switch", "rooftop_pv", "green_electricity", "heat_recovery", "water_reuse")
@@ -159,7 +159,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
                             hint="YAML is not read (greentex has no YAML dependency): write the changes as a table")
     roles = {}
     for j, text in enumerate(header):
-        key = match_key(str(text)) if not _is_blank(text) else ""
+        key = match_key(str(text)) if not is_blank(text) else ""
         for role, names in COLUMNS.items():
             if key in (match_key(n) for n in names) and role not in roles:
                 roles[role] = j
@@ -170,7 +170,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     records = []
     for i, row in enumerate(body):
         rec = {role: (row[j] if j < len(row) else None) for role, j in roles.items()}
-        if all(_is_blank(v) for v in rec.values()):
+        if all(is_blank(v) for v in rec.values()):
             continue
         rec = {k: (v.strip() if isinstance(v, str) else v) for k, v in rec.items()}
         rec["row"] = first_row + i
@@ -180,7 +180,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
 
 def _number(text, what: str, err) -> float | None:
 
-    if _is_blank(text):
+    if is_blank(text):
         return None
     s = str(text).strip()
     percent = s.endswith("%")
@@ -199,7 +199,7 @@ def _share(rec: dict, what: str, err, default: float | None = None) -> float:
         if default is not None:
             return default
         raise err(f"no value: give the {what}", hint="e.g. value 30 and unit %")
-    unit = "" if _is_blank(rec.get("unit")) else str(rec.get("unit"))
+    unit = "" if is_blank(rec.get("unit")) else str(rec.get("unit"))
     if str(rec.get("value")).strip().endswith("%"):
         share = v
     elif not unit:
@@ -245,10 +245,10 @@ def read_scenarios(path, library=None) -> list[Scenario]:
             cell = f"{letters[role]}{r}" if role in letters else f"row {r}"
             return GreentexError(message, file=path.name, sheet=sheet, cell=cell, hint=hint)
 
-        name = "" if _is_blank(rec.get("scenario")) else str(rec["scenario"])
+        name = "" if is_blank(rec.get("scenario")) else str(rec["scenario"])
         if not name:
             raise err("the scenario has no name", role="scenario")
-        kind_text = "" if _is_blank(rec.get("change")) else str(rec["change"])
+        kind_text = "" if is_blank(rec.get("change")) else str(rec["change"])
         kind = CHANGE_ALIASES.get(kind_text.strip(), kind_text)
         kind = next((c for c in CHANGES if match_key(c) == match_key(kind)), None)
         if kind is None:
@@ -256,7 +256,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
 
         def item_of(role, required=True, r=r):
             text = rec.get(role)
-            if _is_blank(text):
+            if is_blank(text):
                 if required:
                     raise err(f"{kind} needs the {'fuel replaced' if role == 'item' else 'new carrier'} "
                               f"in the column {role}", role=role,
@@ -270,7 +270,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
                           + "names are listed by `greentex factors show items`")
             return item
 
-        ch = Change(name, kind, note="" if _is_blank(rec.get("note")) else str(rec["note"]),
+        ch = Change(name, kind, note="" if is_blank(rec.get("note")) else str(rec["note"]),
                     where=f"{path.name} row {r}")
         if kind == "fuel_switch":
             ch.item, ch.to = item_of("item"), item_of("to")
@@ -288,7 +288,7 @@ def read_scenarios(path, library=None) -> list[Scenario]:
                                             default=1.0 if to_class == "heat" else None)
         elif kind == "rooftop_pv":
             v = _number(rec.get("value"), "value", err)
-            unit = "" if _is_blank(rec.get("unit")) else str(rec["unit"])
+            unit = "" if is_blank(rec.get("unit")) else str(rec["unit"])
             if v is None or v <= 0:
                 raise err("rooftop_pv needs its output a year in value", hint="e.g. 800000 and unit kWh")
             if not unit:

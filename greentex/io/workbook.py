@@ -20,7 +20,7 @@ import pandas as pd
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, Inventory, build_activity, normalize_overrides, parse_number,
-                                parse_period, parse_site)
+                                is_blank, parse_period, parse_site)
 from greentex.io.filecheck import file_kind, uncached_formulas
 from greentex.units import normalize_text, parse_unit
 
@@ -61,10 +61,6 @@ def column_letter(index: int) -> str:
     return s
 
 
-def _is_blank(v) -> bool:
-    return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and np.isnan(v))
-
-
 def _blank_frame(data: pd.DataFrame) -> pd.DataFrame:
     """Blank cells (None, NaN, '' or white space only), column by column without a Python call
     per cell: only text cells are checked further."""
@@ -98,7 +94,7 @@ def _kind_of_sheet(name: str) -> str | None:
 
 
 def _column_role(header) -> str | None:
-    return None if _is_blank(header) else _COLUMN_ROLE.get(match_key(str(header)))
+    return None if is_blank(header) else _COLUMN_ROLE.get(match_key(str(header)))
 
 
 def sha256(path: str | Path) -> str:
@@ -144,7 +140,7 @@ def _grid(sheet) -> list[list]:
 
 def _header_index(rows: list[list]) -> int | None:
     for i, row in enumerate(rows):
-        if any(not _is_blank(v) for v in row):
+        if any(not is_blank(v) for v in row):
             return i
     return None
 
@@ -171,7 +167,7 @@ def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str
     'name [unit]', 'name (unit)' or 'name（unit）'; a header without a unit is an error."""
     out = []
     for j, text in enumerate(header[1:], start=1):
-        if _is_blank(text):
+        if is_blank(text):
             continue
         m = _HEADER_UNIT.match(normalize_text(str(text)))
         if not m:
@@ -333,7 +329,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             pairs = pairs[1:]
         site = parse_site(pairs, library, file=file, sheet=found["site"])
         for key, value, cell in pairs:
-            if not _is_blank(key) and library.resolve_site_key(str(key)) is None:
+            if not is_blank(key) and library.resolve_site_key(str(key)) is None:
                 issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
     else:
         site = parse_site([], library)
@@ -377,7 +373,7 @@ def _read_drivers(rows: list[list], name: str, file: str) -> DriverTable | None:
         raise GreentexError("the Drivers sheet has no driver column", cell=f"B{h + 1}", hint=DRIVER_HINT, **loc)
     values, cells, seen = {}, {}, {}
     for i, row in enumerate(rows[h + 1:], start=h + 2):
-        if all(_is_blank(v) for v in row):
+        if all(is_blank(v) for v in row):
             continue
         try:
             period = parse_period(row[0])
