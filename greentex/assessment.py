@@ -105,6 +105,12 @@ def _fits(factor_unit: str, quantity_unit: str, result: str) -> bool:
     return same_dimension(factor_unit, f"{result}/({quantity_unit})")
 
 
+def _from_row(row: dict, dataset: str, parameter: str, label: str) -> Factor:
+    """A bundled dataset row as the Factor used for ``label``'s ``parameter``."""
+    return Factor(label, parameter, float(row["value"]), row["unit"], row["source"], row["reference"],
+                  row["status"], dataset, note=row.get("note", ""))
+
+
 class FactorSelector:
     """Chooses each factor (user override first, then the bundled default) and records it."""
 
@@ -128,12 +134,8 @@ class FactorSelector:
                       overridden=True)
 
     def _bundled(self, dataset: str, as_parameter: str, label: str, **keys) -> Factor | None:
-        ds = self.lib.dataset(dataset)
-        row = ds.row(**keys)
-        if row is None:
-            return None
-        return Factor(label, as_parameter, float(row["value"]), row["unit"], row["source"],
-                      row["reference"], row["status"], dataset, note=row.get("note", ""))
+        row = self.lib.dataset(dataset).row(**keys)
+        return None if row is None else _from_row(row, dataset, as_parameter, label)
 
     def lookup_item(self, item: str) -> str:
         """The item whose factors apply (green electricity uses electricity's, and so on)."""
@@ -168,9 +170,7 @@ class FactorSelector:
                                        note="NCV [MJ/unit] / 29.307 MJ/kgce (GB/T 2589 definition)"))
         for row in self.lib.dataset("gbt2589_coefficients").rows(item=base, default="1"):
             if _fits(row["unit"], unit, "kgce"):
-                return self._record(Factor(base, "coefficient", float(row["value"]), row["unit"],
-                                           row["source"], row["reference"], row["status"],
-                                           "gbt2589_coefficients", note=row.get("note", "")))
+                return self._record(_from_row(row, "gbt2589_coefficients", "coefficient", base))
         if same_dimension(unit, "GJ"):  # a carrier given in energy units: by its energy content
             f = self._bundled("gbt2589_coefficients", "coefficient", "heat", item="heat", variant="calorific")
             if f is not None:
@@ -428,7 +428,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
 
     # GHG ----------------------------------------------------------------------------------
     ghg_lines = []
-    fuels = en[en["item"].map(items["class"]) == "fuel"] if len(en) else en
+    energy_class = en["item"].map(items["class"])  # fuel, electricity, heat ... of each line
+    fuels = en[energy_class == "fuel"] if len(en) else en
     for (item, unit), grp in fuels.groupby(["item", "unit"], sort=True) if len(fuels) else []:
         ef = sel.user_emission_factor(item)
         gj = grp["energy_gj"].to_numpy() if ncv[(item, unit)] is not None or same_dimension(unit, "GJ") else None
@@ -460,7 +461,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     # purchased electricity and heat (net of exports)
     if len(en):
         loc, market = sel.grid(site)
-        elec = en[en["item"].map(items["class"]) == "electricity"]
+        elec = en[energy_class == "electricity"]
         kwh = elec["quantity"] * elec["sign"]
         for label, factor, scope, mask in (
                 ("electricity", loc, "scope2_location", elec["item"].isin(["electricity", "green_electricity",
@@ -476,7 +477,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                               "factor": factor.value_in("kgCO2/kWh"), "factor_unit": "kgCO2/kWh",
                               "factor_source": factor.source, "factor_status": factor.status,
                               "tco2e": np.asarray(emissions.by_emission_factor(kwh[mask], f), dtype=float)})
-        heat = en[en["item"].map(items["class"]) == "heat"]
+        heat = en[energy_class == "heat"]
         if len(heat):
             hf = sel.heat_factor()
             gj = heat["energy_gj"]
