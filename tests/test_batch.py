@@ -111,3 +111,20 @@ def test_two_outputs_on_one_path_and_an_output_over_the_scenarios_file_are_refus
     assert over.exit_code == 2 and "would overwrite the input scenarios file" in over.output
     assert plan.read_text(encoding="utf-8").startswith("scenario,change")
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_limit_in_other_units_is_converted_for_the_ranking(tmp_path):
+    """A user set gives woven fabric's energy limit as 0.026 tce/hm: the ranking of mills in
+    kgce/hm draws it at 0.026 x 1000 = 26."""
+    from greentex.assessment import Options
+    from greentex.io.portfolio import build_portfolio
+
+    targets = tmp_path / "tce_targets.csv"
+    targets.write_text("metric,item,applicability,condition,level,rank,comparison,value,unit,source,reference,status,note\n"
+                       "energy_intensity,woven_fabric,all,,limit,1,at_most,0.026,tce/hm,board minutes,2024-12,user,\n",
+                       encoding="utf-8")
+    p = assess_many([SAMPLES / MILLS[0]], jobs=1, options=Options(benchmarks=(str(targets),)))
+    ws = build_portfolio(p)["Summary"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "mill" and "limit (tce_targets)" in r)
+    assert rows[head + 1][list(rows[head]).index("limit (tce_targets)")] == pytest.approx(26.0)

@@ -13,22 +13,18 @@ from openpyxl.chart import BarChart, LineChart, Reference
 import greentex
 from greentex.batch import Portfolio
 from greentex.io.report import (BOLD, CHART_ROWS, HEADING_FONT, TITLE_FONT, _axes, _line, _page_setup,
-                                _save_atomic, _write_table, display_unit)
+                                _save_atomic, _write_table, display_unit, limit_lines)
 
 BINS = 8
 
 
-def _limit_for(p: Portfolio, metric: str, product: str) -> tuple[float, str, str] | None:
-    """(limit, unit, benchmark set) of the first 'limit' line for this metric and product."""
-    b = p.benchmarks
-    if not len(b) or "limit" not in b:
-        return None
-    hit = b[(b["metric"] == metric) & (b["item"] == product) & (b["period"] == "total")
-            & (b["level"].astype(str) == "limit") & b["limit"].notna()]
-    if hit.empty:
-        return None
-    row = hit.iloc[0]
-    return float(row["limit"]), str(row["unit"]), str(row["benchmark"])
+def _limit_for(p: Portfolio, metric: str, product: str, unit: str) -> tuple[float, str] | None:
+    """(limit in ``unit``, benchmark set) of the first applicable whole-period 'limit' line for
+    this metric and product (the report's limit_lines)."""
+    for name, level, by_period in limit_lines(p.benchmarks, metric, product, unit):
+        if level == "limit" and by_period.get("total") is not None:
+            return by_period["total"], name
+    return None
 
 
 def _columns(ws, head: int, col: int, n: int, title: str, x_title: str, y_title: str, y_format: str = "General"):
@@ -50,12 +46,12 @@ def _ranking(ws, p: Portfolio, column: str, row: int, col: int):
     data = p.summary[["site", "year", column]].dropna(subset=[column]).sort_values(column)
     if data.empty:
         return None, row
-    limit = _limit_for(p, metric, product)
+    limit = _limit_for(p, metric, product, unit)
     names = [(s if len(s) <= 28 else s[:27] + "…") + (f" {int(y)}" if pd.notna(y) else "")
              for s, y in zip(data["site"].astype(str), data["year"])]
     frame = pd.DataFrame({"mill": names, f"{product} [{display_unit(unit)}]": data[column].to_numpy()})
     if limit:
-        frame[f"limit ({limit[2]})"] = limit[0]
+        frame[f"limit ({limit[1]})"] = limit[0]
     _line(ws, row, f"{metric.replace('_', ' ')}: {product}", HEADING_FONT, col=col)
     head = row + 1
     end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)

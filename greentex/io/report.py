@@ -488,23 +488,30 @@ def _key_figures(a, w: _Words) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[w["col_figure"], w["col_value"], w["col_unit"]], dtype=object)
 
 
-def _limits(a, metric: str, product: str, unit: str, periods: list, w: _Words) -> dict:
-    """{column header: values per period} of the benchmark limits for one product's intensity,
-    converted to the intensity's unit; one line per benchmark set and level."""
-    b = a.benchmarks
+def limit_lines(b: pd.DataFrame | None, metric: str, product: str, unit: str) -> list[tuple[str, str, dict]]:
+    """(benchmark set, level, {period: limit in ``unit``}) of the applicable limits on one
+    product's intensity, one per set and level; limits in a unit that does not convert are left out."""
     if b is None or not len(b) or not {"benchmark", "metric", "item", "period", "limit", "unit"} <= set(b.columns):
-        return {}
+        return []
     rows = b[(b["metric"] == metric) & (b["item"] == product) & b["limit"].notna()]
     if "verdict" in rows:
         rows = rows[rows["verdict"].astype(str) != "not applicable"]
     level = rows["level"].fillna("").astype(str) if "level" in rows else pd.Series("", index=rows.index)
-    out = {}
+    out = []
     for (name, lvl), grp in rows.groupby([rows["benchmark"], level], sort=False):
         try:
             scale = conversion_factor(grp["unit"].iloc[0], unit)
         except Exception:  # a unit that does not convert: leave that limit off the chart
             continue
-        by_period = dict(zip(grp["period"], grp["limit"].astype(float) * scale))
+        out.append((name, lvl, dict(zip(grp["period"], grp["limit"].astype(float) * scale))))
+    return out
+
+
+def _limits(a, metric: str, product: str, unit: str, periods: list, w: _Words) -> dict:
+    """{column header: values per period} of the benchmark limits for one product's intensity,
+    converted to the intensity's unit; one line per benchmark set and level."""
+    out = {}
+    for name, lvl, by_period in limit_lines(a.benchmarks, metric, product, unit):
         values = [by_period.get(p, by_period.get("total")) for p in periods]
         if any(v is not None for v in values):
             label = w["limit_series"].format(b=name + (f" {lvl}" if lvl and lvl != "limit" else ""))
