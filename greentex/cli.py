@@ -50,7 +50,7 @@ def handle_errors(fn):
         except GreentexError as exc:
             click.echo(f"greentex: error: {exc}", err=True)
             sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # a bug: say so in one line, keep the details on request
             if os.environ.get("GREENTEX_DEBUG"):
@@ -60,6 +60,21 @@ def handle_errors(fn):
             sys.exit(3)
 
     return wrapper
+
+
+def _wrote(*paths) -> str:
+    """'wrote a', 'wrote a and b', 'wrote a, b and c' for the paths given (empty ones left out)."""
+    written = [str(p) for p in paths if p]
+    return "wrote " + " and ".join([", ".join(written[:-1]), written[-1]] if len(written) > 1 else written)
+
+
+def _show_dataset(ds, columns: list[str], keys=("publisher", "edition", "licence", "origin")) -> None:
+    """A dataset's title, its catalogue notes and its rows."""
+    click.echo(f"{ds.id}: {ds.meta.get('title', '')}")
+    for key in keys:
+        if ds.meta.get(key):
+            click.echo(f"  {key}: {ds.meta[key]}")
+    click.echo(ds.frame[columns].to_string(index=False))
 
 
 def assessment_options(fn):
@@ -156,7 +171,7 @@ def template(path, lang):
     from greentex.io.template import write_template
 
     write_template(path, lang=lang)
-    click.echo(f"wrote {path}")
+    click.echo(_wrote(path))
 
 
 def _summary_lines(a) -> list[str]:
@@ -211,8 +226,7 @@ def report(path, output, json_path, lang, rows_path, factor_paths, options):
     if any(counts.values()):
         click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
                    + " (see the Data issues sheet)")
-    written = [str(p) for p in (out, json_path, rows_path) if p]
-    click.echo("wrote " + " and ".join([", ".join(written[:-1]), written[-1]] if len(written) > 1 else written))
+    click.echo(_wrote(out, json_path, rows_path))
 
 
 @cli.command()
@@ -294,14 +308,8 @@ def benchmarks(action, set_id):
         return
     if not set_id:
         raise click.UsageError("show needs a set id, e.g. greentex benchmarks show cn_dyeing_norms_2017")
-    ds = lib.dataset(set_id)
-    m = ds.meta
-    click.echo(f"{ds.id}: {m.get('title', '')}")
-    for key in ("publisher", "edition", "licence"):
-        if m.get(key):
-            click.echo(f"  {key}: {m[key]}")
-    cols = ["metric", "item", "applicability", "condition", "level", "comparison", "value", "unit", "status"]
-    click.echo(ds.frame[cols].to_string(index=False))
+    _show_dataset(lib.dataset(set_id), ["metric", "item", "applicability", "condition", "level", "comparison",
+                                        "value", "unit", "status"], keys=("publisher", "edition", "licence"))
 
 
 @cli.command()
@@ -329,13 +337,7 @@ def factors(action, dataset, factor_paths):
         click.echo(table.to_string(index=False))
         return
     ds = lib.dataset(dataset)
-    m = ds.meta
-    click.echo(f"{ds.id}: {m.get('title', '')}")
-    for key in ("publisher", "edition", "licence", "origin"):
-        if m.get(key):
-            click.echo(f"  {key}: {m[key]}")
-    cols = ds.keys + ["value", "unit", "status", "source"]
-    click.echo(ds.frame[cols].to_string(index=False))
+    _show_dataset(ds, ds.keys + ["value", "unit", "status", "source"])
 
 
 @cli.command()
@@ -388,7 +390,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     for r in result.out_of_range.itertuples():
         click.echo(f"warning: {r.period}: {r.driver} {r.value:,.6g} {r.unit} is outside the baseline range "
                    f"{r.low:,.6g}..{r.high:,.6g}")
-    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+    click.echo(_wrote(out, json_path))
 
 
 @cli.command()
@@ -440,7 +442,7 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
         moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
         for r in moved.itertuples():
             click.echo(f"  {r.benchmark} {r.metric} {r.item}: {r.before_verdict} -> {r.after_verdict}")
-    click.echo(f"wrote {out}" + (f" and {json_path}" if json_path else ""))
+    click.echo(_wrote(out, json_path))
 
 
 @cli.command()
@@ -494,8 +496,7 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
         write_document(portfolio_frame_for_json(p), json_path)
     for e in p.errors:
         click.echo(f"failed: {e['message']}", err=True)
-    click.echo(f"{p.assessed} workbooks assessed, {len(p.errors)} failed; wrote {output}"
-               + (f" and {json_path}" if json_path else ""))
+    click.echo(f"{p.assessed} workbooks assessed, {len(p.errors)} failed; {_wrote(output, json_path)}")
     sys.exit(2 if p.errors else 0)
 
 
