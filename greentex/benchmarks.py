@@ -23,6 +23,7 @@ A line whose status is not ``primary`` is flagged "check against the standard te
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -46,22 +47,29 @@ def load_benchmark_file(library: FactorLibrary, path: str | Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise GreentexError(f"benchmark file '{path}' does not exist")
-    frame = _read_csv(path, str(path))
-    for col, default in (("condition", ""), ("rank", "1"), ("applicability", "all")):
-        if col not in frame:
-            frame[col] = default
-    for col in ("comparison",):
-        if col not in frame:
-            raise GreentexError(f"{path}: missing column comparison", hint="at_most or at_least")
-    frame = validate_dataset(frame, KEYS, str(path))
-    bad = frame[~frame["comparison"].isin(["at_most", "at_least"])]
-    if len(bad):
-        raise GreentexError(f"{path}: comparison '{bad['comparison'].iloc[0]}' must be at_most or at_least")
+    frame = _read_benchmark_file(str(path), path.stat().st_mtime_ns)
     set_id = path.stem
     meta = {} if set_id in library.datasets else {
         "kind": "benchmark", "country": "user", "file": path.name, "title": f"user benchmark set {path.name}"}
     library.add(frame, set_id, KEYS, "extend", meta, str(path))
     return set_id
+
+
+@lru_cache(maxsize=32)
+def _read_benchmark_file(path: str, mtime_ns: int) -> pd.DataFrame:
+    """A user's benchmark CSV, read and validated once while it is unchanged (a scenario run or
+    a batch assesses many times with the same file); do not change the frame returned."""
+    frame = _read_csv(Path(path), path)
+    for col, default in (("condition", ""), ("rank", "1"), ("applicability", "all")):
+        if col not in frame:
+            frame[col] = default
+    if "comparison" not in frame:
+        raise GreentexError(f"{path}: missing column comparison", hint="at_most or at_least")
+    frame = validate_dataset(frame, KEYS, path)
+    bad = frame[~frame["comparison"].isin(["at_most", "at_least"])]
+    if len(bad):
+        raise GreentexError(f"{path}: comparison '{bad['comparison'].iloc[0]}' must be at_most or at_least")
+    return frame
 
 
 def resolve_sets(library: FactorLibrary, specs: list[str] | tuple, site: dict) -> list[str]:
