@@ -323,12 +323,11 @@ def read_scenarios(path, library=None) -> list[Scenario]:
 
 def _mark(act: pd.DataFrame, mask, name: str, text: str) -> None:
     """Mark changed rows: sheet 'scenario:<name>', cell = where the row came from, note = what changed."""
-    tag = f"scenario:{name}"
-    fresh = mask & ~act["sheet"].astype(str).str.startswith("scenario:")
-    act.loc[fresh, "cell"] = act.loc[fresh, "sheet"].astype(str) + "!" + act.loc[fresh, "cell"].astype(str)
-    act.loc[mask, "sheet"] = tag
-    act.loc[mask, "note"] = np.where(act.loc[mask, "note"].astype(str) != "",
-                                     act.loc[mask, "note"].astype(str) + "; " + text, text)
+    rows = act.index[np.asarray(mask)]  # only the changed rows are looked at
+    sheet, cell, note = (act.loc[rows, c].astype(str) for c in ("sheet", "cell", "note"))
+    act.loc[rows, "cell"] = np.where(sheet.str.startswith("scenario:"), cell, sheet + "!" + cell)
+    act.loc[rows, "sheet"] = f"scenario:{name}"
+    act.loc[rows, "note"] = np.where(note != "", note + "; " + text, text)
 
 
 def _added(groups: pd.DataFrame, domain: str, item: str, unit: str, ch: Change, text: str) -> pd.DataFrame:

@@ -103,14 +103,13 @@ def parse_unit(text: str) -> pint.Quantity:
     try:
         q = ureg.parse_expression(expr)
     except Exception as exc:  # pint raises several types for bad strings
-        raise GreentexError(f"unknown unit '{text}'", hint=_unit_hint(text)) from exc
+        raise GreentexError(f"unknown unit '{text}'", hint=UNIT_HINT) from exc
     if not isinstance(q, pint.Quantity):
         q = Q_(float(q), "dimensionless")
     return q
 
 
-def _unit_hint(text: str) -> str:
-    return "use a unit such as kWh, MWh, 万kWh, t, kg, m3, Nm3, GJ, hm (100 m) or mg/L"
+UNIT_HINT = "use a unit such as kWh, MWh, 万kWh, t, kg, m3, Nm3, GJ, hm (100 m) or mg/L"
 
 
 @lru_cache(maxsize=4096)
