@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from greentex.factors import load_library
@@ -136,12 +137,9 @@ def write_template(path: str | Path, lang: str = "en") -> None:
         item, qty, unit = EXAMPLES[domain]
         label = lib.item_table.at[item, "label_zh"] if lang == "zh" else item
         ws.append(["2024-01", label, qty, unit, f"{TEMPLATE_MARK}: replace or delete", None])
-        item_col = lists.cell(row=1, column=2 * col - 1).column_letter
-        unit_col = lists.cell(row=1, column=2 * col).column_letter
-        for letter, ref in (("B", f"{item_col}1:{item_col}{len(items)}"),
-                            ("D", f"{unit_col}1:{unit_col}{len(UNITS[domain])}")):
-            dv = DataValidation(type="list", formula1=f"='{names['lists']}'!${ref.split(':')[0][0]}$1:"
-                                                       f"${ref.split(':')[1][0]}${ref.split(':')[1][1:]}",
+        for letter, source, n in (("B", get_column_letter(2 * col - 1), len(items)),
+                                  ("D", get_column_letter(2 * col), len(UNITS[domain]))):
+            dv = DataValidation(type="list", formula1=f"='{names['lists']}'!${source}$1:${source}${n}",
                                 allow_blank=True, showErrorMessage=False)
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}2000")
