@@ -207,11 +207,11 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
     # units: one conversion per distinct (item, unit string)
     ucodes, units = _factorize(kept("unit"))
     units = ["" if u is None else str(u) for u in units]
-    pcodes, pairs = pd.factorize(icodes.astype(np.int64) * max(len(units), 1) + ucodes)
+    pcodes, pairs = pd.factorize(icodes.astype(np.int64) * len(units) + ucodes)  # one code per (item, unit)
     pair_factor = np.empty(len(pairs))
     pair_unit = np.empty(len(pairs), dtype=object)
     for k, pair in enumerate(pairs):
-        item, unit = resolved[pair // max(len(units), 1)], units[pair % max(len(units), 1)]
+        item, unit = resolved[pair // len(units)], units[pair % len(units)]
         try:
             parse_unit(unit)
         except GreentexError as exc:

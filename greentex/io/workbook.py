@@ -145,21 +145,25 @@ def _header_index(rows: list[list]) -> int | None:
     return None
 
 
-def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int]:
-    width = len(rows[h])
-    data = pd.DataFrame(rows[h + 1:], columns=range(width)) if len(rows) > h + 1 else pd.DataFrame(columns=range(width))
-    if data.empty:
-        return pd.DataFrame(), 0
-    data = data[~_blank_frame(data).all(axis=1)]
-    excel_rows = (data.index.to_numpy() + h + 2).astype(str)
+def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int, list[int], int]:
+    """A long sheet's rows; returns (rows, data rows read, [] (no row is dropped here), empty
+    quantity cells), like _wide_frame."""
+    if len(rows) <= h + 1:
+        return pd.DataFrame(), 0, [], 0
+    data = pd.DataFrame(rows[h + 1:], columns=range(len(rows[h])))
+    blank = _blank_frame(data)
+    keep = ~blank.all(axis=1)
+    data = data[keep]
     col_of = {role: idx for idx, role in roles.items()}
+    blanks = int(blank.loc[keep, col_of["quantity"]].sum())
+    excel_rows = (data.index.to_numpy() + h + 2).astype(str)
     frame = pd.DataFrame({role: (data[col_of[role]].to_numpy() if role in col_of else None)
                           for role in ("period", "item", "quantity", "unit", "note", "product")})
     frame["sheet"] = sheet_name
     for column, role in (("cell", "quantity"), ("item_cell", "item"), ("unit_cell", "unit"),
                          ("period_cell", "period")):
         frame[column] = np.char.add(column_letter(col_of[role]), excel_rows)
-    return frame, len(data)
+    return frame, len(data), [], blanks
 
 
 def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str) -> list[tuple[int, str, str]]:
@@ -285,14 +289,13 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             if "period" not in roles.values():
                 raise GreentexError("no period column", file=file, sheet=name, cell=f"A{h + 1}",
                                     hint="add a column 'period' (月份) with the month of each row")
-            raw, n_read = _long_frame(rows, h, roles, name)
-            wide_rejected, blanks = [], int(raw["quantity"].isna().sum() + (raw["quantity"] == "").sum()) if len(raw) else 0
+            raw, n_read, wide_rejected, blanks = _long_frame(rows, h, roles, name)
         else:
             raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file)
         if blanks:
             check_formulas([name])
         example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
-            if len(raw) and "note" in raw else pd.Series(False, index=raw.index)
+            if len(raw) else pd.Series(False, index=raw.index)
         template_rows += int(example.sum())
         if example.any():
             rejected.append(raw.loc[example, ["sheet", "cell"]].assign(reason="template example row"))
