@@ -90,9 +90,14 @@ class Assessment:
             self._index_len = len(m)
         return self._index_of
 
+    def figure(self, metric: str, item: str = "total", period: str = "total") -> tuple | None:
+        """(value, unit) of one line of the metrics table, or None when there is no such line
+        (a line whose value could not be computed has NaN)."""
+        return self._lookup().get((metric, item, period))
+
     def value(self, metric: str, item: str = "total", period: str = "total") -> float:
         """One figure from the metrics table (NaN when absent or not computed)."""
-        hit = self._lookup().get((metric, item, period))
+        hit = self.figure(metric, item, period)
         return float(hit[0]) if hit is not None else math.nan
 
     def unit(self, metric: str, item: str = "total") -> str:

@@ -460,12 +460,6 @@ def _about_sheet(ws, a, w: _Words, version: str) -> None:
 
 # -- summary ---------------------------------------------------------------------------------
 
-def _total(m: pd.DataFrame, metric: str, item: str):
-    """(value, unit) of a metric's 'total' period, or None when the metric is absent."""
-    hit = m[(m.metric == metric) & (m.item == item) & (m.period == "total")]
-    return None if hit.empty else (hit["value"].iloc[0], hit["unit"].iloc[0])
-
-
 def _key_figures(a, w: _Words) -> pd.DataFrame:
     m = a.metrics
     spec = [("fig_energy", "energy", "total"), ("fig_energy_content", "energy_content", "total"),
@@ -479,7 +473,7 @@ def _key_figures(a, w: _Words) -> pd.DataFrame:
         spec += [((key, p), metric, p) for p in products]
     rows = []
     for key, metric, item in spec:
-        hit = _total(m, metric, item)
+        hit = a.figure(metric, item)
         if hit is None:
             continue
         label = w[key[0]].format(p=w.short(key[1])) if isinstance(key, tuple) else w[key]
