@@ -15,11 +15,13 @@ import greentex
 from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, TITLE_FONT,
                                 _about_sheet, _bar_chart, _column_after, _issues_sheet, _line, _line_chart,
                                 _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit,
-                                mill_name)
+                                mill_name, FIGURE_LABELS)
 
 
 P_FORMAT = '[<0.0001]"<0.0001";0.0000'
 ENERGY = "tce"
+HEADLINE = [("energy", "total", "tce"), ("ghg", "total_location", "tCO2e"), ("ghg", "total_market", "tCO2e"),
+            ("water_intake", "total", "m³")]  # the figures a scenario is summed up by
 
 
 def _format_column(ws, col: int, first: int, last: int, fmt: str) -> None:
@@ -190,13 +192,8 @@ def write_baseline_report(result, path, *, lang: str = "en", version: str | None
 
 
 def _figure_label(metric: str, item: str, w: _Words) -> str:
-    named = {("energy", "total"): "fig_energy", ("ghg", "total_location"): "fig_total_location",
-             ("ghg", "total_market"): "fig_total_market", ("ghg", "scope1"): "fig_scope1",
-             ("ghg", "scope2_location"): "fig_scope2_location", ("ghg", "scope2_market"): "fig_scope2_market",
-             ("water_intake", "total"): "fig_water_intake", ("water_reused", "total"): "fig_water_reused",
-             ("water_reuse_rate", "total"): "fig_reuse_rate"}
-    if (metric, item) in named:
-        return w[named[(metric, item)]]
+    if (metric, item) in FIGURE_LABELS:
+        return w[FIGURE_LABELS[(metric, item)]]
     if metric == "energy":
         return w["fig_energy_of"].format(p=w.short(item))
     key = f"fig_{metric}"
@@ -208,8 +205,7 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
     intake and their changes, and the benchmark verdicts that change."""
     comp = result.comparison.set_index(["scenario", "metric", "item"])
     names = [s.name for s in result.scenarios]
-    figs = [("energy", "total", "fig_energy", "tce"), ("ghg", "total_location", "fig_total_location", "tCO2e"),
-            ("ghg", "total_market", "fig_total_market", "tCO2e"), ("water_intake", "total", "fig_water_intake", "m³")]
+    figs = [(metric, item, FIGURE_LABELS[(metric, item)], unit) for metric, item, unit in HEADLINE]
     rows = []
     for n in [None] + names:
         row = {w["col_scenario"]: w["as_reported"] if n is None else n}

@@ -460,13 +460,18 @@ def _about_sheet(ws, a, w: _Words, version: str) -> None:
 
 # -- summary ---------------------------------------------------------------------------------
 
+# the whole-mill figures and their labels, in the order the Summary lists them
+KEY_FIGURES = [("energy", "total", "fig_energy"), ("energy_content", "total", "fig_energy_content"),
+               ("ghg", "scope1", "fig_scope1"), ("ghg", "scope2_location", "fig_scope2_location"),
+               ("ghg", "scope2_market", "fig_scope2_market"), ("ghg", "total_location", "fig_total_location"),
+               ("ghg", "total_market", "fig_total_market"), ("water_intake", "total", "fig_water_intake"),
+               ("water_reuse_rate", "total", "fig_reuse_rate"), ("chemicals", "total", "fig_chemicals")]
+FIGURE_LABELS = {(m, i): key for m, i, key in KEY_FIGURES} | {("water_reused", "total"): "fig_water_reused"}
+
+
 def _key_figures(a, w: _Words) -> pd.DataFrame:
     m = a.metrics
-    spec = [("fig_energy", "energy", "total"), ("fig_energy_content", "energy_content", "total"),
-            ("fig_scope1", "ghg", "scope1"), ("fig_scope2_location", "ghg", "scope2_location"),
-            ("fig_scope2_market", "ghg", "scope2_market"), ("fig_total_location", "ghg", "total_location"),
-            ("fig_total_market", "ghg", "total_market"), ("fig_water_intake", "water_intake", "total"),
-            ("fig_reuse_rate", "water_reuse_rate", "total"), ("fig_chemicals", "chemicals", "total")]
+    spec = [(key, metric, item) for metric, item, key in KEY_FIGURES]
     products = list(m.loc[(m.metric == "production") & (m.period == "total"), "item"])
     for key, metric in (("fig_production", "production"), ("fig_energy_intensity", "energy_intensity"),
                         ("fig_ghg_intensity", "ghg_intensity"), ("fig_water_intensity", "water_intensity")):
