@@ -116,6 +116,18 @@ def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), repor
     return MillResult(path=path, site=site, metrics=metrics, benchmarks=benchmarks, summary=rows)
 
 
+def intensity_column(metric: str, product: str, unit: str) -> str:
+    """The portfolio column of one product's intensity: 'energy_intensity:woven_fabric [kgce/hm]'."""
+    return f"{metric}:{product} [{unit}]"
+
+
+def parse_intensity_column(column: str) -> tuple[str, str, str]:
+    """(metric, product, unit) of an intensity_column."""
+    metric, _, rest = column.partition(":")
+    product, _, unit = rest.partition(" [")
+    return metric, product, unit.removesuffix("]")
+
+
 def summary_row(a, site: str, path: str) -> dict:
     """The portfolio's row for one mill: key totals, intensities per product, verdict counts."""
     years = sorted({p[:4] for p in a.inventory.periods})
@@ -126,7 +138,7 @@ def summary_row(a, site: str, path: str) -> dict:
     m = a.metrics
     for metric in HEADLINE_INTENSITIES:
         for product, unit in m.loc[m.metric == metric, ["item", "unit"]].drop_duplicates().itertuples(index=False):
-            row[f"{metric}:{product} [{unit}]"] = a.value(metric, product)
+            row[intensity_column(metric, product, unit)] = a.value(metric, product)
     b = a.benchmarks
     tot = b[b["period"] == "total"] if len(b) else b
     bad = failed(b) if len(b) else b

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
 import greentex
-from greentex.batch import Portfolio
+from greentex.batch import Portfolio, parse_intensity_column
 from greentex.io.report import (BOLD, CHART_ROWS, HEADING_FONT, TITLE_FONT, _axes, _line, _page_setup,
                                 _save_atomic, _write_table, display_unit, limit_lines)
 
@@ -40,9 +40,7 @@ def _columns(ws, head: int, col: int, n: int, title: str, x_title: str, y_title:
 
 def _ranking(ws, p: Portfolio, column: str, row: int, col: int):
     """Mills ranked by one intensity column (best first), with the limit as a line."""
-    metric, _, rest = column.partition(":")
-    product, _, unit = rest.partition(" [")
-    unit = unit.rstrip("]")
+    metric, product, unit = parse_intensity_column(column)
     data = p.summary[["site", "year", column]].dropna(subset=[column]).sort_values(column)
     if data.empty:
         return None, row
@@ -77,8 +75,9 @@ def _distribution(ws, p: Portfolio, column: str, row: int, col: int):
     frame = pd.DataFrame({"band": labels, "mills": counts.astype(int)})
     head = row
     end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)
-    chart = _columns(ws, head, col, len(frame), f"Distribution: {column.split(' [')[0].replace('_', ' ')}",
-                     column.split(" [")[-1].rstrip("]"), "mills", "0")
+    metric, product, unit = parse_intensity_column(column)
+    chart = _columns(ws, head, col, len(frame), f"Distribution: {metric}:{product}".replace("_", " "), unit,
+                     "mills", "0")
     chart.legend = None
     return chart, end + 1
 
