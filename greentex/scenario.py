@@ -50,7 +50,7 @@ from greentex.errors import GreentexError, Issue
 from greentex.factors import load_library, match_key
 from greentex.inventory import is_blank, parse_number
 from greentex.io.jsonout import document, records, write_document
-from greentex.io.workbook import _grid_checked, _header_index, _open, column_letter
+from greentex.io.workbook import _grid_checked, _header_index, _name_index, _open, column_letter
 from greentex.units import conversion_factor, parse_unit, same_dimension
 
 CHANGES = ("fuel_switch", "rooftop_pv", "green_electricity", "heat_recovery", "water_reuse")
@@ -69,6 +69,7 @@ COLUMNS = {
     "note": ["note", "notes", "备注", "说明"],
 }
 SCENARIO_SHEETS = ("scenarios", "scenario", "情景", "方案")
+_SCENARIO_COLUMN = _name_index(COLUMNS)
 FIGURES = [("energy", "total"), ("ghg", "total_location"), ("ghg", "total_market"), ("ghg", "scope1"),
            ("ghg", "scope2_location"), ("ghg", "scope2_market"), ("water_intake", "total"),
            ("water_reused", "total"), ("water_reuse_rate", "total")]
@@ -157,12 +158,11 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     else:
         raise GreentexError("a scenarios file is a .csv file or an .xlsx workbook", file=path.name,
                             hint="YAML is not read (greentex has no YAML dependency): write the changes as a table")
-    roles = {}
+    roles = {}  # role -> the first column that has it
     for j, text in enumerate(header):
-        key = match_key(str(text)) if not is_blank(text) else ""
-        for role, names in COLUMNS.items():
-            if key in (match_key(n) for n in names) and role not in roles:
-                roles[role] = j
+        role = None if is_blank(text) else _SCENARIO_COLUMN.get(match_key(str(text)))
+        if role and role not in roles:
+            roles[role] = j
     missing = [r for r in ("scenario", "change") if r not in roles]
     if missing:
         raise GreentexError("the scenarios table needs the columns " + ", ".join(COLUMNS), file=path.name,
