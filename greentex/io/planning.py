@@ -4,7 +4,6 @@ the before / after comparison of what-if scenarios, in English or Chinese."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -13,8 +12,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 import greentex
 from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, TITLE_FONT,
-                                _about_sheet, _bar_chart, _column_after, _issues_sheet, _line, _line_chart,
-                                _page_setup, _save_atomic, _verdict_fills, _Words, _write_table, display_unit,
+                                _bar_chart, _column_after, _line, _line_chart, assemble,
+                                _save_atomic, _verdict_fills, _Words, _write_table, display_unit,
                                 mill_name, FIGURE_LABELS)
 
 
@@ -155,21 +154,6 @@ def _model_data_sheet(ws, result, w: _Words) -> None:
     _write_table(ws, pd.DataFrame(cols))
 
 
-def _workbook(a, w: _Words, version: str, sheets: list, issues: list, options: dict) -> Workbook:
-    """A workbook of the given (sheet name, writer) pairs, then Data issues and About."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, write in sheets:
-        write(wb.create_sheet(name))
-    _issues_sheet(wb.create_sheet(w["issues"]),
-                  SimpleNamespace(issues=list(a.issues) + list(issues), inventory=a.inventory), w)
-    _about_sheet(wb.create_sheet(w["about"]),
-                 SimpleNamespace(inventory=a.inventory, options=options, site=a.site), w, version)
-    for ws in wb.worksheets:
-        _page_setup(ws)
-    return wb
-
-
 def build_baseline_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
     """The baseline report (sheets Baseline, Model data, Data issues, About) as a Workbook."""
     w = _Words(lang)
@@ -180,7 +164,7 @@ def build_baseline_workbook(result, *, lang: str = "en", version: str | None = N
                     "reporting_period": (f"{result.reporting_months[0]}..{result.reporting_months[-1]}"
                                          if result.reporting_months else ""),
                     "drivers": ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items())})
-    return _workbook(a, w, version, [(w["baseline"], lambda ws: _baseline_sheet(ws, result, w, version)),
+    return assemble(a, w, version, [(w["baseline"], lambda ws: _baseline_sheet(ws, result, w, version)),
                                      (w["model_data"], lambda ws: _model_data_sheet(ws, result, w))],
                      result.issues, options)
 
@@ -297,7 +281,7 @@ def build_scenario_workbook(result, *, lang: str = "en", version: str | None = N
     options = dict(result.before.options or {})
     options["scenarios_file"] = result.source.get("path", "")
     options["scenarios_sha256"] = result.source.get("sha256", "")
-    return _workbook(result.before, w, version,
+    return assemble(result.before, w, version,
                      [(w["scenarios"], lambda ws: _scenario_sheet(ws, result, w, version)),
                       (w["scenario_changes"], lambda ws: _changes_sheet(ws, result, w))],
                      result.issues, options)

@@ -36,9 +36,6 @@ from greentex.io.jsonout import FORMULA_START, atomic_path, check_outputs
 from greentex.labels import labels
 from greentex.units import conversion_factor
 
-SHEET_KEYS = ["summary", "metrics", "energy", "ghg", "water", "chemicals", "production",
-              "benchmarks", "factors", "issues", "about"]
-
 # Every word the report shows, in one place (greentex/labels.csv).
 LABELS = labels()
 
@@ -423,9 +420,10 @@ def _factors_sheet(ws, a, w: _Words) -> None:
     _write_table(ws, frame, row=3, precise={w["col_value"]}, fills=fills)
 
 
-def _issues_sheet(ws, a, w: _Words) -> None:
-    rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in a.issues]
-    rej = a.inventory.rejected
+def _issues_sheet(ws, issues: list, inventory, w: _Words) -> None:
+    """The issues found, then the rows the reader rejected, each with its sheet and cell."""
+    rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in issues]
+    rej = inventory.rejected
     if rej is not None and len(rej):
         rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]
     if not rows:
@@ -435,20 +433,21 @@ def _issues_sheet(ws, a, w: _Words) -> None:
     _write_table(ws, pd.DataFrame(rows, columns=cols))
 
 
-def _about_sheet(ws, a, w: _Words, version: str) -> None:
-    src = a.inventory.source
+def _about_sheet(ws, inventory, options: dict, site: dict, w: _Words, version: str) -> None:
+    """Version, input file and SHA-256, options, Site, and rows read = used + rejected per sheet."""
+    src = inventory.source
     rows = [(w["sec_report"], w["key_version"], version),
             (w["sec_report"], w["key_language"], w["language_note"]),
             (w["sec_input"], w["key_file"], src.get("name", "")),
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
-    rows += [(w["sec_options"], k, v) for k, v in (a.options or {}).items()]
-    site = dict(a.site or {})
+    rows += [(w["sec_options"], k, v) for k, v in (options or {}).items()]
+    site = dict(site or {})
     if isinstance(site.get("grid_used"), dict):
         site["grid_used"] = w["grid_used"].format(**site["grid_used"])
     rows += [(w["sec_site"], k, v) for k, v in site.items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
     _write_table(ws, frame)
-    counts = a.inventory.counts
+    counts = inventory.counts
     if counts:  # to the right of the first table, so that each keeps its own column widths
         table = pd.DataFrame([(s, c["read"], c["used"], c["rejected"],
                                w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
@@ -726,17 +725,26 @@ def build_workbook(assessment, *, lang: str = "en", version: str | None = None) 
     """The report as an openpyxl Workbook (not saved)."""
     w = _Words(lang)
     version = version or greentex.__version__
+    a = assessment
+    sheets = [(w["summary"], lambda ws: _summary_sheet(ws, a, w, version)),
+              (w["metrics"], lambda ws: _metrics_sheet(ws, a, w))]
+    sheets += [(w[kind], lambda ws, kind=kind: _detail_sheet(ws, a, kind, w))
+               for kind in ("energy", "ghg", "water", "chemicals", "production")]
+    sheets += [(w["benchmarks"], lambda ws: _benchmarks_sheet(ws, a, w)),
+               (w["factors"], lambda ws: _factors_sheet(ws, a, w))]
+    return assemble(a, w, version, sheets)
+
+
+def assemble(a, w: _Words, version: str, sheets: list, issues=(), options: dict | None = None) -> Workbook:
+    """A report workbook: the (sheet name, writer) pairs in order, then Data issues (``a``'s
+    and ``issues``) and About (``a``'s options, or ``options``), every page set up to print."""
     wb = Workbook()
     wb.remove(wb.active)
-    sheets = {key: wb.create_sheet(w[key]) for key in SHEET_KEYS}
-    _summary_sheet(sheets["summary"], assessment, w, version)
-    _metrics_sheet(sheets["metrics"], assessment, w)
-    for kind in ("energy", "ghg", "water", "chemicals", "production"):
-        _detail_sheet(sheets[kind], assessment, kind, w)
-    _benchmarks_sheet(sheets["benchmarks"], assessment, w)
-    _factors_sheet(sheets["factors"], assessment, w)
-    _issues_sheet(sheets["issues"], assessment, w)
-    _about_sheet(sheets["about"], assessment, w, version)
+    for name, write in sheets:
+        write(wb.create_sheet(name))
+    _issues_sheet(wb.create_sheet(w["issues"]), list(a.issues) + list(issues), a.inventory, w)
+    _about_sheet(wb.create_sheet(w["about"]), a.inventory, a.options if options is None else options, a.site,
+                 w, version)
     for ws in wb.worksheets:
         _page_setup(ws)
     return wb
