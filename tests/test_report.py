@@ -364,7 +364,7 @@ def test_display_units():
     assert report.display_unit("m**3/hm") == "m³/(100 m)"
     assert report.display_unit("percent") == "%"
     assert report.display_unit("hm") == "100 m"
-    assert report.display_unit("kgce/(m**3)") == "kgce/(m³)"
+    assert report.display_unit("kgce/(m**3)") == "kgce/m³"
 
 
 def test_every_label_has_both_languages_with_the_same_fields():

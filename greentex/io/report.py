@@ -16,8 +16,6 @@ import math
 from copy import copy
 from functools import lru_cache
 import os  # noqa: F401  (the module whose replace() atomic_path calls, as callers may patch it here)
-import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -30,9 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 import greentex
-from greentex.errors import GreentexError
-from greentex.factors import load_library
 from greentex.io.jsonout import FORMULA_START, atomic_path, check_outputs
+from greentex.display import Words, text_width as _text_width, unit_text
 from greentex.labels import labels
 from greentex.units import conversion_factor
 
@@ -107,12 +104,6 @@ class _StyleCache:
 @lru_cache(maxsize=65536)
 def _clean_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-@lru_cache(maxsize=65536)
-def _text_width(text: str) -> int:
-    """Display width in Excel characters (CJK characters count twice)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 def _decimals(values, least: int) -> np.ndarray:
@@ -247,62 +238,7 @@ def _page_setup(ws) -> None:
 
 # -- labels ----------------------------------------------------------------------------------
 
-class _Words:
-    """Labels of one language, item names and unit display."""
-
-    def __init__(self, lang: str):
-        if lang not in LABELS:
-            raise GreentexError(f"unknown report language '{lang}'", hint="use en or zh")
-        self.lang = lang
-        self.t = LABELS[lang]
-        items = load_library().item_table
-        self.names = items["label_zh" if lang == "zh" else "label_en"].to_dict()
-
-    def __getitem__(self, key: str) -> str:
-        return self.t[key]
-
-    def name(self, item) -> str:
-        """Display name of an item id (the id itself when unknown)."""
-        name = self.names.get(item) or self.t.get(f"item_{item}")  # item_total, item_in ...
-        return name if isinstance(name, str) and name else str(item)
-
-    def short(self, item) -> str:
-        """A short name for legends and headings."""
-        name = self.name(item)
-        if _text_width(name) > 24:
-            return str(item).replace("_", " ").capitalize()
-        return name
-
-    def source(self, name: str) -> str:
-        """Display name of a GHG source (``combustion:natural_gas``, ``electricity_market``...)."""
-        base = str(name).removesuffix("_market")
-        if base.startswith("combustion:"):
-            return self.t["src_combustion"].format(item=self.short(base.split(":", 1)[1]))
-        return self.t.get(f"src_{base}", str(name))
-
-    def severity(self, sev: str) -> str:
-        return self.t.get(f"sev_{sev}", sev)
-
-    def verdict(self, text) -> str:
-        """pass / fail / level I / no level reached / not assessed (...) / indicative: ..., translated."""
-        text = str(text)
-        if text.startswith("indicative: "):
-            return self.t["v_indicative"].format(rest=self.verdict(text[len("indicative: "):]))
-        for prefix in ("within ", "above "):  # an indicative line's level
-            if text.startswith(prefix):
-                return self.t[f"v_{prefix.strip()}"].format(rest=self.level(text[len(prefix):]))
-        for prefix in ("level ", "not assessed"):
-            if text.startswith(prefix):
-                return self.t[f"v_{prefix.strip()}"].format(rest=text[len(prefix):])
-        return self.t.get(f"v_{text}", text)
-
-    def metric(self, metric) -> str:
-        """A metric's name (energy_intensity -> Energy intensity), translated when known."""
-        return self.t.get(f"met_{metric}", metric)
-
-    def level(self, name) -> str:
-        """A benchmark level's name (limit, typical, best practice ...), translated when known."""
-        return self.t.get(f"lvl_{name}", "" if name is None else str(name))
+_Words = Words   # the planning reports' name for it
 
 
 def mill_name(a) -> str:
@@ -311,13 +247,8 @@ def mill_name(a) -> str:
 
 
 def display_unit(unit) -> str:
-    """A pint unit string as a reader writes it: m**3 -> m³, percent -> %, hm -> 100 m."""
-    if not isinstance(unit, str):
-        return "" if unit is None else str(unit)
-    u = unit.replace("**3", "³").replace("**2", "²")
-    u = re.sub(r"\bpercent\b", "%", u)
-    u = re.sub(r"/hm\b", "/(100 m)", u)
-    return re.sub(r"^hm$", "100 m", u)
+    """A pint unit string as a reader writes it (English): m**3 -> m³, percent -> %, hm -> 100 m."""
+    return unit_text(unit)
 
 
 # -- sheets ----------------------------------------------------------------------------------
