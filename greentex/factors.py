@@ -7,7 +7,7 @@ secondary (read in a source quoting it), derived (computed from such values; for
 note), user (supplied by the user).
 
 Lookup tables without values (``items.csv``, ``item_aliases.csv``, ``unit_aliases.csv``,
-``products.csv``, ``site_keys.csv``) give the names greentex recognises, in English and Chinese;
+``products.csv``, ``site_keys.csv``, ``factor_parameters.csv``) give the names greentex recognises, in English and Chinese;
 they too cite, row by row, where each name comes from (``source``).
 
 A user file or folder of the same schema is taken on top of (default) or in place of a bundled
@@ -49,7 +49,8 @@ def _read_csv(source, name: str) -> pd.DataFrame:
                             hint="save it as CSV UTF-8") from None
 
 
-LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv")  # unit_aliases: greentex.units
+LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv",
+                 "factor_parameters.csv")  # unit_aliases: greentex.units
 
 
 def read_lookup(root, name: str) -> pd.DataFrame:
@@ -161,6 +162,7 @@ class FactorLibrary:
         self.site_keys = tables["site_keys.csv"]
         self._build_item_index(tables["item_aliases.csv"])
         self._build_site_key_index()
+        self._parameter_index = _alias_index(tables["factor_parameters.csv"], "parameter", "factor_parameters.csv")
         for path in user_paths:
             self._add_user(Path(path))
 
@@ -257,6 +259,16 @@ class FactorLibrary:
         """Canonical Site key for a name as written, or None."""
         return self._site_key_index.get(match_key(label))
 
+    @property
+    def parameters(self) -> list[str]:
+        """The Factors-sheet parameters (coefficient, ncv, emission_factor ...), in file order."""
+        return list(dict.fromkeys(self._parameter_index.values()))
+
+    def resolve_parameter(self, label: str) -> str | None:
+        """Canonical Factors-sheet parameter for a name as written (``emission_factor``,
+        ``Emission factor``, 排放因子 ...), or None."""
+        return self._parameter_index.get(match_key(label))
+
     def copy(self) -> "FactorLibrary":
         """A copy whose dataset list can grow (user benchmark files) without touching this one."""
         import copy
@@ -275,6 +287,18 @@ class FactorLibrary:
         except KeyError:
             raise GreentexError(f"no dataset '{dataset_id}'",
                                 hint=f"known datasets: {', '.join(self.datasets)}") from None
+
+
+def _alias_index(table: pd.DataFrame, key: str, name: str) -> dict[str, str]:
+    """{matched alias: canonical name} of a (``key``, alias) table; the canonical name is an
+    alias of itself. An alias written twice for two names is an error in the data."""
+    index: dict[str, str] = {}
+    for canon, alias in zip(table[key], table["alias"]):
+        for text in (canon, alias):
+            k = match_key(text)
+            if index.setdefault(k, canon) != canon:
+                raise GreentexError(f"{name}: '{text}' names both {index[k]} and {canon}")
+    return index
 
 
 _LOADED: dict[tuple, FactorLibrary] = {}

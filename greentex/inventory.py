@@ -23,8 +23,6 @@ RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet",
                "item_cell", "unit_cell", "period_cell"]
 ACTIVITY_COLUMNS = ["domain", "period", "item", "quantity", "unit", "product",
                     "label", "input_quantity", "input_unit", "sheet", "cell"]
-OVERRIDE_PARAMETERS = ("coefficient", "primary_coefficient", "ncv", "carbon_content", "oxidation",
-                       "emission_factor", "standard_product_coefficient")
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -365,7 +363,9 @@ class Inventory:
 def normalize_overrides(frame: pd.DataFrame, library: FactorLibrary, file: str | None = None,
                         sheet: str = "Factors") -> pd.DataFrame:
     """Validate a Factors table (item, parameter, value, unit, source): known item and
-    parameter, numeric value, parsable unit, a source. Returns canonical rows."""
+    parameter (however written: ``emission_factor``, ``Emission factor``, 排放因子), numeric
+    value, parsable unit, a source. Returns canonical rows; ``cell`` is the value's cell.
+    Errors name the cell at fault (``<column>_cell`` where the table has it, else ``cell``)."""
     frame = frame.copy().reset_index(drop=True)
     if "cell" not in frame:
         frame["cell"] = [f"row {i + 2}" for i in range(len(frame))]
@@ -374,29 +374,33 @@ def normalize_overrides(frame: pd.DataFrame, library: FactorLibrary, file: str |
         cell = row.get("cell", "")
         if all(is_blank(row.get(c)) for c in ("item", "parameter", "value")):
             continue
-        loc = dict(file=file, sheet=sheet, cell=cell)
+
+        def loc(column: str) -> dict:
+            where = row.get(f"{column}_cell")
+            return dict(file=file, sheet=sheet, cell=cell if is_blank(where) else where)
+
         item = library.resolve_item(str(row.get("item", "")))
         if item is None:
-            raise GreentexError(f"unknown item '{row.get('item')}' in the factors table", **loc,
+            raise GreentexError(f"unknown item '{row.get('item')}' in the factors table", **loc("item"),
                                 hint="use an item name from `greentex factors show items`")
-        param = match_key(str(row.get("parameter", "")))
-        if param not in OVERRIDE_PARAMETERS:
-            raise GreentexError(f"unknown parameter '{row.get('parameter')}'", **loc,
-                                hint="use one of " + ", ".join(OVERRIDE_PARAMETERS))
+        param = library.resolve_parameter(str(row.get("parameter", "")))
+        if param is None:
+            raise GreentexError(f"unknown parameter '{row.get('parameter')}'", **loc("parameter"),
+                                hint="use one of " + ", ".join(library.parameters))
         try:
             value = parse_number(row.get("value"))
         except GreentexError as exc:
-            raise exc.located(**loc) from None
+            raise exc.located(**loc("value")) from None
         if np.isnan(value):
-            raise GreentexError("the factor value is empty", **loc)
-        unit = str(row.get("unit") or "dimensionless")
+            raise GreentexError("the factor value is empty", **loc("value"))
+        unit = "dimensionless" if is_blank(row.get("unit")) else normalize_text(str(row.get("unit")))
         try:
             parse_unit(unit)
         except GreentexError as exc:
-            raise exc.located(**loc) from None
-        source = str(row.get("source") or "").strip()
+            raise exc.located(**loc("unit")) from None
+        source = "" if is_blank(row.get("source")) else str(row.get("source")).strip()
         if not source:
-            raise GreentexError("the factor has no source", **loc,
+            raise GreentexError("the factor has no source", **loc("source"),
                                 hint="say where the value comes from, e.g. the supplier's certificate")
         out.append({"item": item, "parameter": param, "value": value, "unit": unit,
                     "source": source, "sheet": sheet, "cell": cell})

@@ -408,7 +408,6 @@ def _read_factors(rows, name, library, file) -> pd.DataFrame:
         role = {"quantity": "value"}.get(_column_role(t), _column_role(t))
         if role and role not in roles.values():
             roles[j] = role
-    value_col = next((j for j, role in roles.items() if role == "value"), None)
     need = {"item", "parameter", "value"}
     if not need <= set(roles.values()):
         raise GreentexError("the factors sheet needs columns item, parameter, value, unit, source", file=file,
@@ -417,6 +416,7 @@ def _read_factors(rows, name, library, file) -> pd.DataFrame:
     records = []
     for i, r in enumerate(body):
         rec = {role: r[j] if j < len(r) else None for j, role in roles.items()}
-        rec["cell"] = f"{column_letter(value_col)}{h + 2 + i}"
+        rec.update({f"{role}_cell": f"{column_letter(j)}{h + 2 + i}" for j, role in roles.items()})
+        rec["cell"] = rec["value_cell"]
         records.append(rec)
     return normalize_overrides(pd.DataFrame(records), library, file, name)
