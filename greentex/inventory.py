@@ -67,7 +67,12 @@ def parse_period(value) -> str:
                         hint="write the month as 2024-01, 2024年1月, Jan 2024 or an Excel date")
 
 
-_NUMBER_CLEAN = re.compile(r"[,\s]")
+_EMPTY_WORDS = {"", "-", "--", "—", "——", "–", "/", "无"}  # what ledgers write for "nothing this month"
+_NUMBER = re.compile(r"^([+-]?(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(.*)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+UNIT_WHERE = ("write the unit in the unit column, in the header in brackets ('电力（万kWh）') or after the "
+              "number in the cell ('135.5万kWh')")
+NUMBER_HINT = "write only the number in the cell, with its unit in the unit column or header"
 
 
 def is_blank(value) -> bool:
@@ -77,25 +82,46 @@ def is_blank(value) -> bool:
 
 
 def parse_number(value) -> float:
-    """A quantity from a number cell or number-like text (thousands separators, full-width
-    digits). Empty gives NaN. Raises GreentexError for text that is not a number."""
+    """A quantity from a number cell or number-like text. Empty gives NaN. Raises GreentexError
+    for text that is not a number, and for a number followed by a unit (see split_quantity)."""
+    number, unit = split_quantity(value)
+    if unit:
+        raise GreentexError(f"'{value}' is not a number", hint=NUMBER_HINT)
+    return number
+
+
+def split_quantity(value) -> tuple[float, str]:
+    """(number, unit written after it or '') of a cell as ledgers write it: full-width digits,
+    thousands separators (1,234.5), a unit typed after the number (135.5万kWh), and ``—``, ``-``,
+    ``/`` or ``无`` for an empty cell (NaN). A comma that is not a thousands separator (12,3) is
+    refused: it may be a decimal comma. Raises GreentexError (location added by the caller)."""
     if value is None:
-        return np.nan
+        return np.nan, ""
     if isinstance(value, bool):
         raise GreentexError(f"'{value}' is not a number")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    text = _NUMBER_CLEAN.sub("", normalize_text(value))
-    if text in ("", "-", "—"):
-        return np.nan
-    try:
-        value = float(text)
-        if not np.isfinite(value):
-            raise ValueError(text)
-        return value
-    except ValueError:
-        raise GreentexError(f"'{value}' is not a number",
-                            hint="write only the number in the cell, with its unit in the unit column or header") from None
+        return float(value), ""
+    text = normalize_text(value).replace("，", ",")
+    if re.sub(r"\s+", "", text) in _EMPTY_WORDS:
+        return np.nan, ""
+    m = _NUMBER.match(text)
+    digits, unit = (m.group(1), m.group(2).strip()) if m else ("", text)
+    if not re.search(r"\d", digits):
+        raise GreentexError(f"'{value}' is not a number", hint=NUMBER_HINT)
+    if "," in digits and not _THOUSANDS.match(digits):
+        raise GreentexError(f"'{value}' is ambiguous: a comma that is not a thousands separator may be a "
+                            "decimal comma", hint="write the decimal point as '.', e.g. 12.3 (or 1,234 for a thousands separator)")
+    number = float(digits.replace(",", ""))
+    if not np.isfinite(number):
+        raise GreentexError(f"'{value}' is not a number", hint="write a finite number")
+    if unit:
+        try:
+            if not re.match(r"[^\W\d_]|%", unit):  # a unit starts with a letter (kWh, 万, 吨)
+                raise GreentexError(unit)
+            parse_unit(unit)
+        except GreentexError:
+            raise GreentexError(f"'{value}' is not a number", hint=NUMBER_HINT) from None
+    return number, unit
 
 
 def _factorize(values) -> tuple[np.ndarray, list]:
@@ -119,6 +145,28 @@ def _as_text(values: np.ndarray) -> np.ndarray:
     return pd.Series(values, dtype=object).astype(str).to_numpy(dtype=object)
 
 
+def _take_cell_units(raw: pd.DataFrame, rows: np.ndarray, units: np.ndarray, fail) -> None:
+    """Rows whose quantity cell carried a unit (135.5万kWh): the unit is used where the row has
+    none (blank unit column, header without a unit); a different unit from the row's is refused."""
+    has = units != ""
+    if not has.any():
+        return
+    rows, units = rows[has], units[has]
+    given = raw["unit"].to_numpy(dtype=object)[rows]
+    blank = np.array([is_blank(u) for u in given])
+    for k in np.flatnonzero(~blank):
+        if normalize_text(units[k]) != normalize_text(given[k]) and \
+                (not same_dimension(units[k], given[k]) or conversion_factor(units[k], given[k]) != 1.0):
+            mask = np.zeros(len(raw), bool)
+            mask[rows[k]] = True
+            raise fail(GreentexError(f"the cell says {units[k]}, the unit given for it is {given[k]}",
+                                     hint="write the number alone, or the same unit in the cell and the header"),
+                       mask, "cell")
+    raw["unit"] = raw["unit"].astype(object)
+    raw.loc[rows[blank], "unit"] = units[blank]
+    raw.loc[rows[blank], "unit_cell"] = raw.loc[rows[blank], "cell"]
+
+
 def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
                    file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve and convert raw rows of one activity domain.
@@ -138,21 +186,23 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         sheet = raw.at[i, "sheet"]
         return exc.located(file=file, sheet=None if pd.isna(sheet) else str(sheet), cell=str(where))
 
-    # quantities: numbers pass through; each distinct text is parsed once
+    # quantities: numbers pass through; each distinct text is parsed once (it may carry a unit)
     qty = raw["quantity"]
     num = pd.to_numeric(qty, errors="coerce").to_numpy(dtype=float, copy=True)
     todo = np.isnan(num) & qty.notna().to_numpy()
     if todo.any():
         codes, texts = _factorize(qty[todo])
-        values = np.empty(len(texts))
+        values, cell_units = np.empty(len(texts)), []
         for k, text in enumerate(texts):
             try:
-                values[k] = parse_number(text)
+                values[k], unit = split_quantity(text)
             except GreentexError as exc:
                 mask = np.zeros(len(raw), bool)
                 mask[np.flatnonzero(todo)[codes == k]] = True
                 raise fail(exc, mask, "cell") from None
+            cell_units.append(unit)
         num[todo] = values[codes]
+        _take_cell_units(raw, np.flatnonzero(todo), np.array(cell_units, dtype=object)[codes], fail)
     if np.isinf(num).any():
         bad = np.isinf(num)
         raise fail(GreentexError(f"'{qty[bad].iloc[0]}' is not a number", hint="write a finite number"),
@@ -210,6 +260,9 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
     pair_unit = np.empty(len(pairs), dtype=object)
     for k, pair in enumerate(pairs):
         item, unit = resolved[pair // len(units)], units[pair % len(units)]
+        if not unit.strip():
+            label = labels[icodes[np.flatnonzero(pcodes == k)[0]]]
+            raise fail(GreentexError(f"'{label}' has no unit", hint=UNIT_WHERE), rows_mask(pcodes, k), "unit_cell")
         try:
             parse_unit(unit)
         except GreentexError as exc:

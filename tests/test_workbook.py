@@ -62,7 +62,7 @@ def test_site_and_factors_sheets(make_workbook):
 
 
 @pytest.mark.parametrize("sheets, message", [
-    ({"能源": [["月份", "电力"], ["2024-01", 1]]}, "sheet '能源' cell B1: column header '电力' has no unit"),
+    ({"能源": [["月份", "电力"], ["2024-01", 1]]}, "sheet '能源' cell B1: '电力' has no unit"),
     ({"Energy": [["period", "Electricity [kWh]"], ["2024-01", 1], ["2024-01", 2]]},
      "month '2024-01' appears in rows 2, 3"),
     ({"Energy": [["period", "Electricity [kWh]"], ["2024-01", "lots"]]}, "cell B2: 'lots' is not a number"),

@@ -166,14 +166,19 @@ def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int, list[int
     return frame, len(data), [], blanks
 
 
-def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str) -> list[tuple[int, str, str]]:
+def _header_columns(header: list, h: int, sheet: str, file, what: str, hint: str,
+                    unit_needed: bool = True) -> list[tuple[int, str, str]]:
     """(column, name, unit) of every column after the first of a header row whose cells read
-    'name [unit]', 'name (unit)' or 'name（unit）'; a header without a unit is an error."""
+    'name [unit]', 'name (unit)' or 'name（unit）'; a header without a unit is an error, or
+    (``unit_needed`` false: each cell then carries its unit, 135.5万kWh) has the unit ''."""
     out = []
     for j, text in enumerate(header[1:], start=1):
         if is_blank(text):
             continue
         m = _HEADER_UNIT.match(normalize_text(str(text)))
+        if not m and not unit_needed:
+            out.append((j, normalize_text(str(text)), ""))
+            continue
         if not m:
             raise GreentexError(f"{what} '{text}' has no unit", file=file, sheet=sheet,
                                 cell=f"{column_letter(j)}{h + 1}", hint=hint)
@@ -193,7 +198,7 @@ def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]
     """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
     header = rows[h]
     columns = _header_columns(header, h, sheet_name, file, "column header",
-                              "write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'")
+                              "write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'", unit_needed=False)
     cols = [c[0] for c in columns]
     items = [c[1] for c in columns]
     units = [c[2] for c in columns]
