@@ -558,7 +558,7 @@ def assess(inventory: Inventory, *, options: Options | None = None,
             rows += _metric_rows("production_standard", grp, "quantity", unit, total_item=None)
     reasons: dict[str, str] = {}  # why a metric is missing, for 'not assessed' verdicts
     if len(pr):
-        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons)
+        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons, details)
     elif len(act):
         issues.append(Issue.of("warning", "Production", "", "no_production"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
@@ -711,11 +711,26 @@ def _by_product(frames: list[tuple[pd.DataFrame, str]], periods: list[str]) -> l
             for start, tags, has_data in layout]
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> list[dict]:
+def allocated(frames: list[tuple[pd.DataFrame, str]], shares: pd.DataFrame) -> list[tuple[dict, np.ndarray]]:
+    """The intensity rule (module greentex.intensity) applied to each (frame, column): ({product:
+    amount per month of ``shares.index``, its tagged rows plus its share of the untagged ones},
+    months that have any row). ``shares`` is the assessment's ``details["allocation"]``."""
+    periods = list(shares.index)
+    zeros = np.zeros(len(periods))
+    out = []
+    for sums, has_data in _by_product(frames, periods):
+        untagged = sums.get("", zeros)
+        out.append(({p: intensity.allocate(sums.get(p, zeros), untagged, shares[p].to_numpy())
+                     for p in shares.columns}, has_data))
+    return out
+
+
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict, details: dict) -> list[dict]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
         return []
+    details["allocation"] = shares
     items = lib.item_table
     numerators = {
         "energy_intensity": (en, "energy_tce", "tce", "energy_intensity_unit"),
@@ -728,15 +743,14 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict) -> li
     out = []
     periods = list(shares.index)
     numerators = {m: v for m, v in numerators.items() if v[0] is not None and len(v[0])}
-    (production, _), *summed = _by_product([(pr.assign(product=pr["item"]), "quantity")]
-                                           + [(frame, col) for frame, col, _, _ in numerators.values()], periods)
+    (production, _), = _by_product([(pr.assign(product=pr["item"]), "quantity")], periods)
+    summed = allocated([(frame, col) for frame, col, _, _ in numerators.values()], shares)
     prod_units = dict(zip(pr["item"][::-1], pr["unit"][::-1]))  # each product's first unit
     zeros = np.zeros(len(periods))
     zero_reported = set()
     for (metric, (frame, col, unit, unit_col)), (sums, has_data) in zip(numerators.items(), summed):
-        untagged = sums.get("", zeros)
         for product in shares.columns:
-            num = intensity.allocate(sums.get(product, zeros), untagged, shares[product].to_numpy())
+            num = sums[product]
             den = production.get(product, zeros)
             prod_unit = prod_units[product]
             target = lib.products.at[product, unit_col] if product in lib.products.index else f"{unit}/{prod_unit}"

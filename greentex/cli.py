@@ -231,6 +231,38 @@ def report(path, output, json_path, lang, rows_path, factor_paths, options):
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Footprints JSON to write [default: PATH's name + _pact.json, beside it].")
+@click.option("--previous", "previous_path", type=click.Path(dir_okay=False), default=None,
+              help="The footprints exported before: unchanged ones keep their version, changed ones "
+                   "get version + 1 (PACT lifecycle). May be the same file as -o.")
+@assessment_options
+@handle_errors
+def pact(path, output, previous_path, factor_paths, options):
+    """Write each product's gate-to-gate carbon footprint per kg and year as PACT ProductFootprints
+    (WBCSD PACT Technical Specifications 2.3.3)."""
+    from greentex import pact as pact_api
+
+    src = Path(path)
+    out = Path(output) if output else src.with_name(src.stem + "_pact.json")
+    from greentex.io.jsonout import check_outputs
+
+    check_outputs([out], [(src, "workbook")])
+    previous = pact_api.read_previous(previous_path) if previous_path else None
+    progress = Progress()
+    a = _assess(path, factor_paths, options, progress)
+    items = pact_api.footprints(a, previous=previous)
+    pact_api.write_footprints(items, out)
+    progress.done()
+    for pf in items:
+        c = pf["pcf"]
+        click.echo(f"{pf['productNameCompany']} {c['referencePeriodStart'][:4]}: "
+                   f"{float(c['pCfExcludingBiogenic']):.4g} kgCO2e/kg (version {pf['version']}, {pf['status']})")
+    click.echo(_wrote(out))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
 @assessment_options
 @handle_errors
 def validate(path, factor_paths, options):

@@ -372,6 +372,7 @@ class Inventory:
     counts: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict)
     drivers: DriverTable | None = None
+    products: pd.DataFrame | None = None  # the Products sheet as written (io.workbook._read_products)
 
     @classmethod
     def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,

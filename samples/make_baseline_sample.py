@@ -104,12 +104,16 @@ def build(path: Path) -> dict:
     wb = new_workbook()
     write_kv_sheet(wb, "Site", ["key", "value"], [
         ("name", "Example Woven Dyeing Mill (fictional, baseline sample)"),
+        ("company_id", "91320500MA00000003"),
         ("country", "CN"), ("province", "Jiangsu"), ("enterprise", "existing"),
         ("product", "woven_fabric"), ("grid", "east"),
     ])
     headers = ["period", "item", "quantity", "unit", "note"]
     write_long_sheet(wb, "Energy", headers, energy)
     write_long_sheet(wb, "Production", headers, production)
+    write_long_sheet(wb, "Products", ["product", "name", "gsm [g/m2]", "width [cm]"], [
+        ("woven_fabric", "Cotton twill, dyed", 210, 148),
+    ])
     ws = wb.create_sheet("Drivers")
     ws.append(["period", "Heating degree days [K*d]"])
     for row in drivers:

@@ -264,6 +264,7 @@ def jiangsu_woven(path: Path) -> dict:
     wb = new_workbook()
     write_kv_sheet(wb, "基本信息", ["项目", "内容"], [
         ("名称", "苏州某印染有限公司"),
+        ("统一社会信用代码", "91320500MA00000001"),
         ("国家", "CN"),
         ("省份", "江苏"),
         ("年份", YEAR),
@@ -279,6 +280,9 @@ def jiangsu_woven(path: Path) -> dict:
     write_wide_sheet(wb, "产量", "月份", date_periods, production, CN_DATE_FORMAT)
     write_long_sheet(wb, "因子", ["item", "parameter", "value", "unit", "source"], [
         ("天然气", "ncv", 356, "GJ/万Nm3", "2024年燃气公司天然气气质检测报告（低位发热量）"),
+    ])
+    write_long_sheet(wb, "产品信息", ["产品类别", "产品名称", "克重 [g/m2]", "幅宽 [cm]"], [
+        ("机织物", "全棉府绸染色布", 120, 150),
     ])
     save_reproducibly(wb, path)
 
@@ -369,6 +373,7 @@ def knit_dyeing(path: Path) -> dict:
     wb = new_workbook()
     write_kv_sheet(wb, "Site", ["key", "value"], [
         ("name", "Shaoxing Example Knit Dyeing Co., Ltd. (fictional)"),
+        ("company_id", "urn:pact:company:customcode:buyer-assigned:SX-0042"),
         ("country", "CN"),
         ("province", "Zhejiang"),
         ("year", YEAR),
@@ -458,6 +463,7 @@ def multi_product(path: Path) -> dict:
     wb = new_workbook()
     write_kv_sheet(wb, "Site", ["key", "value"], [
         ("name", "Example Jiangsu Woven & Knit Dyeing Co. (fictional)"),
+        ("company_id", "91320200MA00000002"),
         ("country", "CN"),
         ("province", "Jiangsu"),
         ("year", YEAR),
@@ -473,6 +479,10 @@ def multi_product(path: Path) -> dict:
         write_long_sheet(wb, title, headers, rows)
     write_long_sheet(wb, "Factors", ["item", "parameter", "value", "unit", "source"], [
         ("natural_gas", "ncv", 35.6, "MJ/m3", "2024 supplier gas quality certificate"),
+    ])
+    write_long_sheet(wb, "Products", ["product", "name", "product id", "kg per 100 m"], [
+        ("woven_fabric", "Poplin, dyed", "urn:pact:example-mill.com:supplier-id:W-101", 16.5),
+        ("knit_fabric", "Single jersey, dyed", "urn:pact:example-mill.com:supplier-id:K-201", None),
     ])
     save_reproducibly(wb, path)
 

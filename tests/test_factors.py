@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from greentex.errors import GreentexError
+from greentex.pact import PACT_TABLES
 from greentex.factors import LOOKUP_TABLES, STATUSES, FactorLibrary, bundled_dir, load_library
 from greentex.units import parse_unit
 
@@ -13,7 +14,7 @@ def test_catalogue_lists_every_factor_csv():
     root = bundled_dir()
     lib = load_library()
     files = {p.name for p in root.iterdir() if p.name.endswith(".csv")}
-    lookup = {"catalogue.csv", "unit_aliases.csv", *LOOKUP_TABLES}
+    lookup = {"catalogue.csv", "unit_aliases.csv", *LOOKUP_TABLES, *PACT_TABLES}
     assert files - lookup == {d.meta["file"] for d in lib.datasets.values()}
     assert set(lib.ids("factor")) | set(lib.ids("benchmark")) == set(lib.datasets)
 

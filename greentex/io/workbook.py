@@ -32,6 +32,7 @@ SHEETS = {
     "production": ["production", "产量", "产品产量", "生产"],
     "factors": ["factors", "因子", "排放因子", "参数"],
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
+    "products": ["products", "产品信息", "产品清单", "产品规格"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
@@ -45,6 +46,16 @@ COLUMNS = {
     "parameter": ["parameter", "参数"],
     "source": ["source", "来源", "数据来源"],
 }
+PRODUCT_COLUMNS = {  # Products sheet: one row per product category of the Production sheet
+    "product": ["product", "product category", "产品", "产品类别", "类别"],
+    "name": ["name", "trade name", "产品名称", "品名", "商品名称"],
+    "product_id": ["product id", "product_id", "产品编号", "货号", "编号"],
+    "cpc": ["cpc", "cpc code", "产品分类代码"],
+    "gsm": ["gsm", "grams per square metre", "mass per area", "克重", "面密度"],
+    "width": ["width", "幅宽", "门幅"],
+    "mass_per_length": ["mass per length", "kg per 100 m", "百米重", "百米重量"],
+}
+PRODUCT_UNITS = {"gsm": "g/m**2", "width": "cm", "mass_per_length": "kg/hm"}  # when the header names none
 TEMPLATE_MARK = "example row"
 MAX_ROWS = 1_048_576  # Excel's own limits
 MAX_COLUMNS = 16_384
@@ -351,7 +362,60 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     if overrides is not None:
         inv.overrides = overrides
     inv.drivers = drivers
+    if "products" in found:
+        inv.products = _read_products(_grid_checked(wb, found["products"], file), found["products"], file)
     return inv
+
+
+_PRODUCT_ROLE = _name_index(PRODUCT_COLUMNS)
+
+
+def _read_products(rows: list[list], name: str, file: str) -> pd.DataFrame:
+    """The Products sheet as written: one row per product with its cells; ``attrs`` keeps the
+    sheet name and, per column role, its letter and unit (from the header, e.g. '幅宽 [m]', else
+    PRODUCT_UNITS). Numbers are checked here; what they mean is greentex.pact's business."""
+    h = _header_index(rows)
+    if h is None:
+        return pd.DataFrame()
+    columns, units = {}, {}
+    for j, text in enumerate(rows[h]):
+        if is_blank(text):
+            continue
+        m = _HEADER_UNIT.match(normalize_text(str(text)))
+        label, unit = (m.group(1), m.group(2).strip()) if m else (str(text), None)
+        role = _PRODUCT_ROLE.get(match_key(label))
+        if role is None or role in columns:
+            continue
+        columns[role] = j
+        if role in PRODUCT_UNITS:
+            units[role] = unit or PRODUCT_UNITS[role]
+            try:
+                parse_unit(units[role])
+            except GreentexError as exc:
+                raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{h + 1}") from None
+    if "product" not in columns:
+        raise GreentexError("no product column", file=file, sheet=name, cell=f"A{h + 1}",
+                            hint="name a column 'product' (产品类别) with the categories of the Production sheet")
+    out = []
+    for i, row in enumerate(rows[h + 1:], start=h + 2):
+        if all(is_blank(v) for v in row):
+            continue
+        rec = {"row": i}
+        for role, j in columns.items():
+            value = row[j] if j < len(row) else None
+            if role in PRODUCT_UNITS:
+                try:
+                    value = parse_number(value)
+                except GreentexError as exc:
+                    raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{i}") from None
+            else:
+                value = None if is_blank(value) else normalize_text(str(value))
+            rec[role] = value
+        out.append(rec)
+    frame = pd.DataFrame(out, columns=["row"] + list(columns))
+    frame.attrs.update(sheet=name, file=file, units=units,
+                       letters={role: column_letter(j) for role, j in columns.items()})
+    return frame
 
 
 DRIVER_HINT = "write the unit in brackets, e.g. 'Heating degree days [K*d]', 'Operating days [d]' or 'Shifts [1]'"

@@ -1,0 +1,459 @@
+"""Product carbon footprints in the PACT data model.
+
+PACT (WBCSD Partnership for Carbon Transparency), Technical Specifications for PCF Data Exchange
+version 2.3.3 (2025-12-11), §5 Data Model: ProductFootprint and CarbonFootprint.
+
+One footprint per product category and calendar year of the input, per kilogram of product:
+the mill's own scope 1 and market-based scope 2 (gate-to-gate), shared between products by the
+project's allocation rule (greentex.intensity; the same shares as the intensities), divided by
+the year's output in kg. Upstream materials, chemicals, fuels' upstream emissions and transport
+are outside the boundary and declared so in the footprint's own fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import greentex
+from greentex.assessment import allocated
+from greentex.errors import GreentexError
+from greentex.factors import bundled_dir, load_library, match_key, read_lookup
+from greentex.units import conversion_factor, same_dimension
+
+SPEC_VERSION = "2.3.3"
+SPEC = "PACT Technical Specifications for PCF Data Exchange 2.3.3"
+CHARACTERIZATION_SETS = ("AR5", "AR6")  # the values §5.2 CarbonFootprint.characterizationFactors allows
+SCOPES = ("scope1", "scope2_market")  # gate-to-gate, scope 2 market-based
+LOCATION_SCOPES = ("scope1", "scope2_location")  # shown beside it in the comment
+BIOGENIC_SOURCES = ("wastewater_ch4",)  # CH4 from organic matter in the wastewater: biogenic, not CO2
+NON_EMISSION_PARAMETERS = ("coefficient", "primary_coefficient", "standard_product_coefficient")
+LIFECYCLE_FIELDS = ("created", "updated", "version", "status", "statusComment", "precedingPfIds")
+_ID_SEED = "greentex PACT ProductFootprint"
+PACT_TABLES = ("cn_provinces.csv", "cpc_products.csv")  # lookup tables in factors/ that only the export reads
+
+BOUNDARY = (
+    "Gate-to-gate: the mill's own dyeing and finishing processes, from the receipt of greige fabric or "
+    "yarn to the finished product at the mill gate. Included: fuel combustion, process CO2 from "
+    "carbonates, CH4 from on-site wastewater treatment and other scope 1 sources reported, and "
+    "purchased electricity and heat (scope 2, market-based). Not included (outside this boundary): "
+    "fibre, yarn and greige fabric, dyes and chemicals, packaging, the upstream emissions of fuels and "
+    "electricity, inbound and outbound transport, capital goods.")
+EXEMPTED = (
+    "No emission source inside the gate-to-gate boundary was left out. The upstream stages named in "
+    "boundaryProcessesDescription are outside the declared boundary, not exemptions: a cradle-to-gate "
+    "footprint must add them from the suppliers' footprints.")
+
+
+def footprints(assessment, *, previous: list[dict] | None = None, now: dt.datetime | None = None) -> list[dict]:
+    """ProductFootprint dicts (PACT 2.3.3) for each product category and calendar year of
+    ``assessment``; values in kgCO2e per kg of product. ``previous``: the footprints exported
+    before (same ids are updated, see _lifecycle). Raises GreentexError naming what is missing."""
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    gwp = assessment.options.get("gwp")
+    if gwp not in CHARACTERIZATION_SETS:
+        raise GreentexError(f"PACT footprints take AR5 or AR6 characterisation factors, not {gwp}",
+                            hint="run with --gwp AR6 (or AR5)")
+    inv = assessment.inventory
+    file = inv.source.get("name")
+    company, company_ids = _company(assessment.site, file, inv.source.get("sheets", {}).get("site"))
+    geography = _geography(assessment.site, file)
+    products = _products(assessment, company_ids[0])
+    years = _yearly(assessment, products)
+    common = _common(assessment, gwp, geography)
+    out = []
+    for (product, year), y in sorted(years.items()):
+        p = products[product]
+        kg = y["output"] * p["kg_per_unit"]
+        pf = {
+            "id": stable_id(company_ids[0], product, year, gwp, *sorted(geography.items())),
+            "specVersion": SPEC_VERSION,
+            "version": 1,
+            "created": _stamp(now),
+            "status": "Active",
+            "companyName": company,
+            "companyIds": company_ids,
+            "productDescription": p["description"],
+            "productIds": p["ids"],
+            "productCategoryCpc": p["cpc"],
+            "productClassifications": [f"urn:cpc:{p['cpc']}"],
+            "productNameCompany": p["name"],
+            "comment": _comment(assessment, y, kg, p),
+            "pcf": {
+                "declaredUnit": "kilogram",
+                "unitaryProductAmount": "1",
+                "productMassPerDeclaredUnit": "1",
+                "pCfExcludingBiogenic": _decimal(y["total"] * 1000 / kg),
+                "pCfIncludingBiogenic": _decimal(y["total"] * 1000 / kg),
+                "fossilGhgEmissions": _decimal((y["total"] - y["biogenic"]) * 1000 / kg),
+                "fossilCarbonContent": "0",
+                "biogenicCarbonContent": "0",
+                "dLucGhgEmissions": "0",
+                "landManagementGhgEmissions": "0",
+                "otherBiogenicGhgEmissions": _decimal(y["biogenic"] * 1000 / kg),
+                **common,
+                "referencePeriodStart": _stamp(_month_start(y["first"])),
+                "referencePeriodEnd": _stamp(_month_start(y["last"], 1)),
+                **geography,
+                "allocationRulesDescription": _allocation_text(assessment, p),
+                "primaryDataShare": float(100.0 * y["primary"] / y["total"]) if y["total"] > 0 else 0.0,
+            },
+        }
+        out.append(pf)
+    return _lifecycle(out, previous or [], now)
+
+
+# -- identity ----------------------------------------------------------------------------------
+
+def stable_id(*parts) -> str:
+    """A PfId (§5.30 #dt-pfid: UUID v4 layout, RFC 9562) made from ``parts`` instead of random bits, so the
+    same mill, product, year and method always get the same id."""
+    digest = hashlib.sha256("|".join(map(str, (_ID_SEED,) + parts)).encode("utf-8")).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def _company(site: dict, file, sheet) -> tuple[str, list[str]]:
+    """(companyName, companyIds) from the Site sheet's name and company_id."""
+    sheet = sheet or "Site"
+    name = str(site.get("name") or "").strip()
+    if not name:
+        raise GreentexError("no company name for the footprints", file=file, sheet=sheet,
+                            hint="add a Site row 'name' (企业名称) with the mill's legal name")
+    raw = str(site.get("company_id") or "").strip()
+    if not raw:
+        raise GreentexError("no company id for the footprints", file=file, sheet=sheet,
+                            hint="add a Site row 'company_id' (统一社会信用代码): the 18-character unified "
+                                 "social credit code, or a URN such as urn:pact:company:customcode:buyer-assigned:4321")
+    ids = []
+    for part in raw.replace("；", ";").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if part.lower().startswith("urn:"):
+            ids.append(part)
+        elif len(part) == 18 and part.isalnum():  # GB 32100-2015 unified social credit code
+            ids.append(f"urn:pact:company:customcode:vendor-assigned:{part.upper()}")
+        else:
+            raise GreentexError(f"company_id '{part}' is neither a URN nor an 18-character unified social credit code",
+                                file=file, sheet=sheet, hint="write the 统一社会信用代码 or a URN (urn:...)")
+    return name, list(dict.fromkeys(ids))
+
+
+def _geography(site: dict, file) -> dict:
+    """geographyCountrySubdivision (ISO 3166-2, e.g. CN-JS) when the province is known, else
+    geographyCountry: §5.2.1 (#dt-carbonfootprint-scope) allows only one of them."""
+    country = str(site.get("country") or "CN").strip().upper()
+    province = str(site.get("province") or "").strip()
+    if country != "CN" or not province:
+        return {"geographyCountry": country}
+    table = read_lookup(bundled_dir(), "cn_provinces.csv")
+    names = {match_key(str(v)): r.code for r in table.itertuples(index=False)
+             for v in (r.code, r.name, r.name_zh, r.short_zh)}
+    code = names.get(match_key(province))
+    if code is None:
+        raise GreentexError(f"province '{province}' is not a province of China", file=file, sheet="Site",
+                            hint="write it as 江苏 / Jiangsu / CN-JS; the names are in factors/cn_provinces.csv")
+    return {"geographyCountrySubdivision": code}
+
+
+# -- products --------------------------------------------------------------------------------
+
+def _products(assessment, company_key: str) -> dict[str, dict]:
+    """For each product category of the Production sheet: name, ids, CPC code, description and
+    kg per unit of output (from the Products sheet where given)."""
+    inv = assessment.inventory
+    lib = load_library()
+    pr = assessment.details.get("production")
+    if pr is None or not len(pr):
+        raise GreentexError("no production: a footprint is per kilogram of product", file=inv.source.get("name"),
+                            hint="fill the Production sheet (产量)")
+    sheet = _products_sheet(inv, lib)
+    cpc = read_lookup(bundled_dir(), "cpc_products.csv").set_index("product")["cpc"].to_dict()
+    act = inv.activity[inv.activity["domain"] == "production"]
+    written = dict(zip(act["item"][::-1], act["label"][::-1]))  # each product's first name as written
+    out = {}
+    for product, grp in pr.groupby("item", sort=True):
+        given = sheet.get(product, {})
+        unit = grp["unit"].iloc[0]
+        label_en, label_zh = (lib.item_table.at[product, c] for c in ("label_en", "label_zh"))
+        code = given.get("cpc") or cpc.get(product)
+        if not code:
+            raise GreentexError(f"no CPC code for '{product}'", file=inv.source.get("name"), sheet="Products",
+                                hint="add its UN CPC 2.1 code in a Products sheet column 'cpc'")
+        pid = given.get("product_id")
+        out[product] = {
+            "name": given.get("name") or str(written.get(product) or label_en),
+            "ids": [pid] if pid else [f"urn:uuid:{stable_id(company_key, product)}"],
+            "cpc": str(code),
+            "description": f"{label_en} ({label_zh}), dyed and finished; output reported in {unit}"
+                           + (f"; {given['mass_note']}" if given.get("mass_note") else ""),
+            "kg_per_unit": _kg_per_unit(product, unit, given, inv),
+            "unit": unit,
+        }
+    return out
+
+
+def _products_sheet(inv, lib) -> dict[str, dict]:
+    """The Products sheet's rows by product category, mass columns with their units."""
+    frame = inv.products
+    if frame is None or not len(frame):
+        return {}
+    a = frame.attrs
+    out = {}
+    for rec in frame.to_dict("records"):
+        cell = f"{a['letters']['product']}{rec['row']}"
+        label = rec.get("product")
+        item = lib.resolve_item(label) if label else None
+        if item is None or item not in lib.products.index:
+            raise GreentexError(f"'{label}' is not a product category" if label else "the product is empty",
+                                file=a["file"], sheet=a["sheet"], cell=cell,
+                                hint="use the categories of the Production sheet: " + ", ".join(lib.products.index))
+        pid = rec.get("product_id")
+        if pid and not pid.lower().startswith("urn:"):
+            raise GreentexError(f"product id '{pid}' is not a URN", file=a["file"], sheet=a["sheet"],
+                                cell=f"{a['letters']['product_id']}{rec['row']}",
+                                hint="write it as urn:pact:<your domain>:supplier-id:<code>, urn:gtin:<GTIN> ...")
+        rec = {k: v for k, v in rec.items() if not (isinstance(v, float) and np.isnan(v)) and v is not None}
+        rec["units"], rec["where"] = a["units"], (a["file"], a["sheet"], a["letters"], rec["row"])
+        out[item] = rec
+    return out
+
+
+def _kg_per_unit(product: str, unit: str, given: dict, inv) -> float:
+    """kg of product per unit of output: 1 t = 1000 kg; by length from 'mass per length', or
+    from gsm x width; by area from gsm."""
+    if same_dimension(unit, "kg"):
+        return conversion_factor(unit, "kg")
+    units = given.get("units", {})
+    if same_dimension(unit, "m") and "mass_per_length" in given:
+        return _positive(given, "mass_per_length") * conversion_factor(units["mass_per_length"], f"kg/({unit})")
+    if same_dimension(unit, "m") and "gsm" in given and "width" in given:
+        return (_positive(given, "gsm") * _positive(given, "width")
+                * conversion_factor(f"({units['gsm']})*({units['width']})", f"kg/({unit})"))
+    if same_dimension(unit, "m**2") and "gsm" in given:
+        return _positive(given, "gsm") * conversion_factor(units["gsm"], f"kg/({unit})")
+    what = "kg per 100 m (百米重), or gsm (克重) and width (幅宽)" if same_dimension(unit, "m") else "gsm (克重)"
+    file, sheet, cell = inv.source.get("name"), "Products", None
+    if "where" in given:
+        file, sheet, letters, row = given["where"]
+        cell = f"A{row}"
+    elif inv.products is None:
+        sheet = inv.source.get("sheets", {}).get("production", "Production")
+    raise GreentexError(f"'{product}' is reported in {unit}, so its footprint per kg needs its mass: {what} "
+                        "is missing", file=file, sheet=sheet, cell=cell,
+                        hint="add a Products sheet (产品信息) row: product, gsm [g/m2], width [cm], or kg per 100 m")
+
+
+def _positive(given: dict, role: str) -> float:
+    v = float(given[role])
+    if not v > 0:
+        file, sheet, letters, row = given["where"]
+        raise GreentexError(f"{role} must be greater than 0", file=file, sheet=sheet, cell=f"{letters[role]}{row}")
+    return v
+
+
+# -- the numbers -------------------------------------------------------------------------------
+
+def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
+    """{(product, year): tCO2e total / biogenic / primary / location-based, output in the
+    product's unit, first and last month}, each allocated by the assessment's shares."""
+    d, inv = assessment.details, assessment.inventory
+    file = inv.source.get("name")
+    shares = d.get("allocation")
+    if shares is None:
+        why = next((i.message for i in assessment.issues if i.key == "no_allocation"), "no allocation")
+        raise GreentexError(f"the emissions cannot be shared between the products: {why}", file=file, sheet="Site",
+                            hint="add a Site row 'allocation' (分摊比例), e.g. woven_fabric: 0.6; knit_fabric: 0.4")
+    ghg = d.get("ghg")
+    if ghg is None or not len(ghg):
+        raise GreentexError("no emissions were computed", file=file, hint="fill the Energy sheet (能源)")
+    missing = ghg[ghg["scope"].isin(SCOPES) & ghg["tco2e"].isna()]
+    if len(missing):
+        raise GreentexError(f"{missing['source_name'].iloc[0]} could not be computed in {missing['period'].iloc[0]}",
+                            file=file, hint="see the Data issues of `greentex report`: a factor is missing")
+    in_scope = ghg[ghg["scope"].isin(SCOPES)]
+    frames = [(in_scope, "tco2e"), (in_scope[in_scope["source_name"].isin(BIOGENIC_SOURCES)], "tco2e"),
+              (in_scope[in_scope["factor_status"] == "user"], "tco2e"),
+              (ghg[ghg["scope"].isin(LOCATION_SCOPES)], "tco2e")]
+    (total, _), (bio, _), (primary, _), (location, _) = allocated(frames, shares)
+    pr = d["production"]
+    periods = list(shares.index)
+    out = {}
+    for product in shares.columns:
+        bad = [m for m, v in zip(periods, total[product]) if np.isnan(v)]
+        if bad:
+            raise GreentexError(f"the emissions of {', '.join(bad)} cannot be shared: no production that month",
+                                file=file, sheet=inv.source.get("sheets", {}).get("production", "Production"),
+                                hint="enter the month's output, or tag the month's energy rows with a product")
+        rows = pr[pr["item"] == product]
+        output = rows.groupby("period")["input_quantity"].sum().reindex(periods, fill_value=0.0)
+        for year in sorted({m[:4] for m in periods}):
+            k = np.array([m[:4] == year for m in periods])
+            made = [m for m in np.array(periods)[k] if output[m] > 0]
+            if not made:
+                continue
+            out[(product, year)] = {
+                "total": float(total[product][k].sum()), "biogenic": float(bio[product][k].sum()),
+                "primary": float(primary[product][k].sum()), "location": float(location[product][k].sum()),
+                "output": float(output[k].sum()), "first": min(made), "last": max(made)}
+    return out
+
+
+def _common(assessment, gwp: str, geography: dict) -> dict:
+    """The CarbonFootprint fields that are the same for every product."""
+    f = assessment.factors
+    secondary = f[(f["status"] != "user") & ~f["parameter"].isin(NON_EMISSION_PARAMETERS)] if len(f) else f
+    lib = load_library()
+    sources = []
+    for ds in sorted(set(secondary["dataset"])) if len(secondary) else []:
+        meta = lib.datasets[ds].meta if ds in lib.datasets else {}
+        sources.append({"name": meta.get("title") or ds, "version": meta.get("edition") or "as bundled"})
+    common = {
+        "characterizationFactors": gwp,
+        "ipccCharacterizationFactorsSources": [gwp],
+        "crossSectoralStandardsUsed": ["GHG Protocol Product standard"],
+        "crossSectoralStandards": ["GHGP-Product"],
+        "boundaryProcessesDescription": BOUNDARY,
+        "exemptedEmissionsPercent": 0.0,
+        "exemptedEmissionsDescription": EXEMPTED,
+        "packagingEmissionsIncluded": False,
+    }
+    if sources:
+        common["secondaryEmissionFactorSources"] = sources
+    return common
+
+
+def _allocation_text(assessment, p: dict) -> str:
+    shares = assessment.details["allocation"]
+    site = assessment.site
+    if len(shares.columns) == 1:
+        rule = "The mill makes one product category: all of its emissions are this product's."
+    elif site.get("allocation"):
+        rule = f"Untagged emissions shared by the mill's stated shares ({site['allocation']})."
+    else:
+        rule = "Untagged emissions shared by each product's share of the month's output (same unit)."
+    return ("Emissions on rows tagged with a product go to that product. " + rule
+            + f" Per kilogram: the year's allocated emissions divided by the year's output in kg "
+              f"({p['kg_per_unit']:g} kg per {p['unit']}).")
+
+
+def _comment(assessment, y: dict, kg: float, p: dict) -> str:
+    f = assessment.factors
+    market = f[f["parameter"] == "grid_factor_market"] if len(f) else f
+    how = (f"{market['value'].iloc[0]:g} {market['unit'].iloc[0]} ({market['source'].iloc[0]})"
+           if len(market) else "no purchased electricity")
+    src = assessment.inventory.source
+    return (f"Gate-to-gate footprint of the mill (scope 1 and scope 2), computed by greentex "
+            f"{greentex.__version__} from {src.get('name')} (SHA-256 {src.get('sha256')}), "
+            f"{y['first']} to {y['last']}: {y['total']:.6g} tCO2e allocated to {y['output']:,.6g} {p['unit']} "
+            f"= {kg:,.1f} kg. Scope 2 market-based: purchased electricity x {how}; location-based it would "
+            f"be {y['location'] * 1000 / kg:.6g} kgCO2e/kg. Primary data share: emissions computed with the "
+            "mill's own measured factors (Factors sheet); lines with default factors count as secondary. "
+            "fossilCarbonContent and biogenicCarbonContent: the fibre carbon content is not assessed (0 "
+            "stated). Data quality indicators (dqi) are not given.")
+
+
+# -- lifecycle ---------------------------------------------------------------------------------
+
+def _content(pf: dict) -> dict:
+    """What a change is measured on: everything but the lifecycle fields and the comment (which
+    names the input file and greentex version)."""
+    return {k: v for k, v in pf.items() if k not in LIFECYCLE_FIELDS and k != "comment"}
+
+
+def _lifecycle(new: list[dict], previous: list[dict], now: dt.datetime) -> list[dict]:
+    """§6 Product Footprint Lifecycle against the footprints exported before: an unchanged
+    footprint keeps its version and times; one whose values changed (same id: same mill, product,
+    year and method) gets version + 1 and ``updated``; one whose method changed (new id, same
+    product and reference period) lists the old id in ``precedingPfIds`` and the old one comes
+    back once more as ``Deprecated``. Previous footprints not touched are kept as they were."""
+    stamp = _stamp(now)
+    by_id = {pf["id"]: pf for pf in previous}
+    by_scope = {_scope(pf): pf for pf in previous if pf.get("status") == "Active"}
+    out, touched = [], set()
+    new_ids = {pf["id"] for pf in new}
+    for pf in new:
+        old = by_id.get(pf["id"])
+        if old is not None:
+            touched.add(old["id"])
+            pf["created"] = old["created"]
+            if _content(old) == _content(pf):
+                pf["version"] = old["version"]
+                for k in ("updated", "precedingPfIds"):
+                    if k in old:
+                        pf[k] = old[k]
+            else:
+                pf["version"] = int(old["version"]) + 1
+                pf["updated"] = stamp
+                pf["statusComment"] = "Values recalculated from updated activity data or factors."
+                if "precedingPfIds" in old:
+                    pf["precedingPfIds"] = old["precedingPfIds"]
+            out.append(pf)
+            continue
+        old = by_scope.get(_scope(pf))
+        if old is not None and old["id"] not in new_ids:
+            touched.add(old["id"])
+            pf["precedingPfIds"] = [old["id"]]
+            out.append(dict(old, version=int(old["version"]) + 1, updated=stamp, status="Deprecated",
+                            statusComment=f"Replaced by {pf['id']} (method or geography changed)."))
+        out.append(pf)
+    out += [pf for pf in previous if pf["id"] not in touched | new_ids]
+    return out
+
+
+def _scope(pf: dict) -> tuple:
+    """What a footprint is about: company, product and reference period."""
+    c = pf.get("pcf", {})
+    return (tuple(pf.get("companyIds", ())), tuple(pf.get("productIds", ())),
+            c.get("referencePeriodStart"), c.get("referencePeriodEnd"))
+
+
+def read_previous(path: str | Path) -> list[dict]:
+    """Footprints exported before (a JSON array of ProductFootprints), for ``previous``."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GreentexError("file not found", file=str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GreentexError(f"not a JSON file ({exc})", file=str(path),
+                            hint="give the footprints.json written by `greentex pact`") from None
+    if not isinstance(data, list) or not all(isinstance(pf, dict) and {"id", "version", "created"} <= pf.keys()
+                                             for pf in data):
+        raise GreentexError("not a list of PACT ProductFootprints", file=str(path),
+                            hint="give the footprints.json written by `greentex pact`")
+    return data
+
+
+def write_footprints(items: list[dict], path: str | Path) -> None:
+    """Strict JSON (no NaN), UTF-8, written atomically."""
+    from greentex.io.jsonout import atomic_write_bytes
+
+    text = json.dumps(items, ensure_ascii=False, indent=1, allow_nan=False)
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+# -- formats -------------------------------------------------------------------------------------
+
+def _decimal(x: float) -> str:
+    """A Decimal (§5.29 #dt-decimal: a dotted-decimal number in a JSON string), all digits, no exponent."""
+    if not np.isfinite(x):
+        raise GreentexError("a footprint value could not be computed", hint="see `greentex report`")
+    return np.format_float_positional(float(x) + 0.0, unique=True, trim="-")
+
+
+def _stamp(t: dt.datetime) -> str:
+    """A DateTime (§5.27 #dt-datetime: ISO 8601 in UTC)."""
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _month_start(month: str, add: int = 0) -> dt.datetime:
+    y, m = int(month[:4]), int(month[5:7]) + add
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return dt.datetime(y, m, 1, tzinfo=dt.timezone.utc)

@@ -1,0 +1,228 @@
+"""PACT ProductFootprints: values worked by hand, the mill's totals recovered, the schema, the
+lifecycle across exports, and the errors a user can fix."""
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+from numpy.testing import assert_allclose
+
+from greentex import pact
+from greentex.assessment import Options, assess
+from greentex.cli import cli
+from greentex.errors import GreentexError
+from greentex.io.workbook import read_workbook
+
+from conftest import write_workbook
+
+SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.xlsx"))
+SCHEMA = json.loads((Path(pact.__file__).parent / "pact_schema.json").read_text(encoding="utf-8"))
+NOW = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+
+
+def validate(items):
+    jsonschema.Draft202012Validator(SCHEMA).validate(items)
+
+
+def two_products(path, *, kwh=100_000, electricity_unit="kWh", site_extra=(), products=None, months=("2024-01",)):
+    """Electricity (user market factor 0.5 kgCO2/kWh) and 10 t soda ash, untagged, each month;
+    1000 hm woven (20 kg per 100 m) and 20 t knit a month; Site shares 0.6 / 0.4."""
+    site = [("key", "value"), ("name", "Test Mill"), ("统一社会信用代码", "91320500MA00000009"),
+            ("province", "江苏"), ("allocation", "woven_fabric: 0.6; knit_fabric: 0.4"), *site_extra]
+    factor = 1000 if electricity_unit == "MWh" else 1
+    energy = [("period", "item", "quantity", "unit")] + [(m, "electricity", kwh / factor, electricity_unit)
+                                                          for m in months]
+    chemicals = [("period", "item", "quantity", "unit")] + [(m, "soda_ash", 10, "t") for m in months]
+    production = [("period", "item", "quantity", "unit")] + [
+        row for m in months for row in ((m, "woven_fabric", 1000, "hm"), (m, "knit_fabric", 20, "t"))]
+    sheets = {"Site": site, "Energy": energy, "Chemicals": chemicals, "Production": production,
+              "Factors": [("item", "parameter", "value", "unit", "source"),
+                          ("electricity", "emission_factor", 0.5, "kgCO2/kWh", "supplier contract 2024")]}
+    sheets["产品信息"] = products if products is not None else [
+        ("产品类别", "产品名称", "百米重 [kg/hm]"), ("机织物", "府绸", 20)]
+    return write_workbook(path, sheets)
+
+
+def footprints_of(path, **kw):
+    return pact.footprints(assess(read_workbook(path), options=kw.pop("options", None)), now=NOW, **kw)
+
+
+def test_two_products_by_hand(tmp_path):
+    """Scope 1 + 2 (market) of 2024-01: electricity 100 000 kWh x 0.5 kgCO2/kWh (supplier, user
+    factor: primary) = 50 t; soda ash 10 t x 0.4152 tCO2/t (bundled: secondary) = 4.152 t; mill
+    total 54.152 t. Shares 0.6 / 0.4 (Site allocation):
+      woven 0.6 x 54.152 = 32.4912 t over 1000 hm x 20 kg/hm = 20 000 kg -> 1.62456 kgCO2e/kg
+      knit  0.4 x 54.152 = 21.6608 t over 20 t = 20 000 kg               -> 1.08304 kgCO2e/kg
+    primary data share 50 / 54.152 = 92.33269... % for both; nothing biogenic."""
+    items = footprints_of(two_products(tmp_path / "m.xlsx"))
+    by = {pf["productNameCompany"]: pf for pf in items}
+    assert set(by) == {"府绸", "knit_fabric"}
+    woven, knit = by["府绸"]["pcf"], by["knit_fabric"]["pcf"]
+    assert_allclose(float(woven["pCfExcludingBiogenic"]), 1.62456)
+    assert_allclose(float(knit["pCfExcludingBiogenic"]), 1.08304)
+    for c in (woven, knit):
+        assert c["declaredUnit"] == "kilogram" and c["unitaryProductAmount"] == "1"
+        assert c["fossilGhgEmissions"] == c["pCfIncludingBiogenic"] == c["pCfExcludingBiogenic"]
+        assert_allclose(c["primaryDataShare"], 100 * 50 / 54.152)
+        assert c["geographyCountrySubdivision"] == "CN-JS" and "geographyCountry" not in c
+        assert (c["referencePeriodStart"], c["referencePeriodEnd"]) == ("2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z")
+    # the consistency the brands rely on: footprint x kg over the products = the mill's total
+    assert_allclose(float(woven["pCfExcludingBiogenic"]) * 20_000 + float(knit["pCfExcludingBiogenic"]) * 20_000,
+                    54_152.0)
+    assert by["knit_fabric"]["companyIds"] == ["urn:pact:company:customcode:vendor-assigned:91320500MA00000009"]
+    assert by["knit_fabric"]["productCategoryCpc"] == "281"
+    validate(items)
+
+
+def test_one_footprint_per_product_and_year_and_totals_per_year(tmp_path):
+    """Two months in two years: the same month values each year, so each year's footprint is
+    the hand value above, and the years are never summed."""
+    items = footprints_of(two_products(tmp_path / "m.xlsx", months=("2023-12", "2024-01")))
+    years = sorted((pf["productNameCompany"], pf["pcf"]["referencePeriodStart"][:4]) for pf in items)
+    assert years == [("knit_fabric", "2023"), ("knit_fabric", "2024"), ("府绸", "2023"), ("府绸", "2024")]
+    assert len({pf["id"] for pf in items}) == 4
+    for pf in items:
+        expected = 1.62456 if pf["productNameCompany"] == "府绸" else 1.08304
+        assert_allclose(float(pf["pcf"]["pCfExcludingBiogenic"]), expected)
+
+
+# the samples' products: name in the export -> (category, kg per unit of output, from the
+# Products sheets: 210 g/m2 x 1.48 m x 100 m = 31.08 kg; 120 g/m2 x 1.5 m x 100 m = 18 kg; 16.5 kg
+# per 100 m as given; 1 t = 1000 kg)
+SAMPLE_PRODUCTS = {
+    "baseline_mill_2023_2024.xlsx": {"Cotton twill, dyed": ("woven_fabric", 210 * 1.48 * 100 / 1000)},
+    "jiangsu_woven_dyeing_2024.xlsx": {"全棉府绸染色布": ("woven_fabric", 120 * 1.5 * 100 / 1000)},
+    "knit_dyeing_2024.xlsx": {"knit_fabric": ("knit_fabric", 1000)},
+    "multi_product_2024.xlsx": {"Poplin, dyed": ("woven_fabric", 16.5), "Single jersey, dyed": ("knit_fabric", 1000)},
+}
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_every_sample_sums_back_to_the_mills_market_total(sample):
+    """Per year: sum over products of footprint [kgCO2e/kg] x output [kg] = the mill's scope 1 +
+    market-based scope 2 of that year's months [t] x 1000; and every export fits the schema."""
+    a = assess(read_workbook(sample))
+    items = pact.footprints(a, now=NOW)
+    validate(items)
+    m = a.metrics
+    monthly = m[(m.metric == "ghg") & (m.item == "total_market") & (m.period != "total")]
+    made = m[(m.metric == "production") & (m.period != "total")]
+    names = SAMPLE_PRODUCTS[sample.name]
+    assert {pf["productNameCompany"] for pf in items} == set(names)
+    for year in sorted({pf["pcf"]["referencePeriodStart"][:4] for pf in items}):
+        mill = monthly[monthly.period.str.startswith(year)]["value"].sum() * 1000
+        parts = 0.0
+        for pf in (pf for pf in items if pf["pcf"]["referencePeriodStart"].startswith(year)):
+            product, kg_per_unit = names[pf["productNameCompany"]]
+            output = made[(made["item"] == product) & made.period.str.startswith(year)]["value"].sum()
+            parts += float(pf["pcf"]["pCfExcludingBiogenic"]) * output * kg_per_unit
+        assert_allclose(parts, mill, rtol=1e-9)
+
+
+def test_sample_footprints_by_hand():
+    """knit_dyeing_2024: one product, so the footprint is the mill's 2024 market total over its
+    output: total_market [t] x 1000 / (knit t x 1000 kg/t)."""
+    a = assess(read_workbook(SAMPLES[2]))
+    [pf] = pact.footprints(a, now=NOW)
+    out_t = a.value("production", "knit_fabric")
+    assert_allclose(float(pf["pcf"]["pCfExcludingBiogenic"]), a.value("ghg", "total_market") / out_t)
+    assert pf["companyIds"] == ["urn:pact:company:customcode:buyer-assigned:SX-0042"]
+    assert pf["pcf"]["geographyCountrySubdivision"] == "CN-ZJ"
+
+
+def test_mass_per_length_from_gsm_and_width(tmp_path):
+    """120 g/m2 x 150 cm = 120 x 1.5 = 180 g per metre = 18 kg per 100 m, so the woven footprint
+    is 32.4912 t / (1000 x 18 kg) = 1.805066... kgCO2e/kg."""
+    products = [("product", "name", "gsm [g/m2]", "width [cm]"), ("woven_fabric", "poplin", 120, 150)]
+    items = footprints_of(two_products(tmp_path / "m.xlsx", products=products))
+    woven = next(pf for pf in items if pf["productNameCompany"] == "poplin")
+    assert_allclose(float(woven["pcf"]["pCfExcludingBiogenic"]), 32_491.2 / 18_000)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kwh=st.floats(1_000, 1e7), unit=st.sampled_from(["kWh", "MWh"]))
+def test_same_electricity_in_kwh_or_mwh_gives_the_same_footprints(tmp_path_factory, kwh, unit):
+    base = tmp_path_factory.mktemp("u")
+    a = footprints_of(two_products(base / "a.xlsx", kwh=kwh))
+    b = footprints_of(two_products(base / "b.xlsx", kwh=kwh, electricity_unit=unit))
+    for x, y in zip(a, b):
+        assert x["id"] == y["id"]
+        assert_allclose(float(x["pcf"]["pCfExcludingBiogenic"]), float(y["pcf"]["pCfExcludingBiogenic"]))
+
+
+def test_ids_are_stable_uuid4_and_json_is_strict(tmp_path):
+    path = two_products(tmp_path / "m.xlsx")
+    a, b = footprints_of(path), footprints_of(path)
+    assert [pf["id"] for pf in a] == [pf["id"] for pf in b]
+    assert all(uuid.UUID(pf["id"]).version == 4 for pf in a)
+    out = tmp_path / "f.json"
+    pact.write_footprints(a, out)
+    json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+
+
+def test_lifecycle_unchanged_changed_and_new_method(tmp_path):
+    """Re-export of the same data: same ids and versions. Changed data: version 2 and 'updated'.
+    Another GWP set (a major change): new ids naming the old ones in precedingPfIds, and the old
+    ones once more as Deprecated."""
+    first = footprints_of(two_products(tmp_path / "a.xlsx"))
+    later = NOW + dt.timedelta(days=30)
+    same = pact.footprints(assess(read_workbook(tmp_path / "a.xlsx")), previous=first, now=later)
+    assert [(p["id"], p["version"], p["created"]) for p in same] == [(p["id"], 1, p["created"]) for p in first]
+    assert all("updated" not in p for p in same)
+    changed = pact.footprints(assess(read_workbook(two_products(tmp_path / "b.xlsx", kwh=120_000))),
+                              previous=first, now=later)
+    assert [p["id"] for p in changed] == [p["id"] for p in first]
+    assert all(p["version"] == 2 and p["updated"] == "2025-03-31T08:30:00Z" and p["created"] == "2025-03-01T08:30:00Z"
+               for p in changed)
+    ar6 = pact.footprints(assess(read_workbook(tmp_path / "a.xlsx"), options=Options(gwp="AR6")),
+                          previous=first, now=later)
+    old_ids = {p["id"] for p in first}
+    deprecated = [p for p in ar6 if p["status"] == "Deprecated"]
+    active = [p for p in ar6 if p["status"] == "Active"]
+    assert {p["id"] for p in deprecated} == old_ids and all(p["version"] == 2 for p in deprecated)
+    assert {p["precedingPfIds"][0] for p in active} == old_ids and not old_ids & {p["id"] for p in active}
+    validate(ar6)
+
+
+def test_a_product_by_length_without_mass_is_a_one_line_error(tmp_path):
+    path = two_products(tmp_path / "m.xlsx", products=[("product", "name"), ("knit_fabric", "jersey")])
+    with pytest.raises(GreentexError) as err:
+        footprints_of(path)
+    text = str(err.value)
+    assert "\n" not in text and text.startswith("m.xlsx: sheet 'Products'")
+    assert "woven_fabric" in text and "hm" in text and "gsm" in text
+
+
+@pytest.mark.parametrize("site_extra, products, message", [
+    ((("统一社会信用代码", "12345"),), None, "neither a URN nor"),
+    ((("province", "Atlantis"),), None, "not a province of China"),
+    ((), [("product", "product id", "kg per 100 m"), ("woven_fabric", "W-1", 20)], "is not a URN"),
+    ((), [("product", "kg per 100 m"), ("woven_fabric", 0)], "must be greater than 0"),
+])
+def test_bad_pact_input_names_the_place(tmp_path, site_extra, products, message):
+    path = two_products(tmp_path / "m.xlsx", site_extra=site_extra, products=products)
+    with pytest.raises(GreentexError, match=message):
+        footprints_of(path)
+
+
+def test_gwp_sets_pact_does_not_accept(tmp_path):
+    with pytest.raises(GreentexError, match="AR5 or AR6"):
+        footprints_of(two_products(tmp_path / "m.xlsx"), options=Options(gwp="AR4"))
+
+
+def test_cli_pact_writes_and_updates(tmp_path):
+    path = two_products(tmp_path / "m.xlsx")
+    out = tmp_path / "footprints.json"
+    r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "府绸 2024: 1.625 kgCO2e/kg (version 1, Active)" in r.output
+    validate(json.loads(out.read_text(encoding="utf-8")))
+    r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--previous", str(out)])
+    assert r.exit_code == 0 and "version 1" in r.output
+    r = CliRunner().invoke(cli, ["pact", str(tmp_path / "none.xlsx")])
+    assert r.exit_code == 2
