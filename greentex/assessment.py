@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, asdict
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -570,6 +571,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
     opts = asdict(options)
     opts["benchmarks"] = set_ids
     opts["gwp_note"] = f"GWP100 set {options.gwp}" + (" (default)" if options.gwp == DEFAULT_GWP else "")
+    if blib.user_files:  # the user's data files, and how each was saved (UTF-8, GBK/GB18030 ...)
+        opts["user_files"] = "; ".join(f"{Path(p).name} ({enc})" for p, enc in blib.user_files.items())
     return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
 

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+MAX_QUOTED = 80  # characters of a cell's text quoted in a message
+MAX_MESSAGE = 600  # characters of a whole one-line message
+
+
+def clip(text, limit: int = MAX_QUOTED) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (a 32,767-character
+    cell is not quoted whole)."""
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+def clip_quotes(text: str) -> str:
+    """A message with every quoted part cut to MAX_QUOTED characters, the whole to MAX_MESSAGE."""
+    text = re.sub(r"'([^']{%d,})'" % (MAX_QUOTED + 1), lambda m: f"'{clip(m.group(1))}'", str(text))
+    return clip(text, MAX_MESSAGE)
 
 
 class GreentexError(Exception):
@@ -42,7 +59,7 @@ class GreentexError(Exception):
         text = ": ".join(where + [self.message]) if where else self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text.replace("\n", " ")
+        return clip_quotes(text)
 
 
 @dataclass(frozen=True)

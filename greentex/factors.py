@@ -25,12 +25,26 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from greentex.errors import GreentexError
+from greentex.errors import GreentexError, clip
 from greentex.units import normalize_text, parse_unit
 
 STATUSES = {"primary", "secondary", "derived", "user"}
+MAX_FACTOR_VALUE = 1e9  # a factor or benchmark value, in its own unit
+
+
+def check_value(value: float, what: str = "the value", *, high: float = MAX_FACTOR_VALUE) -> float:
+    """``value`` when it is finite and within 0..``high``; GreentexError otherwise (no location)."""
+    if not np.isfinite(value):
+        raise GreentexError(f"{what} {value} is not a finite number", hint="write a number")
+    if value < 0:
+        raise GreentexError(f"{what} {value:g} is negative", hint="factors and limits are zero or more")
+    if value > high:
+        raise GreentexError(f"{what} {value:g} is above the limit of {high:g}",
+                            hint="check the number and its unit")
+    return value
 
 
 def bundled_dir():
@@ -38,15 +52,60 @@ def bundled_dir():
     return resources.files("greentex.factor_data")
 
 
+MAX_FILE_ROWS = 200_000  # rows of one factor, benchmark or scenario CSV
+ENCODINGS = (("utf-8", "UTF-8"), ("gb18030", "GBK/GB18030"))  # tried in this order, after the BOMs
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding name) of a text file as users save it: UTF-8 with or without BOM, UTF-16
+    (BOM, or the zero bytes of ASCII text), else GBK/GB18030 (Chinese Excel's "CSV"); anything
+    else is refused naming the file."""
+    if not data:
+        raise GreentexError("the file is empty (0 bytes)", file=name, hint="copy it again or give another file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8-sig", "UTF-8 with BOM")]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [("utf-16", "UTF-16")]
+    elif b"\x00" in data[:4096]:
+        zeros_odd = data[1:4096:2].count(0) > data[0:4096:2].count(0)
+        candidates = [("utf-16-le", "UTF-16") if zeros_odd else ("utf-16-be", "UTF-16")]
+    else:
+        candidates = list(ENCODINGS)
+    for codec, label in candidates:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text, label
+    raise GreentexError("cannot be read as text: it is not UTF-8, UTF-16 or GBK/GB18030", file=name,
+                        hint="save it from Excel as 'CSV UTF-8 (comma delimited)'")
+
+
 def _read_csv(source, name: str) -> pd.DataFrame:
+    """A CSV (bundled or the user's) as text columns; ``frame.attrs['encoding']`` says how it was
+    saved. GreentexError naming the file when it is missing, empty, not text or too long."""
+    import io
+
     try:
-        with source.open(encoding="utf-8-sig", newline="") as fh:
-            return pd.read_csv(fh, dtype=str, keep_default_na=False)
+        data = source.read_bytes()
     except FileNotFoundError:
         raise GreentexError(f"factor file '{name}' not found") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise GreentexError(f"{name}: cannot be read as UTF-8 CSV ({exc})".splitlines()[0],
-                            hint="save it as CSV UTF-8") from None
+    except (IsADirectoryError, PermissionError, OSError) as exc:
+        raise GreentexError(f"cannot be read ({exc.strerror or type(exc).__name__})", file=name) from None
+    text, encoding = decode_text(data, name)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise GreentexError("the file holds no table", file=name, hint="the first line names the columns") from None
+    except pd.errors.ParserError as exc:
+        raise GreentexError(f"cannot be read as CSV ({clip(str(exc).splitlines()[0])})", file=name,
+                            hint="save it from Excel as 'CSV UTF-8 (comma delimited)'") from None
+    if len(frame) > MAX_FILE_ROWS:
+        raise GreentexError(f"refused: {len(frame):,} rows (limit {MAX_FILE_ROWS:,})", file=name,
+                            hint="keep only the rows greentex needs")
+    frame.attrs["encoding"] = encoding
+    return frame
 
 
 LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv",
@@ -81,15 +140,18 @@ def validate_dataset(frame: pd.DataFrame, keys: list[str], name: str) -> pd.Data
     if missing:
         raise GreentexError(f"{name}: missing column(s) {', '.join(missing)}",
                             hint="every factor dataset needs its key columns and value, unit, source, reference, status")
+    encoding = frame.attrs.get("encoding")
     if "note" not in frame.columns:
         frame = frame.assign(note="")
     frame = frame.copy()
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         where = f"{name} row {i}"
         try:
-            float(row.value)
+            check_value(float(row.value))
         except ValueError:
-            raise GreentexError(f"{where}: value '{row.value}' is not a number") from None
+            raise GreentexError(f"{where}: value '{clip(row.value)}' is not a number") from None
+        except GreentexError as exc:
+            raise GreentexError(f"{where}: {exc.message}", hint=exc.hint) from None
         try:
             parse_unit(row.unit)
         except GreentexError as exc:
@@ -104,6 +166,7 @@ def validate_dataset(frame: pd.DataFrame, keys: list[str], name: str) -> pd.Data
         raise GreentexError(f"{name}: duplicate key {', '.join(f'{k}={first[k]}' for k in keys)}",
                             hint="each key may appear once per dataset")
     frame["value"] = frame["value"].astype(float)
+    frame.attrs["encoding"] = encoding
     return frame
 
 
@@ -148,6 +211,7 @@ class FactorLibrary:
 
     def __init__(self, user_paths: list[str | Path] | tuple = ()):
         root = bundled_dir()
+        self.user_files: dict[str, str] = {}  # the user's data files read: path -> encoding
         self.catalogue = read_lookup(root, "catalogue.csv")
         self.datasets: dict[str, Dataset] = {}
         for entry in self.catalogue.to_dict("records"):
@@ -210,6 +274,11 @@ class FactorLibrary:
             origin: str) -> None:
         """Register a validated dataset: ``replace`` (or a new id) sets it; ``extend`` puts its
         rows on top of the existing ones, its rows winning where the keys are the same."""
+        if origin != "bundled" and "item" in keys:
+            self._check_items(frame, dataset_id, origin)
+        encoding = frame.attrs.get("encoding")
+        if origin != "bundled":  # a new dict: a copy() of this library keeps its own list
+            self.user_files = {**self.user_files, origin: encoding or "table"}
         frame = frame.assign(origin=origin)
         if mode == "extend" and dataset_id in self.datasets:
             old = self.datasets[dataset_id].frame
@@ -218,8 +287,26 @@ class FactorLibrary:
             frame = pd.concat([old[~old_keys.isin(new_keys)], frame], ignore_index=True)
         merged = dict(self.datasets[dataset_id].meta) if dataset_id in self.datasets else {}
         merged.update({k: v for k, v in meta.items() if v})
-        merged.update(id=dataset_id, origin=origin)
+        merged.update(id=dataset_id, origin=origin, **({"encoding": encoding} if encoding else {}))
         self.datasets[dataset_id] = Dataset(dataset_id, keys, frame, merged)
+
+    def _check_items(self, frame: pd.DataFrame, dataset_id: str, origin: str) -> None:
+        """Every item of a user's rows is an item greentex knows (or one the bundled dataset of
+        that id already holds): a misspelt item would otherwise never be used, silently."""
+        kind = "benchmark" if dataset_id not in self.datasets and "comparison" in frame else \
+            (self.datasets[dataset_id].meta.get("kind") if dataset_id in self.datasets else None) or "factor"
+        known = set(self.item_table.index) | {"total"}
+        for other in self.ids(kind):  # items the bundled sets of that kind name (COD 'out', ...)
+            if "item" in self.datasets[other].frame:
+                known |= set(self.datasets[other].frame["item"])
+        unknown = ~frame["item"].isin(known)
+        if unknown.any():
+            i = int(unknown.to_numpy().argmax())
+            item = frame["item"].iloc[i]
+            close = self.resolve_item(str(item)) or ", ".join(self.suggest_items(str(item)))
+            raise GreentexError(f"row {i + 2}: unknown item '{clip(item)}'", file=origin,
+                                hint=(f"did you mean {close}? " if close else "")
+                                + "items are listed by `greentex factors show items`")
 
     # -- names ---------------------------------------------------------------------------
     def _build_item_index(self, aliases: pd.DataFrame) -> None:

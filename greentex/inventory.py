@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from greentex.errors import GreentexError, Issue
-from greentex.factors import FactorLibrary, load_library, match_key
+from greentex.factors import FactorLibrary, check_value, load_library, match_key
 from greentex.units import conversion_factor, normalize_text, parse_unit, same_dimension
 
 RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet", "cell",
@@ -34,6 +34,11 @@ _PERIOD_PATTERNS = [
     (re.compile(r"^(\d{4})\s*[-/ ]?\s*([A-Za-z]{3})[A-Za-z]*\.?$"), "ym_name"),
 ]
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MAX_QUANTITY = 1e12  # one row's quantity in its item's own unit (kWh, m3, kg ...): no mill comes near it
+
+
+class ExcelError(str):
+    """An Excel error value (#DIV/0!, #N/A, #REF! ...) read from a cell: bad input, never empty."""
 
 
 def parse_period(value) -> str:
@@ -97,8 +102,11 @@ def split_quantity(value) -> tuple[float, str]:
     refused: it may be a decimal comma. Raises GreentexError (location added by the caller)."""
     if value is None:
         return np.nan, ""
-    if isinstance(value, bool):
-        raise GreentexError(f"'{value}' is not a number")
+    if isinstance(value, ExcelError):
+        raise GreentexError(f"the cell holds the Excel error {value}",
+                            hint="correct the formula (or type the number) in Excel and save")
+    if isinstance(value, (bool, np.bool_)):
+        raise GreentexError(f"'{value}' (a true/false cell) is not a number")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value), ""
     text = normalize_text(value).replace("，", ",")
@@ -188,6 +196,11 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
 
     # quantities: numbers pass through; each distinct text is parsed once (it may carry a unit)
     qty = raw["quantity"]
+    if qty.dtype == object or qty.dtype == bool:
+        flags = np.fromiter((isinstance(v, (bool, np.bool_)) for v in qty.to_numpy()), bool, len(qty))
+        if flags.any():
+            raise fail(GreentexError(f"'{qty[flags].iloc[0]}' (a true/false cell) is not a quantity",
+                                     hint="write the number, or leave the cell empty"), flags, "cell")
     num = pd.to_numeric(qty, errors="coerce").to_numpy(dtype=float, copy=True)
     todo = np.isnan(num) & qty.notna().to_numpy()
     if todo.any():
@@ -303,11 +316,21 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         products.append(item)
 
     items = np.array(resolved, dtype=object)[icodes]
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = num[keep] * pair_factor[pcodes]
+    too_big = ~(converted <= MAX_QUANTITY)
+    if too_big.any():
+        k = int(np.argmax(too_big))
+        mask = np.zeros(len(raw), bool)
+        mask[keep[k]] = True
+        raise fail(GreentexError(f"quantity {num[keep][k]:g} {units[ucodes[k]]} is {converted[k]:g} "
+                                 f"{pair_unit[pcodes[k]]}, above the limit of {MAX_QUANTITY:g} {pair_unit[pcodes[k]]}",
+                                 hint="check the number and its unit (万 is 10 000, 亿 is 100 000 000)"), mask, "cell")
     activity = pd.DataFrame({
         "domain": domain,
         "period": np.array(parsed, dtype=object)[tcodes],
         "item": items,
-        "quantity": num[keep] * pair_factor[pcodes],
+        "quantity": converted,
         "unit": pair_unit[pcodes],
         "product": items if domain == "production" else np.array(products, dtype=object)[rcodes],
         "label": np.array(["" if v is None else str(v) for v in labels], dtype=object)[icodes],
@@ -447,6 +470,10 @@ def normalize_overrides(frame: pd.DataFrame, library: FactorLibrary, file: str |
             raise exc.located(**loc("value")) from None
         if np.isnan(value):
             raise GreentexError("the factor value is empty", **loc("value"))
+        try:
+            check_value(value, "the factor value")
+        except GreentexError as exc:
+            raise exc.located(**loc("value")) from None
         unit = "dimensionless" if is_blank(row.get("unit")) else normalize_text(str(row.get("unit")))
         try:
             parse_unit(unit)

@@ -47,7 +47,7 @@ import pandas as pd
 
 from greentex.assessment import HEADLINE_INTENSITIES, FactorSelector, Options, assess
 from greentex.errors import GreentexError, Issue
-from greentex.factors import load_library, match_key
+from greentex.factors import _read_csv, load_library, match_key
 from greentex.inventory import is_blank, parse_number
 from greentex.io.jsonout import document, records, write_document
 from greentex.io.workbook import _grid_checked, _header_index, _name_index, _open, column_letter
@@ -137,11 +137,7 @@ def _rows_of(path: Path) -> tuple[list[dict], str, dict]:
     if not path.exists():
         raise GreentexError("file not found", file=str(path), hint="check the --scenarios path")
     if path.suffix.lower() == ".csv":
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise GreentexError(f"cannot read the CSV ({type(exc).__name__})", file=path.name,
-                                hint="save it as UTF-8 CSV with a header row") from None
+        frame = _read_csv(path, path.name)
         header = list(frame.columns)
         body = frame.values.tolist()
         first_row, sheet = 2, None

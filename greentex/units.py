@@ -24,7 +24,7 @@ from importlib import resources
 
 import pint
 
-from greentex.errors import GreentexError
+from greentex.errors import GreentexError, clip
 
 def _registry() -> pint.UnitRegistry:
     """pint's parsed default definitions are cached on disk (:auto:, about 0.1 s saved per
@@ -91,21 +91,91 @@ def to_pint_expression(text: str) -> str:
     return s.replace(" ", "")
 
 
+MAX_UNIT_LENGTH = 60  # characters of a unit string
+MAX_UNIT_TOKENS = 24  # names, numbers and operators
+MAX_EXPONENT = 12  # m**3, 10^4, 10**-3: a power is a small integer
+MULTIPLIER_RANGE = (1e-12, 1e12)  # the magnitude of a unit (万kWh: 1e4)
+_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|(?P<name>[^\W\d]\w*)"
+                    r"|(?P<op>\*\*|[*/^()°%]|-(?=\d)))")
+_NOT_UNITS = {"nan", "inf", "infinity"}
+
+
+def _tokens(expr: str) -> list[tuple[str, str]]:
+    """(kind, text) tokens of a pint expression, or GreentexError for anything that is not a
+    unit name, a number or one of * / ** ^ ( )."""
+    out, pos = [], 0
+    while pos < len(expr):
+        m = _TOKEN.match(expr, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"'{expr[pos]}' has no place in a unit")
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+def check_unit_expression(expr: str) -> None:
+    """Refuse, before pint evaluates anything, a unit expression that is not a unit: too long,
+    nan or inf, a sign, a number that is not a power of ten (10, 1e4, 10^4), a power that is not
+    a small integer, or a power of a power (10**10**10 would take pint forever). ValueError says why."""
+    tokens = _tokens(expr)
+    if len(tokens) > MAX_UNIT_TOKENS:
+        raise ValueError(f"more than {MAX_UNIT_TOKENS} parts")
+    depth = 0
+    for k, (kind, text) in enumerate(tokens):
+        before = tokens[k - 1][1] if k else ""
+        if kind == "name" and text.lower() in _NOT_UNITS:
+            raise ValueError(f"'{text}' is not a unit")
+        if text == "(":
+            depth += 1
+            if depth > 3:
+                raise ValueError("too many brackets")
+        elif text == ")":
+            depth -= 1
+        elif text == "-" and before not in ("**", "^"):
+            raise ValueError("a unit has no sign")
+        elif text in ("**", "^"):
+            if before == ")" or (k >= 2 and tokens[k - 2][1] in ("**", "^")) or \
+                    (k >= 3 and tokens[k - 2][1] == "-" and tokens[k - 3][1] in ("**", "^")):
+                raise ValueError("a power of a power or of a bracket")
+        elif kind == "num":
+            power = before in ("**", "^") or (before == "-" and k >= 2 and tokens[k - 2][1] in ("**", "^"))
+            if power:
+                if not text.isdigit() or int(text) > MAX_EXPONENT:
+                    raise ValueError(f"the power {text} is not a small whole number")
+            elif not re.fullmatch(r"1(?:0*|(?:\.0*)?[eE][+-]?\d{1,2})", text) or \
+                    (text != "10" and k + 1 < len(tokens) and tokens[k + 1][1] in ("**", "^")):
+                raise ValueError(f"the number {text} is not a power of ten")
+
+
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> pint.Quantity:
     """Parse a unit string into a Quantity of magnitude = its multiplier (万kWh -> 1e4 kWh).
 
-    Raises GreentexError (without location; the caller adds it) for an unknown unit.
+    The string is checked first (check_unit_expression; at most MAX_UNIT_LENGTH characters), so
+    that pint never evaluates a number, only unit names and powers of ten; the multiplier must
+    lie within MULTIPLIER_RANGE. Raises GreentexError (without location; the caller adds it).
     """
     if text is None or normalize_text(text) == "":
         raise GreentexError("the unit is empty", hint="write a unit such as kWh, t, m3 or 万kWh")
+    shown = clip(text)
+    if len(normalize_text(text)) > MAX_UNIT_LENGTH:
+        raise GreentexError(f"'{shown}' is not a unit (longer than {MAX_UNIT_LENGTH} characters)", hint=UNIT_HINT)
     expr = to_pint_expression(text)
+    try:
+        check_unit_expression(expr)
+    except ValueError as exc:
+        raise GreentexError(f"'{shown}' is not a unit ({exc})", hint=UNIT_HINT) from None
     try:
         q = ureg.parse_expression(expr)
     except Exception as exc:  # pint raises several types for bad strings
-        raise GreentexError(f"unknown unit '{text}'", hint=UNIT_HINT) from exc
+        raise GreentexError(f"unknown unit '{shown}'", hint=UNIT_HINT) from exc
     if not isinstance(q, pint.Quantity):
         q = Q_(float(q), "dimensionless")
+    low, high = MULTIPLIER_RANGE
+    if not low <= float(q.magnitude) <= high:
+        raise GreentexError(f"'{shown}' is not a unit (its multiplier {float(q.magnitude):g} is outside "
+                            f"{low:g} to {high:g})", hint=UNIT_HINT)
     return q
 
 

@@ -152,3 +152,71 @@ def uncached_formulas(path: Path, sheets: list[str]) -> dict[str, list[str]]:
     except zipfile.BadZipFile:
         raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name) from None
     return found
+
+
+MAX_GRID_CELLS = 10_000_000  # rows x columns of a sheet as read from A1 (a million rows of 9 columns)
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>/]*)>(.*?)</c>', re.DOTALL)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def column_index(letters: str) -> int:
+    """1-based index of Excel column letters (A -> 1, XFD -> 16384)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _far_refs(data: bytes, pattern: bytes) -> list[tuple[str, int]]:
+    return [(c.decode(), int(r)) for c, r in re.findall(pattern, data)]
+
+
+def sheet_extent(data: bytes) -> tuple[int, int, str]:
+    """(rows, columns, farthest cell) of a sheet's XML, from its cell references, read cheaply:
+    columns of two or three letters and row numbers longer than the last row's are looked for
+    (a sheet of one-letter columns counts as 26 wide unless that is too many)."""
+    tail = _ROW_NUMBER.search(data, max(0, data.rfind(b"<row ") - 1))
+    last = int(tail.group(1)) if tail else 0
+    refs = _far_refs(data, rb'\br="([A-Z]{2,3})(\d+)"')
+    refs += _far_refs(data, rb'\br="([A-Z]{1,3})(\d{%d,})"' % (len(str(last)) + 1))
+    rows = max([last] + [r for _, r in refs])
+    cols = max([column_index(c) for c, _ in refs], default=0)
+    if not cols:  # one-letter columns only: at most 26, counted exactly only where that matters
+        cols = 26 if rows * 26 <= MAX_GRID_CELLS else \
+            max((column_index(c.decode()) for c in set(re.findall(rb'\br="([A-Z])\d', data))), default=1)
+    far = max(refs, key=lambda cr: column_index(cr[0]) * max(cr[1], 1), default=("", 0))
+    return rows, cols, f"{far[0]}{far[1]}" if far[0] else ""
+
+
+def error_cells(data: bytes) -> dict[tuple[int, int], str]:
+    """{(row, column) 0-based: error text} of the cells holding an Excel error (#DIV/0!, #N/A ...),
+    which the reading library returns as empty."""
+    out = {}
+    if b't="e"' not in data:
+        return out
+    for m in _ERROR_CELL.finditer(data):
+        ref = _CELL_REF.search(m.group(1))
+        value = _VALUE.search(m.group(2))
+        if ref:
+            col, row = re.match(r"([A-Z]+)(\d+)", ref.group(1).decode()).groups()
+            out[(int(row) - 1, column_index(col) - 1)] = value.group(1).decode() if value else "#VALUE!"
+    return out
+
+
+def scan_sheet(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Before the reading library sizes its grid: refuse a sheet whose cells reach so far that
+    rows x columns from A1 exceed MAX_GRID_CELLS (a stray value at XFD1048576 would make it
+    allocate hundreds of GiB), naming the farthest cell. Returns the sheet's error_cells."""
+    with zipfile.ZipFile(path) as zf:
+        member = _sheet_paths(zf).get(sheet)
+        if not member:
+            return {}
+        data = zf.read(member)
+    rows, cols, far = sheet_extent(data)
+    if rows * cols > MAX_GRID_CELLS:
+        raise GreentexError(f"refused: the sheet reaches cell {far or f'row {rows:,}'}, making a grid of "
+                            f"{rows:,} rows x {cols:,} columns (limit {MAX_GRID_CELLS:,} cells)", file=path.name,
+                            sheet=sheet, cell=far or None,
+                            hint="delete the stray content far from the table (Ctrl+End in Excel goes to it) and save")
+    return error_cells(data)

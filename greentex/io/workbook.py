@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,9 @@ import pandas as pd
 
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import (DriverTable, Inventory, build_activity, normalize_overrides, parse_number,
-                                is_blank, parse_period, parse_site)
-from greentex.io.filecheck import file_kind, uncached_formulas
+from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
+                                parse_number, is_blank, parse_period, parse_site)
+from greentex.io.filecheck import file_kind, scan_sheet, uncached_formulas
 from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
@@ -116,8 +117,28 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+class _Book:
+    """A calamine workbook with the file it came from and its kind ('xlsx', 'ods', 'xls')."""
+
+    def __init__(self, wb, path: Path, kind: str):
+        self.wb, self.path, self.kind = wb, path, kind
+        self.sheet_names = wb.sheet_names
+
+    def get_sheet_by_name(self, name: str):
+        return self.wb.get_sheet_by_name(name)
+
+    def hidden(self) -> dict[str, str]:
+        """{sheet: 'hidden' or 'very hidden'} of the sheets not shown in Excel."""
+        out = {}
+        for m in getattr(self.wb, "sheets_metadata", []):
+            state = str(m.visible).rsplit(".", 1)[-1].lower()
+            if state in ("hidden", "veryhidden"):
+                out[m.name] = "very hidden" if state == "veryhidden" else "hidden"
+        return out
+
+
 def _open(path: Path):
-    """(calamine workbook, kind) after the file checks of greentex.io.filecheck."""
+    """(workbook, kind) after the file checks of greentex.io.filecheck."""
     import python_calamine as pc
 
     if not path.exists():
@@ -126,13 +147,22 @@ def _open(path: Path):
         raise GreentexError("is a folder, not a workbook", file=str(path))
     kind = file_kind(path)
     try:
-        return pc.CalamineWorkbook.from_path(str(path)), kind
+        return _Book(pc.CalamineWorkbook.from_path(str(path)), path, kind), kind
     except Exception as exc:  # calamine raises its own types for every unreadable file
         raise GreentexError(f"the workbook is damaged and cannot be read ({type(exc).__name__})", file=path.name,
                             hint="open it in Excel or LibreOffice and save it as .xlsx") from None
 
 
-def _grid_checked(wb, name: str, file: str) -> list[list]:
+def _grid_checked(wb: _Book, name: str, file: str) -> list[list]:
+    """A sheet's rows from A1, after its real extent was checked (filecheck.scan_sheet) where
+    the file says it cheaply (.xlsx); Excel error values come back as ExcelError, not empty."""
+    errors = {}
+    if wb.kind == "xlsx":
+        try:
+            errors = scan_sheet(wb.path, name)
+        except (zipfile.BadZipFile, KeyError, SyntaxError) as exc:
+            raise GreentexError(f"the workbook structure is damaged ({type(exc).__name__})", file=file,
+                                hint="open it in Excel or LibreOffice and save it again") from None
     try:
         rows = _grid(wb.get_sheet_by_name(name))
     except Exception as exc:  # a damaged sheet inside a readable archive
@@ -141,6 +171,9 @@ def _grid_checked(wb, name: str, file: str) -> list[list]:
     if len(rows) > MAX_ROWS or (rows and len(rows[0]) > MAX_COLUMNS):
         raise GreentexError(f"refused: the sheet has {len(rows):,} rows and {len(rows[0]) if rows else 0:,} "
                             f"columns (limits {MAX_ROWS:,} and {MAX_COLUMNS:,})", file=file, sheet=name)
+    for (r, c), text in errors.items():
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = ExcelError(text)
     return rows
 
 
@@ -269,6 +302,10 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="keep one sheet per kind")
         else:
             found[kind] = name
+    hidden = wb.hidden()
+    for kind, name in found.items():
+        if name in hidden:
+            issues.append(Issue.of("note", name, "", "sheet_hidden", state=hidden[name]))
     if not any(k in found for k in ACTIVITY_SHEETS):
         raise GreentexError("no activity sheet", file=file,
                             hint="name a sheet Energy/能源, Water/水, Chemicals/化学品 or Production/产量; "
