@@ -79,11 +79,15 @@ def _show_dataset(ds, columns: list[str], keys=("publisher", "edition", "licence
 
 def assessment_options(fn):
     """Options shared by every command that assesses a workbook; the command receives them as
-    one ``options`` (greentex.assessment.Options) besides ``factor_paths``."""
+    one ``options`` (greentex.assessment.Options) besides ``factor_paths`` (which carries the
+    --names files too: the factor library reads both)."""
     decorators = [
         click.option("--factors", "factor_paths", multiple=True, type=click.Path(exists=True),
                      help="Your own factor dataset (CSV file or folder, same schema as factors/); "
                           "repeatable. Your rows win over bundled ones with the same keys."),
+        click.option("--names", "names_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Your own names: a CSV with columns label, item (the label as your ledgers write "
+                          "it, then the item or product); repeatable. A workbook's Names sheet (名称对照) wins."),
         click.option("--gwp", type=click.Choice(["SAR", "AR4", "AR5", "AR6"]), default="AR5", show_default=True,
                      help="Global-warming-potential set (100-year) for CH4."),
         click.option("--electricity-method", type=click.Choice(["calorific", "primary"]), default="calorific",
@@ -101,9 +105,18 @@ def assessment_options(fn):
     ]
 
     @functools.wraps(fn)
-    def with_options(*args, gwp, electricity_method, primary_coefficient, grid, benchmark_sets, **kwargs):
+    def with_options(*args, names_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets,
+                     **kwargs):
         from greentex.assessment import Options
 
+        # a names file is read by the factor library, with the user's datasets (greentex.factors)
+        from greentex.factors import is_names_file
+
+        for p in names_paths:
+            if not is_names_file(Path(p)):
+                raise click.BadParameter(f"{p}: a names file is a CSV with the columns label, item",
+                                         param_hint="--names")
+        kwargs["factor_paths"] = tuple(kwargs.get("factor_paths") or ()) + tuple(names_paths)
         kwargs["options"] = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
                                     primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
         return fn(*args, **kwargs)

@@ -108,8 +108,9 @@ def _read_csv(source, name: str) -> pd.DataFrame:
     return frame
 
 
+NAME_TABLES = ("name_parts.csv", "product_words.csv", "product_forms.csv")  # greentex.names
 LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv",
-                 "factor_parameters.csv")  # unit_aliases: greentex.units
+                 "factor_parameters.csv") + NAME_TABLES  # unit_aliases: greentex.units
 
 
 def read_lookup(root, name: str) -> pd.DataFrame:
@@ -226,6 +227,8 @@ class FactorLibrary:
         self.site_keys = tables["site_keys.csv"]
         self._build_item_index(tables["item_aliases.csv"])
         self._build_site_key_index()
+        self.name_tables = {name: tables[name] for name in NAME_TABLES}
+        self.user_names: dict[str, str] = {}  # the user's names files (--names): label -> item
         self._parameter_index = _alias_index(tables["factor_parameters.csv"], "parameter", "factor_parameters.csv")
         for path in user_paths:
             self._add_user(Path(path))
@@ -243,6 +246,9 @@ class FactorLibrary:
     def _add_user(self, path: Path) -> None:
         if not path.exists():
             raise GreentexError(f"factor path '{path}' does not exist")
+        if path.is_file() and is_names_file(path):
+            self._add_names(path)
+            return
         if path.is_dir():
             cat_path = path / "catalogue.csv"
             if cat_path.exists():
@@ -255,6 +261,15 @@ class FactorLibrary:
                     self._merge_user(file, None, "extend", {})
         else:
             self._merge_user(path, None, "extend", {})
+
+    def _add_names(self, path: Path) -> None:
+        """A names file (columns label, item): the user's own spellings, on top of the bundled ones."""
+        from greentex.names import read_names_table
+
+        frame = _read_csv(path, path.name)
+        rows = [(r["label"], r["item"], f"row {i}, column label", f"row {i}, column item")
+                for i, r in enumerate(frame.to_dict("records"), start=2)]
+        self.user_names = {**self.user_names, **read_names_table(rows, self, file=path.name)}
 
     def _merge_user(self, file: Path, dataset_id: str | None, mode: str, entry: dict) -> None:
         dataset_id = dataset_id or self._dataset_for_file(file)
@@ -362,6 +377,7 @@ class FactorLibrary:
 
         other = copy.copy(self)
         other.datasets = dict(self.datasets)
+        other.user_names = dict(self.user_names)
         return other
 
     def ids(self, kind: str) -> list[str]:
@@ -374,6 +390,15 @@ class FactorLibrary:
         except KeyError:
             raise GreentexError(f"no dataset '{dataset_id}'",
                                 hint=f"known datasets: {', '.join(self.datasets)}") from None
+
+
+def is_names_file(path: Path) -> bool:
+    """A CSV whose columns are label and item (optionally note, source): a names file (--names)."""
+    if path.suffix.lower() != ".csv":
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        head = {c.strip().lower() for c in fh.readline().split(",")}
+    return {"label", "item"} <= head and "value" not in head
 
 
 def _alias_index(table: pd.DataFrame, key: str, name: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, check_value, load_library, match_key
+from greentex.names import Names
 from greentex.units import conversion_factor, normalize_text, parse_unit, same_dimension
 
 RAW_COLUMNS = ["period", "item", "quantity", "unit", "product", "note", "sheet", "cell",
@@ -176,11 +177,12 @@ def _take_cell_units(raw: pd.DataFrame, rows: np.ndarray, units: np.ndarray, fai
 
 
 def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
-                   file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   file: str | None = None, names: Names | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve and convert raw rows of one activity domain.
 
     ``raw`` has RAW_COLUMNS (as read: labels, numbers or text, unit strings, sheet and cell
-    addresses). Returns (activity rows, rejected rows). Raises GreentexError at the first
+    addresses); ``names`` resolves the labels (greentex.names, with the user's Names).
+    Returns (activity rows, rejected rows). Raises GreentexError at the first
     cell that cannot be understood. Each distinct label, unit string, (item, unit) pair and
     month is resolved once; the rows get the results through their codes.
     """
@@ -245,24 +247,24 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         values = raw[column].to_numpy(dtype=object)
         return values if every else values[keep]
 
-    # items: one lookup per distinct label
+    # items: one lookup per distinct label (with the units written for it, which tell 布 in 万米
+    # from 布 in t)
     icodes, labels = _factorize(kept("item"))
+    label_units = pd.Series(kept("unit")).groupby(icodes).agg(lambda u: tuple(str(x) for x in set(u) if not is_blank(x)))
+    names = names or Names(library)
     resolved = []
     for k, label in enumerate(labels):
         text = "" if label is None else str(label)
-        item = library.resolve_item(text) if text.strip() else None
-        if item is None or library.item_table.at[item, "domain"] != domain:
-            if item is not None:
-                other = library.item_table.at[item, "domain"]
-                msg, hint = f"'{label}' is a {other} item, not a {domain} item", f"move it to the {other.capitalize()} sheet"
-            elif text.strip():
-                close = [i for i in library.suggest_items(text) if library.item_table.at[i, "domain"] == domain]
-                msg = f"unknown {domain} item '{label}'"
-                hint = ("did you mean " + ", ".join(close) + "? ") if close else ""
-                hint += "names are listed by `greentex factors show items`; add an alias in item_aliases.csv"
-            else:
-                msg, hint = "the item name is empty", "name the item, e.g. electricity or 电力"
-            raise fail(GreentexError(msg, hint=hint), rows_mask(icodes, k), "item_cell")
+        try:
+            if not text.strip():
+                raise GreentexError("the item name is empty", hint="name the item, e.g. electricity or 电力")
+            item = names.resolve(text, domain, label_units.get(k, ()))
+            other = library.item_table.at[item, "domain"]
+            if other != domain:
+                raise GreentexError(f"'{label}' is a {other} item, not a {domain} item",
+                                    hint=f"move it to the {other.capitalize()} sheet")
+        except GreentexError as exc:
+            raise fail(exc, rows_mask(icodes, k), "item_cell") from None
         resolved.append(item)
 
     # units: one conversion per distinct (item, unit string)
@@ -308,11 +310,13 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
         if label is None or not str(label).strip():
             products.append("")
             continue
-        item = library.resolve_item(str(label))
-        if item is None or library.item_table.at[item, "domain"] != "production":
-            raise fail(GreentexError(f"unknown product '{label}'",
-                                     hint="use a product category such as woven_fabric, knit_fabric or yarn"),
-                       rows_mask(rcodes, k), "cell")
+        try:
+            item = names.resolve(str(label), "production")
+            if library.item_table.at[item, "domain"] != "production":
+                raise GreentexError(f"'{label}' is not a product",
+                                    hint="use a product category such as woven_fabric, knit_fabric or yarn")
+        except GreentexError as exc:
+            raise fail(exc, rows_mask(rcodes, k), "cell") from None
         products.append(item)
 
     items = np.array(resolved, dtype=object)[icodes]
@@ -343,7 +347,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
 
 
 def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
-               file: str | None = None, sheet: str = "Site") -> dict:
+               file: str | None = None, sheet: str = "Site", names: Names | None = None) -> dict:
     """Site metadata from (key as written, value, cell) triples; unknown keys are kept as-is."""
     site: dict = {}
     cells: dict = {}

@@ -17,10 +17,11 @@ from greentex.io.workbook import TEMPLATE_MARK
 
 SHEET_NAMES = {
     "en": {"instructions": "Instructions", "site": "Site", "energy": "Energy", "water": "Water",
-           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "lists": "Lists"},
+           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "names": "Names", "lists": "Lists"},
     "zh": {"instructions": "填写说明", "site": "基本信息", "energy": "能源", "water": "水",
-           "chemicals": "化学品", "production": "产量", "factors": "因子", "lists": "Lists"},
+           "chemicals": "化学品", "production": "产量", "factors": "因子", "names": "名称对照", "lists": "Lists"},
 }
+NAMES_HEADERS = {"en": ["label", "item"], "zh": ["台账名称", "项目"]}
 HEADERS = {
     "en": ["period", "item", "quantity", "unit", "note", "product"],
     "zh": ["月份", "项目", "数量", "单位", "备注", "产品"],
@@ -67,6 +68,8 @@ INSTRUCTIONS = {
         "Factors (optional): your own values with their source; parameters: coefficient (kgce per unit), "
         "ncv (e.g. GJ/t, MJ/m3), carbon_content (tC/GJ), oxidation (fraction), emission_factor "
         "(e.g. tCO2/MWh), primary_coefficient (electricity, kgce/kWh).",
+        "Names (optional): a name your ledger uses that greentex does not know, in column A, and the item or "
+        "product it means in column B (e.g. 'Boiler diesel' -> diesel, '全棉府绸' -> woven_fabric).",
         "Then run: greentex report THIS_FILE.xlsx -o report.xlsx",
     ],
     "zh": [
@@ -79,6 +82,7 @@ INSTRUCTIONS = {
         "因子表（可选）：填写自有数值及来源；参数：coefficient（折标系数）、ncv（低位发热量）、"
         "carbon_content（单位热值含碳量 tC/GJ）、oxidation（碳氧化率）、emission_factor（排放因子）、"
         "primary_coefficient（电力等价值 kgce/kWh）。",
+        "名称对照（可选）：A 列填写台账中 greentex 不认识的名称，B 列填写对应的项目或产品（如 锅炉用柴油 -> 柴油，全棉府绸 -> 机织物）。",
         "然后运行：greentex report 本文件.xlsx -o report.xlsx",
     ],
 }
@@ -145,6 +149,7 @@ def write_template(path: str | Path, lang: str = "en") -> None:
             dv.add(f"{letter}2:{letter}2000")
     fac = wb.create_sheet(names["factors"])
     _header(fac, FACTOR_HEADERS[lang])
+    _header(wb.create_sheet(names["names"]), NAMES_HEADERS[lang])
     wb.move_sheet(lists, offset=len(wb.sheetnames))
     buffer = BytesIO()
     wb.save(buffer)

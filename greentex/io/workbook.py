@@ -23,6 +23,7 @@ from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import file_kind, scan_sheet, uncached_formulas
+from greentex.names import Names, read_names_table
 from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
@@ -34,6 +35,7 @@ SHEETS = {
     "factors": ["factors", "因子", "排放因子", "参数"],
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
     "products": ["products", "产品信息", "产品清单", "产品规格"],
+    "names": ["names", "名称对照", "名称对照表", "names map"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
@@ -321,7 +323,10 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="the file was written by a program and never calculated: open it in "
                                      "Excel or LibreOffice, let it calculate, and save it")
 
-    check_formulas([found[k] for k in ("site", "factors", "drivers") if k in found])
+    check_formulas([found[k] for k in ("site", "factors", "drivers", "names") if k in found])
+    names = Names(library, {**library.user_names,
+                            **(_read_names(_grid_checked(wb, found["names"], file), found["names"], library, file)
+                               if "names" in found else {})})
     parts, rejected, counts = [], [], {}
     template_rows = 0
     for kind in ACTIVITY_SHEETS:
@@ -355,7 +360,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             raw = raw[~example]
         if len(raw):
             try:
-                act, rej = build_activity(raw, kind, library, file=file)
+                act, rej = build_activity(raw, kind, library, file=file, names=names)
             except GreentexError as exc:
                 raise exc.located(file=file, sheet=name) from None
         else:
@@ -383,7 +388,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         if first is not None and library.resolve_site_key(str(first)) is None and \
                 (_column_role(first) or match_key(str(first)) == "key"):  # a header row, not a key
             pairs = pairs[1:]
-        site = parse_site(pairs, library, file=file, sheet=found["site"])
+        site = parse_site(pairs, library, file=file, sheet=found["site"], names=names)
         for key, value, cell in pairs:
             if not is_blank(key) and library.resolve_site_key(str(key)) is None:
                 issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
@@ -453,6 +458,17 @@ def _read_products(rows: list[list], name: str, file: str) -> pd.DataFrame:
     frame.attrs.update(sheet=name, file=file, units=units,
                        letters={role: column_letter(j) for role, j in columns.items()})
     return frame
+
+
+def _read_names(rows: list[list], name: str, library: FactorLibrary, file: str) -> dict[str, str]:
+    """The Names sheet (名称对照): the label as the ledger writes it in column A, the item or
+    product it means in column B; a first row whose B cell names no item is a header."""
+    body = [(i, r) for i, r in enumerate(rows, start=1) if any(not is_blank(v) for v in r[:2])]
+    if body and library.resolve_item(str(body[0][1][1] if len(body[0][1]) > 1 else "")) is None \
+            and (_column_role(body[0][1][0]) or match_key(str(body[0][1][0])) in ("label", "台账名称", "原名称")):
+        body = body[1:]
+    return read_names_table([(r[0], r[1] if len(r) > 1 else None, f"A{i}", f"B{i}") for i, r in body],
+                            library, file=file, sheet=name)
 
 
 DRIVER_HINT = "write the unit in brackets, e.g. 'Heating degree days [K*d]', 'Operating days [d]' or 'Shifts [1]'"

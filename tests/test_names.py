@@ -1,0 +1,112 @@
+"""The name resolver (greentex.names): labels as ledgers write them, products by fibre x
+construction x form, kept qualifiers, ambiguity and near misses; the user's Names sheet and
+--names file."""
+
+import pytest
+from click.testing import CliRunner
+
+from greentex.assessment import assess
+from greentex.cli import cli
+from greentex.errors import GreentexError
+from greentex.factors import load_library
+from greentex.io.template import write_template
+from greentex.io.workbook import read_workbook
+from greentex.names import Names
+
+
+@pytest.fixture(scope="module")
+def names():
+    return Names(load_library())
+
+
+@pytest.mark.parametrize("label, item", [
+    ("本月电力消耗量", "electricity"), ("外购电力（万kWh）", "electricity"), ("天然气 用量", "natural_gas"),
+    ("ＮＡＴＵＲＡＬ　ＧＡＳ", "natural_gas"), ("Purchased electricity - total", "electricity"),
+    ("外供电力", "electricity_export"), ("余电上网电量", "electricity_export"), ("外售蒸汽", "steam_export"),
+    ("Exported heat", "heat_export"), ("中水回用量", "reused_water"), ("地下水取水量", "groundwater"),
+    ("纯棉机织坯布", "woven_fabric"), ("涤棉混纺针织布", "knit_fabric"), ("棉纱", "yarn"),
+    ("真丝绸", "silk_woven_fabric"), ("精纺毛织物", "worsted_fabric"), ("化纤机织物产量", "woven_fabric"),
+])
+def test_resolves(names, label, item):
+    assert names.resolve(label) == item
+
+
+@pytest.mark.parametrize("label, domain, units, candidates", [
+    ("取水量", "water", (), ["tap_water", "surface_water", "groundwater", "other_water"]),
+    ("生活用水", "water", (), ["tap_water", "groundwater", "other_water"]),
+    ("棉布", "production", (), ["woven_fabric", "knit_fabric"]),
+])
+def test_ambiguous_labels_list_the_candidates(names, label, domain, units, candidates):
+    with pytest.raises(GreentexError) as e:
+        names.resolve(label, domain, units)
+    assert "ambiguous" in e.value.message and all(c in e.value.message for c in candidates)
+    assert "Names sheet (名称对照)" in e.value.hint
+
+
+def test_unit_tells_fabric_apart(names):
+    """布 in 万米 is measured by length: woven fabric (per 100 m); in t by mass: knit fabric."""
+    assert names.resolve("印染棉布", "production", ("万米",)) == "woven_fabric"
+    assert names.resolve("印染棉布", "production", ("t",)) == "knit_fabric"
+
+
+def test_made_on_site_is_refused(names):
+    """Steam from the mill's own boiler is not an input: the boiler's fuel is (GB/T 2589 boundary)."""
+    with pytest.raises(GreentexError, match="made on site"):
+        names.resolve("自产蒸汽")
+
+
+def test_near_miss_says_did_you_mean(names):
+    with pytest.raises(GreentexError) as e:
+        names.resolve("天燃气用量", "energy")
+    assert "did you mean natural_gas" in e.value.hint and "名称对照" in e.value.hint
+
+
+def _ledger(make_workbook, extra: dict, name="mill.xlsx"):
+    return make_workbook({"能源": [["月份", "电力（万kWh）", "锅炉用柴油（t）"], ["2024-01", 1, 2]], **extra}, name)
+
+
+def test_names_sheet_teaches_a_label(make_workbook):
+    """锅炉用柴油 is mapped to diesel by the Names sheet: 2 t diesel x 1.4571 kgce/kg ... read, not unknown."""
+    with pytest.raises(GreentexError) as e:
+        read_workbook(_ledger(make_workbook, {}))
+    assert "add a row to the Names sheet (名称对照)" in str(e.value) and e.value.cell == "C1"
+    inv = read_workbook(_ledger(make_workbook, {"名称对照": [["台账名称", "项目"], ["锅炉用柴油", "柴油"]]}))
+    assert sorted(inv.activity["item"]) == ["diesel", "electricity"]
+
+
+def test_names_sheet_unknown_item_names_its_cell(make_workbook):
+    with pytest.raises(GreentexError) as e:
+        read_workbook(_ledger(make_workbook, {"Names": [["label", "item"], ["锅炉用柴油", "柴 油油"]]}))
+    assert (e.value.sheet, e.value.cell) == ("Names", "B2") and "unknown item" in e.value.message
+
+
+def test_names_file_on_the_command_line(make_workbook, tmp_path):
+    path = _ledger(make_workbook, {})
+    names = tmp_path / "names.csv"
+    names.write_text("label,item\n锅炉用柴油,diesel\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["validate", str(path)])
+    assert r.exit_code == 2 and "名称对照" in r.output
+    r = CliRunner().invoke(cli, ["validate", str(path), "--names", str(names)])
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("label,item\n锅炉用柴油,dieselx\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["validate", str(path), "--names", str(bad)])
+    assert r.exit_code == 2 and "bad.csv" in r.output and "row 2, column item" in r.output
+
+
+def test_names_sheet_wins_over_the_file(make_workbook, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("label,item\n锅炉用柴油,fuel_oil\n", encoding="utf-8")
+    lib = load_library([names])
+    inv = read_workbook(_ledger(make_workbook, {"名称对照": [["锅炉用柴油", "diesel"]]}), library=lib)
+    assert "diesel" in set(inv.activity["item"])
+    assert assess(inv, library=lib).value("energy", "diesel") > 0
+
+
+@pytest.mark.parametrize("lang, sheet", [("en", "Names"), ("zh", "名称对照")])
+def test_template_carries_the_names_sheet(tmp_path, lang, sheet):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, lang=lang)
+    assert sheet in load_workbook(path).sheetnames
