@@ -238,16 +238,17 @@ def _kg_per_unit(product: str, unit: str, given: dict, inv) -> float:
                 * conversion_factor(f"({units['gsm']})*({units['width']})", f"kg/({unit})"))
     if same_dimension(unit, "m**2") and "gsm" in given:
         return _positive(given, "gsm") * conversion_factor(units["gsm"], f"kg/({unit})")
-    what = "kg per 100 m (百米重), or gsm (克重) and width (幅宽)" if same_dimension(unit, "m") else "gsm (克重)"
+    what = ("kg per 100 m (百米重), or gsm [g/m2] (克重) and width [cm] (幅宽)" if same_dimension(unit, "m")
+            else "gsm [g/m2] (克重)")
     file, sheet, cell = inv.source.get("name"), "Products", None
     if "where" in given:
         file, sheet, letters, row = given["where"]
         cell = f"A{row}"
     elif inv.products is None:
         sheet = inv.source.get("sheets", {}).get("production", "Production")
-    raise GreentexError(f"'{product}' is reported in {unit}, so its footprint per kg needs its mass: {what} "
-                        "is missing", file=file, sheet=sheet, cell=cell,
-                        hint="add a Products sheet (产品信息) row: product, gsm [g/m2], width [cm], or kg per 100 m")
+    raise GreentexError(f"'{product}' is reported in {unit}: its footprint per kg needs its mass, which is missing",
+                        file=file, sheet=sheet, cell=cell,
+                        hint=f"give it a row in a Products sheet (产品信息) with {what}")
 
 
 def _positive(given: dict, role: str) -> float:
@@ -374,12 +375,22 @@ def _lifecycle(new: list[dict], previous: list[dict], now: dt.datetime) -> list[
     product and reference period) lists the old id in ``precedingPfIds`` and the old one comes
     back once more as ``Deprecated``. Previous footprints not touched are kept as they were."""
     stamp = _stamp(now)
+    ours = {c for pf in new for c in pf["companyIds"]}
+    other = next((pf for pf in previous if not ours & set(pf.get("companyIds", ()))), None)
+    if new and other is not None:
+        raise GreentexError(f"the previous footprints include {other.get('companyName')}'s "
+                            f"({', '.join(other.get('companyIds', ()))}), not this mill's",
+                            hint="give the file exported for this mill, or check the Site company_id")
     by_id = {pf["id"]: pf for pf in previous}
     by_scope = {_scope(pf): pf for pf in previous if pf.get("status") == "Active"}
     out, touched = [], set()
     new_ids = {pf["id"] for pf in new}
     for pf in new:
         old = by_id.get(pf["id"])
+        if old is not None and old.get("status") == "Deprecated":
+            raise GreentexError(f"footprint {pf['id']} ({pf['productNameCompany']}, {pf['pcf']['referencePeriodStart'][:4]}) "
+                                "is Deprecated in the previous export and must not change (PACT §6)",
+                                hint="export with the options of the footprint that replaced it")
         if old is not None:
             touched.add(old["id"])
             pf["created"] = old["created"]
@@ -412,6 +423,18 @@ def _scope(pf: dict) -> tuple:
     c = pf.get("pcf", {})
     return (tuple(pf.get("companyIds", ())), tuple(pf.get("productIds", ())),
             c.get("referencePeriodStart"), c.get("referencePeriodEnd"))
+
+
+def gaps(items: list[dict]) -> list[str]:
+    """What PACT 2.3.3 asks of a footprint whose reference period reaches 2025 or later (§5.2 'O*'
+    properties, §5.3 dqi) and greentex does not provide."""
+    late = sorted({pf["pcf"]["referencePeriodStart"][:4] for pf in items
+                   if pf["status"] == "Active" and pf["pcf"]["referencePeriodEnd"] > "2025-01-01T00:00:00Z"})
+    if not late:
+        return []
+    return [f"for footprints of {', '.join(late)} (reaching 2025 or later) PACT 2.3.3 (§5.2) asks for "
+            "dqi, biogenicCarbonWithdrawal and biogenicAccountingMethodology, which greentex does not "
+            "compute: add them before sending"]
 
 
 def read_previous(path: str | Path) -> list[dict]:

@@ -189,6 +189,28 @@ def test_lifecycle_unchanged_changed_and_new_method(tmp_path):
     validate(ar6)
 
 
+def test_previous_footprints_of_another_mill_or_deprecated_are_refused(tmp_path):
+    first = footprints_of(two_products(tmp_path / "a.xlsx"))
+    other = footprints_of(two_products(tmp_path / "b.xlsx", site_extra=(("company_id", "urn:pact:company:x:1"),)))
+    with pytest.raises(GreentexError, match="not this mill's"):
+        pact.footprints(assess(read_workbook(tmp_path / "a.xlsx")), previous=other, now=NOW)
+    ar6 = pact.footprints(assess(read_workbook(tmp_path / "a.xlsx"), options=Options(gwp="AR6")), previous=first,
+                          now=NOW)
+    with pytest.raises(GreentexError, match="Deprecated"):  # back to AR5: its old ids are deprecated
+        pact.footprints(assess(read_workbook(tmp_path / "a.xlsx")), previous=ar6, now=NOW)
+
+
+def test_the_schema_can_fail():
+    """The project's schema refuses what §5 forbids: two geographies, an id that is not a UUID v4,
+    a missing company id, a Decimal written as a number."""
+    [pf] = pact.footprints(assess(read_workbook(SAMPLES[2])), now=NOW)
+    validate([pf])
+    for change in ({"pcf": dict(pf["pcf"], geographyCountry="CN")}, {"id": str(uuid.uuid1())},
+                   {"companyIds": []}, {"pcf": dict(pf["pcf"], pCfExcludingBiogenic=3.07)}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate([dict(pf, **change)])
+
+
 def test_a_product_by_length_without_mass_is_a_one_line_error(tmp_path):
     path = two_products(tmp_path / "m.xlsx", products=[("product", "name"), ("knit_fabric", "jersey")])
     with pytest.raises(GreentexError) as err:
@@ -224,5 +246,9 @@ def test_cli_pact_writes_and_updates(tmp_path):
     validate(json.loads(out.read_text(encoding="utf-8")))
     r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--previous", str(out)])
     assert r.exit_code == 0 and "version 1" in r.output
+    assert "note:" not in r.output  # 2024: dqi is not yet required
+    late = two_products(tmp_path / "late.xlsx", months=("2025-01",))
+    r = CliRunner().invoke(cli, ["pact", str(late), "-o", str(tmp_path / "late.json")])
+    assert r.exit_code == 0 and "note: for footprints of 2025 (reaching 2025 or later)" in r.output
     r = CliRunner().invoke(cli, ["pact", str(tmp_path / "none.xlsx")])
     assert r.exit_code == 2
