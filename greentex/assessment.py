@@ -282,7 +282,9 @@ def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
     keys = ["domain", "item", "unit", "period", "product"]
     if activity.empty:
         return pd.DataFrame(columns=keys + ["quantity", "rows", "cells"])
-    columns = {k: activity[k].to_numpy(dtype=object) for k in keys + ["sheet", "cell"]}
+    written = "input_unit" in activity and "input_quantity" in activity
+    columns = {k: activity[k].to_numpy(dtype=object) for k in keys + ["sheet", "cell"]
+               + (["input_unit", "input_quantity"] if written else [])}
     qty = activity["quantity"].to_numpy(dtype=float)
     flat = np.zeros(len(activity), dtype=np.int64)
     complete = np.ones(len(activity), dtype=bool)
@@ -305,7 +307,20 @@ def aggregate(activity: pd.DataFrame) -> pd.DataFrame:
     more = np.where(count > 1, " (+" + (count - 1).astype(str).astype(object) + ")", "")
     out["cells"] = (columns["sheet"][at].astype(str).astype(object) + "!"
                     + columns["cell"][at].astype(str).astype(object) + more)
+    if written:
+        out["written_quantity"], out["written_unit"] = _written(group, order, n, columns)
     return out
+
+
+def _written(group: np.ndarray, order: np.ndarray, n: int, columns: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's quantity and unit as the input wrote them (e.g. 135.51 万kWh): the sum of the
+    written quantities when all its rows wrote one unit, else NaN and an empty unit."""
+    codes, units = pd.factorize(columns["input_unit"])
+    span = pd.Series(codes).groupby(group).agg(["min", "max"]).to_numpy()[order]
+    one = (span[:, 0] == span[:, 1]) & (span[:, 0] >= 0)
+    sums = group_sums(group, pd.to_numeric(pd.Series(columns["input_quantity"]), errors="coerce"), n)[order]
+    unit = np.where(one, np.asarray(units, dtype=object)[np.maximum(span[:, 0], 0)] if len(units) else "", "")
+    return np.where(one, sums, np.nan), unit.astype(object)
 
 
 def _monthly(agg: pd.DataFrame, domain: str) -> pd.DataFrame:

@@ -107,6 +107,7 @@ class Words:
         lib = load_library()
         self.names = lib.item_table["label_zh" if lang == "zh" else "label_en"].to_dict()
         self._grids = _grid_names(lib) if lang == "zh" else {}
+        self.messages: dict[str, str] = {}   # English issue message -> this language (set by a report)
 
     def __getitem__(self, key: str) -> str:
         return self.t[key]
@@ -211,9 +212,53 @@ class Words:
             return self.t.get(f"val_{value}", value)
         return value
 
+    def reason(self, text) -> str:
+        """A benchmark line's note or reason (why not applicable, not assessed) in this language:
+        the messages of the assessment's issues (``self.messages``, English -> this language)
+        and the benchmark rule's own reasons; other text (the data's notes) as written."""
+        text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+        if self.lang == "en" or not text:
+            return text
+        if text in self.messages:
+            return self.messages[text]
+        for key, pattern in _REASONS:
+            m = pattern.match(text)
+            if m:
+                g = m.groupdict()
+                if "app" in g:
+                    g["app"] = self.value("enterprise", g["app"])
+                if "ent" in g:
+                    g["ent"] = self.value("enterprise", g["ent"])
+                for k in ("cond", "have"):
+                    if k in g:
+                        g[k] = "、".join(self._condition(c) for c in g[k].split(","))
+                if "key" in g:
+                    g["key"] = self.key(g["key"])
+                if "metric" in g:
+                    g["metric"] = self.metric(g["metric"])
+                if "item" in g:
+                    g["item"] = self.name(g["item"])
+                return self.t[key].format(**g)
+        return text
+
+    def _condition(self, cond: str) -> str:
+        """``discharge=indirect_park`` -> 排放方式：间接排放（园区污水处理厂）."""
+        key, _, value = cond.strip().partition("=")
+        return f"{self.key(key)}：{self.value(key, value)}" if value else self.key(key)
+
     def period(self, period, months=()) -> str:
         """A period id as read: ``total`` -> the period word of ``months``; 2024-03 as is."""
         return period_word(months, self.lang) if period == "total" else str(period)
+
+
+_REASONS = [(k, re.compile(p)) for k, p in (
+    ("r_no_enterprise", r"^line for (?P<app>\w+) enterprises: the Site sheet does not say existing or new$"),
+    ("r_other_enterprise", r"^line for (?P<app>\w+) enterprises; this site is (?P<ent>\w+)$"),
+    ("r_no_key", r"^line for (?P<cond>.+): the Site sheet has no (?P<key>.+)$"),
+    ("r_other_key", r"^line for (?P<cond>.+); this site has (?P<have>.+)$"),
+    ("r_not_computed", r"^(?P<metric>\w+) \((?P<item>.+)\) was not computed from this workbook$"),
+    ("r_not_computed_month", r"^(?P<metric>\w+) not computed for (?P<period>\S+)$"),
+)]
 
 
 def _grid_names(lib) -> dict:

@@ -8,12 +8,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+import xlsxwriter
 
 from greentex.assessment import assess
 from greentex.errors import GreentexError, Issue
 from greentex.io import report
-from greentex.io.report import build_workbook, write_report
+from greentex.display import Words
+from greentex.io.report import write_report
 from greentex.io.workbook import read_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -38,6 +39,13 @@ def _cells(ws):
     return [c for row in ws.iter_rows() for c in row if c.value is not None]
 
 
+def _book(a, tmp_path, lang="en"):
+    """The report of ``a`` written and read back with openpyxl."""
+    out = tmp_path / f"built_{lang}.xlsx"
+    write_report(a, out, lang=lang)
+    return openpyxl.load_workbook(out)
+
+
 @pytest.mark.parametrize("lang, names", [("en", EN), ("zh", ZH)])
 def test_sheet_names_in_order(assessments, tmp_path, lang, names):
     out = tmp_path / "r.xlsx"
@@ -51,7 +59,7 @@ def test_chinese_report_has_chinese_headers(assessments, tmp_path):
     wb = openpyxl.load_workbook(out)
     energy = [c.value for c in wb["能源"][1]]
     assert "月份" in energy and "综合能耗 [tce]" in energy and "Month" not in energy
-    assert "电力" in [c.value for c in wb["能源"]["C"]]          # item names in Chinese
+    assert "电力" in [c.value for c in wb["能源"]["B"]]          # item names in Chinese
     assert [c.value for c in wb["指标"][1]] == ["metric", "item", "period", "value", "unit"]
 
 
@@ -133,7 +141,7 @@ def test_about_shows_version_sha256_options_and_row_counts(assessments, tmp_path
         assert len(a.inventory.source["sha256"]) == 64
         assert "9.9.9" in values and a.inventory.source["name"] in values
         for key in a.options:
-            assert key in values
+            assert Words("en").key(key) in values
         # the row-count table: find its header, then one row per input sheet
         head = next(c for c in _cells(ws) if c.value == "Rows read")
         r, col = head.row, head.column
@@ -176,25 +184,26 @@ def test_detail_sheets_trace_each_line(assessments, tmp_path):
     out = tmp_path / "r.xlsx"
     write_report(a, out)
     wb = openpyxl.load_workbook(out)
-    for sheet, kind, result in (("Energy", "energy", "Energy [tce]"), ("GHG", "ghg", "Emissions [tCO2e]"),
+    for sheet, kind, result in (("Energy", "energy", "Energy [tce]"), ("GHG", "ghg", "Emissions [tCO₂e]"),
                                 ("Water", "water", None), ("Chemicals", "chemicals", None),
                                 ("Production", "production", None)):
         ws = wb[sheet]
         header = [c.value for c in ws[1]]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-        assert ws.max_row == len(a.details[kind]) + 1
+        n = len(a.details[kind])
+        assert ws.cell(n + 1, 1).value is not None and ws.cell(n + 2, 1).value is None   # the lines, then a gap
         assert "Input cells" in header
         if result:
             j = header.index(result) + 1
-            total = sum(ws.cell(r, j).value or 0 for r in range(2, ws.max_row + 1))
+            total = sum(ws.cell(r, j).value or 0 for r in range(2, n + 2))
             col = "energy_tce" if kind == "energy" else "tco2e"
             assert total == pytest.approx(a.details[kind][col].sum(), rel=1e-9)
             assert "Factor source" in header and "Factor status" in header
             factor = ws.cell(2, header.index("Factor") + 1)
             assert factor.number_format.count("0") >= 5     # at least 4 decimals
     energy = wb["Energy"]
-    widths = [energy.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO"]
-    assert all(8 <= w <= 66 for w in widths)
+    widths = [energy.column_dimensions[c].width for c in "ABCDEFGHIJKLMN"]
+    assert all(4 <= w <= 44 for w in widths)
 
 
 def test_factors_sheet_highlights_weak_and_overridden_factors(assessments, tmp_path):
@@ -204,7 +213,7 @@ def test_factors_sheet_highlights_weak_and_overridden_factors(assessments, tmp_p
     ws = openpyxl.load_workbook(out)["Factors"]
     assert ws["A1"].value.startswith("Status: primary")
     header = [c.value for c in ws[3]]
-    assert header[:4] == ["Item", "Name", "Parameter", "Value"]
+    assert header[:4] == ["Name", "Parameter", "Value", "Unit"]
     col = {h: i + 1 for i, h in enumerate(header)}
     rows = list(range(4, ws.max_row + 1))
     assert len(rows) == len(a.factors)
@@ -212,9 +221,9 @@ def test_factors_sheet_highlights_weak_and_overridden_factors(assessments, tmp_p
         fill = ws.cell(r, 1).fill.fgColor.rgb
         assert ws.cell(r, col["Overridden by user"]).value == ("yes" if f.overridden else "no")
         if f.overridden:
-            assert fill.endswith(report.FILL_USER.fgColor.rgb[-6:])
+            assert fill.endswith(report.FILL_USER[1:])
         elif f.status != "primary":
-            assert fill.endswith(report.FILL_WEAK.fgColor.rgb[-6:])
+            assert fill.endswith(report.FILL_WEAK[1:])
         else:
             assert ws.cell(r, 1).fill.fill_type is None
     assert any(a.factors["overridden"])      # the sample overrides its natural-gas NCV
@@ -222,34 +231,37 @@ def test_factors_sheet_highlights_weak_and_overridden_factors(assessments, tmp_p
 
 def test_summary_has_key_figures_and_four_charts(assessments, tmp_path):
     a = assessments["multi_product_2024"]
-    out = tmp_path / "r.xlsx"
-    write_report(a, out)
-    ws = openpyxl.load_workbook(out)["Summary"]
-    assert "Example Jiangsu" in ws["A1"].value and "2024" in ws["A1"].value
+    ws = _book(a, tmp_path)["Summary"]
+    assert "Example Jiangsu" in ws["A1"].value and "whole year 2024" in ws["A1"].value
     figures = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(6, 40)}
     assert figures["Comprehensive energy consumption"] == pytest.approx(a.value("energy"))
     assert figures["GHG scope 2 (market-based)"] == pytest.approx(a.value("ghg", "scope2_market"))
     assert figures["Energy intensity: Knit fabric"] == pytest.approx(a.value("energy_intensity", "knit_fabric"))
     charts = ws._charts
-    assert len(charts) >= 4
-    assert len(build_workbook(a)["Summary"]._charts) == 4
+    assert len(charts) == 4
     for chart in charts:
         assert chart.title is not None and chart.y_axis.title is not None and chart.x_axis.title is not None
-    # 2 x 2 grid right of the key figures, no two charts in the same place
-    places = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
+    # 2 x 2, below the key figures and verdicts, no two charts in the same place
+    places = [(c.anchor._from.col, c.anchor._from.colOff, c.anchor._from.row) for c in charts]
     assert len(set(places)) == 4
-    cols = sorted({p[0] for p in places})
-    assert cols[0] >= 3                                    # right of the key figures (A-C)
-    letters = [openpyxl.utils.get_column_letter(c + 1) for c in range(cols[0], cols[1])]
-    pixels = sum(ws.column_dimensions[x].width * 7 + 5 for x in letters)
-    assert pixels >= report.CHART_W / 2.54 * 96             # the left chart ends before the right one
-    rows = sorted({p[1] for p in places})
-    assert rows[1] - rows[0] >= 15
+    rows = sorted({p[2] for p in places})
+    assert len(rows) == 2 and rows[1] - rows[0] >= 15
+    verdicts = next(r for r in range(1, 80) if str(ws.cell(r, 1).value).startswith("Benchmark verdicts"))
+    assert rows[0] > verdicts + 1
     # the chart data the charts plot sits on the Summary sheet, below the charts
     ref = charts[0].series[0].val.numRef.f
-    assert ref.startswith("'Summary'!")
+    assert ref.startswith("Summary!") or ref.startswith("'Summary'!")
     first = int(ref.split("$")[2].split(":")[0])
     assert first > rows[1] + 15
+
+
+def test_value_axes_start_at_zero_and_limits_are_named(assessments, tmp_path):
+    """Intensity charts start at zero; the limit's legend is the benchmark's name, not its id."""
+    ws = _book(assessments["jiangsu_woven_dyeing_2024"], tmp_path)["Summary"]
+    energy = ws._charts[0]
+    assert energy.y_axis.scaling.min == 0
+    limit = energy.series[1].tx.strRef.f.replace("$", "").split("!")[1]
+    assert ws[limit].value.startswith("Limit: Dyeing industry norms (2017)")
 
 
 def test_energy_mix_chart_leaves_out_exports(jiangsu, tmp_path):
@@ -257,7 +269,7 @@ def test_energy_mix_chart_leaves_out_exports(jiangsu, tmp_path):
     extra = pd.DataFrame({"metric": ["energy"], "item": ["electricity_export"], "period": ["total"],
                           "value": [-100.0], "unit": ["tce"]})
     jiangsu.metrics = pd.concat([m, extra], ignore_index=True)
-    ws = build_workbook(jiangsu)["Summary"]
+    ws = _book(jiangsu, tmp_path)["Summary"]
     mix = next(c for c in ws._charts if c.title is not None and "mix" in str(c.title.tx.rich.p[0].r[0].t))
     ref = mix.series[0].val.numRef.f
     lo, hi = (int(x) for x in ref.replace("$", "").split("!")[1].replace("B", "").split(":"))
@@ -275,15 +287,20 @@ def test_benchmarks_sheet_lists_every_line_and_fails_stand_out(assessments, tmp_
     ws = wb["Benchmarks"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["Benchmark", "Metric", "Item", "Month"] and "Verdict" in header
-    assert ws.max_row == len(a.benchmarks) + 1
+    n = len(a.benchmarks)
+    assert ws.cell(n + 1, 1).value and ws.cell(n + 2, 1).value is None
+    notes = [c.value for c in ws["A"][n + 1:] if c.value and str(c.value).startswith("[")]
+    assert len(notes) == len(set(notes)) >= 1                     # each note once
+    assert not {"Source", "Reference", "Note "} & set(header)
     verdict = header.index("Verdict") + 1
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, verdict).value == "fail":
-            assert ws.cell(r, 1).fill.fgColor.rgb.endswith(report.FILL_FAIL.fgColor.rgb[-6:])
+            assert ws.cell(r, 1).fill.fgColor.rgb.endswith(report.FILL_FAIL[1:])
     summary = [c.value for c in _cells(wb["Summary"])]
-    assert "Benchmark verdicts" in summary
+    assert "Benchmark verdicts (whole year 2024)" in summary
     totals = a.benchmarks[a.benchmarks["period"] == "total"]
-    assert summary.count("cn_dyeing_norms_2017") == (totals["benchmark"] == "cn_dyeing_norms_2017").sum()
+    assert summary.count("Dyeing industry norms (2017)") == (totals["benchmark"] == "cn_dyeing_norms_2017").sum()
+    assert "cn_dyeing_norms_2017" not in summary
 
 
 def test_no_benchmarks_is_said_in_a_line(jiangsu, tmp_path):
@@ -291,31 +308,31 @@ def test_no_benchmarks_is_said_in_a_line(jiangsu, tmp_path):
     out = tmp_path / "r.xlsx"
     write_report(jiangsu, out)
     wb = openpyxl.load_workbook(out)
-    assert wb["Benchmarks"]["A1"].value == "No benchmark sets were applied." and wb["Benchmarks"].max_row == 1
+    assert wb["Benchmarks"]["A1"].value == "No benchmark sets were applied."
     assert "No benchmark sets were applied." in [c.value for c in _cells(wb["Summary"])]
     assert len(wb["Summary"]._charts[0].series) == 1      # no limit line
 
 
-def test_energy_intensity_chart_draws_the_limit_in_the_metric_unit(jiangsu):
+def test_energy_intensity_chart_draws_the_limit_in_the_metric_unit(jiangsu, tmp_path):
     jiangsu.benchmarks = pd.DataFrame({
         "benchmark": ["norm"] * 2, "metric": ["energy_intensity"] * 2, "item": ["woven_fabric"] * 2,
         "period": ["total", "2024-02"], "value": [27.26, 30.6], "limit": [0.030, 0.031], "unit": ["tce/hm"] * 2,
         "level": ["limit"] * 2, "verdict": ["pass", "pass"], "margin": [2.7, 0.4],
         "source": ["=GB 1234", "=GB 1234"], "status": ["secondary"] * 2})
-    ws = build_workbook(jiangsu)["Summary"]
+    wb = _book(jiangsu, tmp_path)
+    ws = wb["Summary"]
     energy = ws._charts[0]
     assert len(energy.series) == 2                        # the product and its limit
-    assert energy.series[1].graphicalProperties.line.dashStyle == "dash"
+    assert energy.series[1].spPr.ln.prstDash == "dash"
     ref = energy.series[1].val.numRef.f.replace("$", "").split("!")[1]
     values = [row[0].value for row in ws[ref]]
     assert values == pytest.approx([30.0, 31.0] + [30.0] * 10)   # tce/hm -> kgce/hm; a month's own limit
     ghg = ws._charts[1]
     assert len(ghg.series) == 1
-    sheet = build_workbook(jiangsu)["Benchmarks"]
-    assert [c.value for c in sheet["A"]][1:] == ["norm", "norm"]
-    source = [c.value for c in sheet[1]].index("Source") + 1
-    cells = [sheet.cell(r, source) for r in (2, 3)]
-    assert [(c.value, c.data_type) for c in cells] == [("=GB 1234", "s")] * 2   # text, not a formula
+    sheet = wb["Benchmarks"]
+    assert [c.value for c in sheet["A"]][1:3] == ["norm", "norm"]
+    notes = [c for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("[1]")]
+    assert len(notes) == 1 and "=GB 1234" in notes[0].value and notes[0].data_type == "s"   # text, not a formula
 
 
 def test_atomic_write_leaves_only_the_report(jiangsu, tmp_path):
@@ -331,10 +348,10 @@ def test_failed_write_keeps_the_old_target_and_no_temp_file(jiangsu, tmp_path, m
     out = tmp_path / "r.xlsx"
     out.write_bytes(b"the previous report")
     if failing == "save":
-        def save(self, filename):
-            Path(filename).write_bytes(b"half a workbook")
+        def close(self):
+            Path(self.filename).write_bytes(b"half a workbook")
             raise OSError("disk full")
-        monkeypatch.setattr(Workbook, "save", save)
+        monkeypatch.setattr(xlsxwriter.Workbook, "close", close)
     else:
         def replace(src, dst):
             raise OSError("cannot replace")

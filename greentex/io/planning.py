@@ -3,18 +3,14 @@ the before / after comparison of what-if scenarios, in English or Chinese."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
 import greentex
-from greentex.io.report import (BOLD, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, HEADING_FONT, TITLE_FONT,
-                                _bar_chart, _column_after, _line, _line_chart, assemble,
-                                _save_atomic, _verdict_fills, _Words, _write_table, display_unit,
-                                mill_name, FIGURE_LABELS)
+from greentex.display import Words, period_word, unit_text
+from greentex.io.report import (FIGURE_LABELS, _verdict_fills, assemble, bar_chart, footer, line_chart, mill_name,
+                                months_of, place_charts)
+from greentex.io.xlsx import CHART_ROWS, FILL_FAIL, FILL_PASS, Book, Sheet, save
 
 
 P_FORMAT = '[<0.0001]"<0.0001";0.0000'
@@ -23,70 +19,52 @@ HEADLINE = [("energy", "total", "tce"), ("ghg", "total_location", "tCO2e"), ("gh
             ("water_intake", "total", "m³")]  # the figures a scenario is summed up by
 
 
-def _format_column(ws, col: int, first: int, last: int, fmt: str) -> None:
-    for r in range(first, last + 1):
-        ws.cell(row=r, column=col).number_format = fmt
-
-
 def _fmt_num(v, digits: int = 1) -> str:
     return "–" if v is None or v != v else f"{v:,.{digits}f}"
 
 
-def _charts_side_by_side(ws, charts: list, row: int) -> None:
-    """Anchor up to two charts at ``row``: one in column A, the next one chart-width to its right."""
-    right = _column_after(ws, 1, CHART_W * 96 / 2.54 + 16)
-    for k, chart in enumerate(charts):
-        ws.add_chart(chart, f"{get_column_letter(1 if k % 2 == 0 else right)}{row + (k // 2) * CHART_ROWS}")
-
-
-def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
+def _baseline_sheet(s: Sheet, result, w: Words, version: str) -> None:
     a = result.assessment
     src = a.inventory.source
     bm, rm = result.baseline_months, result.reporting_months
-    _line(ws, 1, w["b_title"].format(name=mill_name(a)), TITLE_FONT)
-    _line(ws, 2, w["b_subtitle"].format(b=f"{bm[0]}..{bm[-1]}", n=len(bm),
-                                        r=f"{rm[0]}..{rm[-1]}" if rm else "–", m=len(rm),
-                                        file=src.get("name", ""), version=version))
+    s.line(1, w["b_title"].format(name=mill_name(a)), "title")
+    s.line(2, w["b_subtitle"].format(b=f"{bm[0]}..{bm[-1]}", n=len(bm), r=f"{rm[0]}..{rm[-1]}" if rm else "–",
+                                     m=len(rm), file=src.get("name", ""), version=version))
     total = result.model("total")
-    s = result.summary[result.summary["item"] == "total"]
-    if len(s):
-        s = s.iloc[0]
-        _line(ws, 3, w["b_savings"].format(s=_fmt_num(s.savings), se=_fmt_num(s.savings_stderr),
-                                           ci=_fmt_num(s.savings_ci90), pct=_fmt_num(s.savings_pct, 1),
-                                           e=_fmt_num(s.expected, 0), enpi=_fmt_num(s.enpi, 3)), BOLD)
+    sm = result.summary[result.summary["item"] == "total"]
+    if len(sm):
+        t = sm.iloc[0]
+        s.line(3, w["b_savings"].format(s=_fmt_num(t.savings), se=_fmt_num(t.savings_stderr),
+                                        ci=_fmt_num(t.savings_ci90), pct=_fmt_num(t.savings_pct, 1),
+                                        e=_fmt_num(t.expected, 0), enpi=_fmt_num(t.enpi, 3)), "bold")
     else:
-        _line(ws, 3, w["b_no_reporting"], BOLD)
+        s.line(3, w["b_no_reporting"], "bold")
     if total is not None:
-        _line(ws, 4, w["b_valid"] if total.valid else w["b_invalid"].format(why=total.why(w.lang)),
-              Font(name="Calibri", bold=True, color="2E6B47" if total.valid else "C00000"))
+        s.line(4, w["b_valid"] if total.valid else w["b_invalid"].format(why=total.why(w.lang)),
+               "green" if total.valid else "red")
     if len(result.out_of_range):
-        _line(ws, 5, w["b_flags"].format(n=len(result.out_of_range)))
+        s.line(5, w["b_flags"].format(n=len(result.out_of_range)))
     has_charts = len(result.tracking) > 0
     row = 7 + (CHART_ROWS if has_charts else 0)
     u = f" [{ENERGY}]"
 
     # the models
-    _line(ws, row, w["h_model"], HEADING_FONT)
+    s.line(row, w["h_model"], "heading")
     t = result.terms(w.lang)
+    valid = t["valid"].astype(bool)
     frame = pd.DataFrame({
         w["col_item"]: t["item"].map(w.short), w["col_term"]: t["term"],
-        w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(display_unit), w["col_stderr"]: t["stderr"],
-        w["col_p"]: t["p"], w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"], w["col_f_p"]: t["f_p"],
-        w["col_n"]: t["n"].astype(int), w["col_valid"]: np.where(t["valid"].astype(bool), w["yes"], w["no"]),
+        w["col_value"]: t["value"], w["col_unit"]: t["unit"].map(lambda x: unit_text(x, w.lang)),
+        w["col_stderr"]: t["stderr"], w["col_p"]: t["p"], w["col_r2"]: t["r2"], w["col_adj_r2"]: t["adj_r2"],
+        w["col_f_p"]: t["f_p"], w["col_n"]: t["n"].astype(int), w["col_valid"]: np.where(valid, w["yes"], w["no"]),
         w["col_reasons"]: t["reasons"]})
-    head = row + 1
-    row = _write_table(ws, frame, row=head, freeze=False, autofilter=False, precise={w["col_value"], w["col_stderr"]})
-    for col in (6, 9):
-        _format_column(ws, col, head + 1, head + len(frame), P_FORMAT)
-    for col in (7, 8):
-        _format_column(ws, col, head + 1, head + len(frame), "0.000")
-    for i, ok in enumerate(t["valid"].astype(bool)):
-        ws.cell(row=head + 1 + i, column=11).fill = FILL_PASS if ok else FILL_FAIL
-    row += 1
+    fmts = {w["col_p"]: P_FORMAT, w["col_f_p"]: P_FORMAT, w["col_r2"]: "0.000", w["col_adj_r2"]: "0.000"}
+    row = s.table(frame, row=row + 1, freeze=False, autofilter=False, least=4, formats=fmts,
+                  cell_fills={w["col_valid"]: [FILL_PASS if ok else FILL_FAIL for ok in valid]}) + 1
 
     # savings over the period
     if len(result.summary):
-        _line(ws, row, w["h_savings"], HEADING_FONT)
+        s.line(row, w["h_savings"], "heading")
         sm = result.summary
         frame = pd.DataFrame({
             w["col_item"]: sm["item"].map(w.short), w["col_months"]: sm["months"].astype(int),
@@ -94,23 +72,20 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
             w["col_savings"] + u: sm["savings"], w["col_savings_stderr"] + u: sm["savings_stderr"],
             w["col_savings_ci90"] + u: sm["savings_ci90"], w["col_savings_pct"]: sm["savings_pct"],
             w["col_enpi"]: sm["enpi"]})
-        head = row + 1
-        row = _write_table(ws, frame, row=head, freeze=False, autofilter=False) + 1
-        for col in range(3, 9):
-            _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
-        _format_column(ws, 9, head + 1, head + len(frame), "0.000")
+        fmts = {c: "#,##0.0" for c in list(frame.columns)[2:8]} | {w["col_enpi"]: "0.000"}
+        row = s.table(frame, row=row + 1, freeze=False, autofilter=False, formats=fmts) + 1
     if len(result.out_of_range):
-        _line(ws, row, w["h_range"], HEADING_FONT)
+        s.line(row, w["h_range"], "heading")
         o = result.out_of_range
         frame = pd.DataFrame({w["col_period"]: o["period"], w["col_driver"]: o["driver"],
-                              w["col_unit"]: o["unit"].map(display_unit), w["col_value"]: o["value"],
+                              w["col_unit"]: o["unit"].map(lambda x: unit_text(x, w.lang)), w["col_value"]: o["value"],
                               w["col_low"]: o["low"], w["col_high"]: o["high"]})
-        row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
+        row = s.table(frame, row=row + 1, freeze=False, autofilter=False) + 1
 
     # tracking: the total first (the charts plot its rows)
     if not has_charts:
         return
-    _line(ws, row, w["h_tracking"], HEADING_FONT)
+    s.line(row, w["h_tracking"], "heading")
     tr = result.tracking.copy()
     order = {item: k for k, item in enumerate(m.item for m in result.models)}
     tr = tr.assign(_o=tr["item"].map(order)).sort_values(["_o", "period"], kind="stable").drop(columns="_o")
@@ -122,25 +97,22 @@ def _baseline_sheet(ws, result, w: _Words, version: str) -> None:
         w["col_savings_stderr"] + u: tr["savings_stderr"], w["col_cusum"] + u: tr["cusum"],
         w["col_enpi"]: tr["enpi"], w["col_outside"]: tr["period"].map(flags).fillna("")}).reset_index(drop=True)
     head = row + 1
-    _write_table(ws, frame, row=head, freeze=False, autofilter=True)
-    for col in range(3, 8):
-        _format_column(ws, col, head + 1, head + len(frame), "#,##0.0")
-    _format_column(ws, 8, head + 1, head + len(frame), "0.000")
+    fmts = {c: "#,##0.0" for c in list(frame.columns)[2:7]} | {w["col_enpi"]: "0.000"}
+    s.table(frame, row=head, freeze=False, autofilter=True, formats=fmts, repeat=True)
     ntot = int((tr["item"] == "total").sum())
     chart_frame = frame.iloc[:ntot]
-    actual = _line_chart(ws, w["chart_actual"], w["axis_tce"], head, chart_frame,
-                         {ENERGY: [w["col_actual"] + u, w["col_expected"] + u]}, {w["col_expected"] + u}, w)
-    lowest = float(np.nanmin(tr.loc[tr["item"] == "total", ["actual", "expected"]].to_numpy()))
-    if lowest > 0:  # start the axis near the data: the gap between the lines is what matters
-        step = 10 ** math.floor(math.log10(lowest))
-        actual.y_axis.scaling.min = math.floor(lowest * 0.8 / step) * step
-    cus = _line_chart(ws, w["chart_cusum"], w["axis_tce"], head, chart_frame, {ENERGY: [w["col_cusum"] + u]}, set(), w)
-    cus.legend = None
-    cus.x_axis.tickLblPos = "low"   # month labels below the plot, not on the zero line
-    _charts_side_by_side(ws, [actual, cus], 7)
+    actual = line_chart(s, w["chart_actual"], ENERGY, head, chart_frame,
+                        {ENERGY: [w["col_actual"] + u, w["col_expected"] + u]}, {w["col_expected"] + u}, w["axis_month"])
+    cus = line_chart(s, w["chart_cusum"], ENERGY, head, chart_frame, {ENERGY: [w["col_cusum"] + u]}, set(),
+                     w["axis_month"])
+    cus.set_y_axis({"name": ENERGY, "name_font": {"size": 9, "bold": False}, "num_font": {"size": 9}})
+    cus.set_x_axis({"name": w["axis_month"], "name_font": {"size": 9, "bold": False}, "label_position": "low",
+                    "num_font": {"size": 9, "rotation": -45}})   # CUSUM goes below zero: labels below the plot
+    cus.set_legend({"none": True})
+    place_charts(s, [actual, cus], 7)
 
 
-def _model_data_sheet(ws, result, w: _Words) -> None:
+def _model_data_sheet(s: Sheet, result, w: Words) -> None:
     d = result.data
     cols = {w["col_period"]: d["period"], w["col_role"]: d["role"].map(lambda r: w[f"role_{r}"])}
     units = dict(result.driver_units)
@@ -148,34 +120,34 @@ def _model_data_sheet(ws, result, w: _Words) -> None:
         if c in ("period", "role"):
             continue
         if c in units or c.startswith("production"):
-            cols[f"{c} [{display_unit(units.get(c, ''))}]"] = d[c]
+            cols[f"{c} [{unit_text(units.get(c, ''), w.lang)}]"] = d[c]
         else:
             cols[f"{w.short(c)} [tce]"] = d[c]
-    _write_table(ws, pd.DataFrame(cols))
+    s.table(pd.DataFrame(cols))
 
 
-def build_baseline_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
-    """The baseline report (sheets Baseline, Model data, Data issues, About) as a Workbook."""
-    w = _Words(lang)
-    version = version or greentex.__version__
+def _baseline_book(book: Book, result, w: Words, version: str) -> None:
     a = result.assessment
     options = dict(a.options or {})
     options.update({"baseline_period": f"{result.baseline_months[0]}..{result.baseline_months[-1]}",
                     "reporting_period": (f"{result.reporting_months[0]}..{result.reporting_months[-1]}"
                                          if result.reporting_months else ""),
                     "drivers": ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items())})
-    return assemble(a, w, version, [(w["baseline"], lambda ws: _baseline_sheet(ws, result, w, version)),
-                                     (w["model_data"], lambda ws: _model_data_sheet(ws, result, w))],
-                     result.issues, options)
+    assemble(book, a, w, version, [(w["baseline"], True, lambda s: _baseline_sheet(s, result, w, version)),
+                                   (w["model_data"], True, lambda s: _model_data_sheet(s, result, w))],
+             result.issues, options)
 
 
 def write_baseline_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
-    """Write the baseline report of a greentex.baseline result to ``path`` atomically."""
-    wb = build_baseline_workbook(result, lang=lang, version=version)
-    _save_atomic(wb, path, result.assessment.inventory)
+    """Write the baseline report (sheets Baseline, Model data, Data issues, About) of a
+    greentex.baseline result to ``path`` atomically."""
+    w = Words(lang)
+    version = version or greentex.__version__
+    a = result.assessment
+    save(lambda book: _baseline_book(book, result, w, version), path, a.inventory, footer(a, w, version))
 
 
-def _figure_label(metric: str, item: str, w: _Words) -> str:
+def _figure_label(metric: str, item: str, w: Words) -> str:
     if (metric, item) in FIGURE_LABELS:
         return w[FIGURE_LABELS[(metric, item)]]
     if metric == "energy":
@@ -184,7 +156,7 @@ def _figure_label(metric: str, item: str, w: _Words) -> str:
     return w[key].format(p=w.short(item)) if key in w.t else f"{metric}: {item}"
 
 
-def _scenario_headline(result, w: _Words) -> pd.DataFrame:
+def _scenario_headline(result, w: Words) -> pd.DataFrame:
     """One row per scenario (the data as reported first): energy, GHG (location, market), water
     intake and their changes, and the benchmark verdicts that change."""
     comp = result.comparison.set_index(["scenario", "metric", "item"])
@@ -211,83 +183,80 @@ def _scenario_headline(result, w: _Words) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _scenario_sheet(ws, result, w: _Words, version: str) -> None:
+def _scenario_sheet(s: Sheet, result, w: Words, version: str) -> None:
     a = result.before
     src = a.inventory.source
-    _line(ws, 1, w["s_title"].format(name=mill_name(a)), TITLE_FONT)
-    _line(ws, 2, w["s_subtitle"].format(file=src.get("name", ""), sfile=result.source.get("name", ""),
-                                        version=version))
+    s.line(1, w["s_title"].format(name=mill_name(a)), "title")
+    s.line(2, w["s_subtitle"].format(file=src.get("name", ""), sfile=result.source.get("name", ""), version=version))
     row = 4 + CHART_ROWS + 1
+    period = period_word(months_of(a), w.lang)
 
-    _line(ws, row, w["h_headline"], HEADING_FONT)
+    s.line(row, w["h_headline"].format(period=period), "heading")
     headline = _scenario_headline(result, w)
-    row = _write_table(ws, headline, row=row + 1, freeze=False, autofilter=False) + 1
+    row = s.table(headline, row=row + 1, freeze=False, autofilter=False) + 1
 
-    _line(ws, row, w["h_comparison"], HEADING_FONT)
+    s.line(row, w["h_comparison"].format(period=period), "heading")
     comp = result.comparison
     frame = pd.DataFrame({w["col_scenario"]: comp["scenario"],
                           w["col_figure"]: [_figure_label(m, i, w) for m, i in zip(comp["metric"], comp["item"])],
-                          w["col_unit"]: comp["unit"].map(display_unit), w["col_before"]: comp["before"],
-                          w["col_after"]: comp["after"], w["col_delta"]: comp["change"],
-                          w["col_change_pct"]: comp["change_pct"]})
-    row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=True) + 1
+                          w["col_unit"]: comp["unit"].map(lambda x: unit_text(x, w.lang)),
+                          w["col_before"]: comp["before"], w["col_after"]: comp["after"],
+                          w["col_delta"]: comp["change"], w["col_change_pct"]: comp["change_pct"]})
+    row = s.table(frame, row=row + 1, freeze=False, autofilter=True, repeat=True) + 1
 
     v = result.benchmarks
     if len(v):
-        _line(ws, row, w["h_verdicts"], HEADING_FONT)
-        frame = pd.DataFrame({w["col_scenario"]: v["scenario"], w["col_benchmark"]: v["benchmark"],
+        s.line(row, w["h_verdicts"].format(period=period), "heading")
+        frame = pd.DataFrame({w["col_scenario"]: v["scenario"], w["col_benchmark"]: v["benchmark"].map(w.benchmark),
                               w["col_metric"]: v["metric"].map(w.metric),
                               w["col_item"]: v["item"].map(w.short), w["col_limit"]: v["limit"],
-                              w["col_unit"]: v["unit"].map(display_unit), w["col_before"]: v["before"],
+                              w["col_unit"]: v["unit"].map(lambda x: unit_text(x, w.lang)), w["col_before"]: v["before"],
                               w["col_verdict_before"]: v["before_verdict"].map(w.verdict),
                               w["col_after"]: v["after"], w["col_verdict_after"]: v["after_verdict"].map(w.verdict)})
-        head = row + 1
-        row = _write_table(ws, frame, row=head, freeze=False, autofilter=False) + 1
-        for col, raw in ((8, v["before_verdict"]), (10, v["after_verdict"])):
-            for i, fill in enumerate(_verdict_fills(pd.DataFrame({"verdict": raw.tolist()}))):
-                if fill is not None:
-                    ws.cell(row=head + 1 + i, column=col).fill = fill
+        fills = {w["col_verdict_before"]: _verdict_fills(pd.DataFrame({"verdict": v["before_verdict"].tolist()})),
+                 w["col_verdict_after"]: _verdict_fills(pd.DataFrame({"verdict": v["after_verdict"].tolist()}))}
+        row = s.table(frame, row=row + 1, freeze=False, autofilter=False, cell_fills=fills) + 1
 
     # chart data below everything; the charts above the tables
     labels = list(headline[w["col_scenario"]])
-    _line(ws, row, w["chart_data"], HEADING_FONT)
+    s.line(row, w["chart_data"], "heading")
     ghg = pd.DataFrame({w["col_scenario"]: labels,
                         w["fig_total_location"]: headline[f"{w['fig_total_location']} [tCO2e]"],
                         w["fig_total_market"]: headline[f"{w['fig_total_market']} [tCO2e]"]})
     head_g = row + 1
-    row = _write_table(ws, ghg, row=head_g, freeze=False, autofilter=False) + 1
+    row = s.table(ghg, row=head_g, freeze=False, autofilter=False) + 1
     energy = pd.DataFrame({w["col_scenario"]: labels, w["axis_energy"]: headline[f"{w['fig_energy']} [tce]"]})
     head_e = row
-    _write_table(ws, energy, row=head_e, freeze=False, autofilter=False)
-    charts = [_bar_chart(ws, w["chart_s_ghg"], head_g, len(labels), 3, w["axis_scenario"], w["axis_emissions"]),
-              _bar_chart(ws, w["chart_s_energy"], head_e, len(labels), 2, w["axis_scenario"], w["axis_energy"])]
-    for c in charts:
-        c.y_axis.scaling.min = 0
-    _charts_side_by_side(ws, charts, 4)
+    s.table(energy, row=head_e, freeze=False, autofilter=False)
+    charts = [bar_chart(s, w["chart_s_ghg"].format(period=period), head_g, len(labels), 3, w["axis_scenario"],
+                        w["axis_emissions"]),
+              bar_chart(s, w["chart_s_energy"].format(period=period), head_e, len(labels), 2, w["axis_scenario"],
+                        w["axis_energy"])]
+    place_charts(s, charts, 4)
 
 
-def _changes_sheet(ws, result, w: _Words) -> None:
+def _changes_sheet(s: Sheet, result, w: Words) -> None:
     c = result.changes
     frame = pd.DataFrame({w["col_scenario"]: c["scenario"], w["col_change"]: c["change"],
                           w["col_where"]: c["where"], w["col_description"]: c["description"],
                           w["col_note"]: c["note"]})
-    _write_table(ws, frame)
+    s.table(frame)
 
 
-def build_scenario_workbook(result, *, lang: str = "en", version: str | None = None) -> Workbook:
-    """The scenario report (sheets Scenarios, Scenario changes, Data issues, About) as a Workbook."""
-    w = _Words(lang)
-    version = version or greentex.__version__
+def _scenario_book(book: Book, result, w: Words, version: str) -> None:
     options = dict(result.before.options or {})
     options["scenarios_file"] = result.source.get("path", "")
     options["scenarios_sha256"] = result.source.get("sha256", "")
-    return assemble(result.before, w, version,
-                     [(w["scenarios"], lambda ws: _scenario_sheet(ws, result, w, version)),
-                      (w["scenario_changes"], lambda ws: _changes_sheet(ws, result, w))],
-                     result.issues, options)
+    assemble(book, result.before, w, version,
+             [(w["scenarios"], True, lambda s: _scenario_sheet(s, result, w, version)),
+              (w["scenario_changes"], True, lambda s: _changes_sheet(s, result, w))],
+             result.issues, options)
 
 
 def write_scenario_report(result, path, *, lang: str = "en", version: str | None = None) -> None:
-    """Write the scenario comparison of a greentex.scenario result to ``path`` atomically."""
-    wb = build_scenario_workbook(result, lang=lang, version=version)
-    _save_atomic(wb, path, result.before.inventory)
+    """Write the scenario comparison (sheets Scenarios, Scenario changes, Data issues, About) of
+    a greentex.scenario result to ``path`` atomically."""
+    w = Words(lang)
+    version = version or greentex.__version__
+    a = result.before
+    save(lambda book: _scenario_book(book, result, w, version), path, a.inventory, footer(a, w, version))

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-
 import greentex
 from greentex.batch import Portfolio, parse_intensity_column
-from greentex.io.report import (BOLD, CHART_ROWS, HEADING_FONT, TITLE_FONT, _axes, _line, _page_setup,
-                                _save_atomic, _write_table, display_unit, limit_lines)
+from greentex.display import unit_text
+from greentex.io.report import bar_chart, generated, limit_lines, place_charts
+from greentex.io.xlsx import Book, Footer, Sheet, save
 
 BINS = 8
 
@@ -27,45 +25,34 @@ def _limit_for(p: Portfolio, metric: str, product: str, unit: str) -> tuple[floa
     return None
 
 
-def _columns(ws, head: int, col: int, n: int, title: str, x_title: str, y_title: str, y_format: str = "General"):
-    """Column chart of the table at ``head``: categories in column ``col``, values in the next."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.add_data(Reference(ws, min_col=col + 1, min_row=head, max_row=head + n), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + n))
-    chart.title = title
-    _axes(chart, x_title, y_title, y_format)
-    return chart
-
-
-def _ranking(ws, p: Portfolio, column: str, row: int, col: int):
-    """Mills ranked by one intensity column (best first), with the limit as a line."""
+def _ranking(s: Sheet, p: Portfolio, column: str, row: int):
+    """Mills ranked by one intensity column (best first), with the limit as a dashed line."""
     metric, product, unit = parse_intensity_column(column)
     data = p.summary[["site", "year", column]].dropna(subset=[column]).sort_values(column)
     if data.empty:
         return None, row
     limit = _limit_for(p, metric, product, unit)
-    names = [(s if len(s) <= 28 else s[:27] + "…") + (f" {int(y)}" if pd.notna(y) else "")
-             for s, y in zip(data["site"].astype(str), data["year"])]
-    frame = pd.DataFrame({"mill": names, f"{product} [{display_unit(unit)}]": data[column].to_numpy()})
+    names = [(x if len(x) <= 28 else x[:27] + "…") + (f" {int(y)}" if pd.notna(y) else "")
+             for x, y in zip(data["site"].astype(str), data["year"])]
+    frame = pd.DataFrame({"mill": names, f"{product} [{unit_text(unit)}]": data[column].to_numpy()})
     if limit:
         frame[f"limit ({limit[1]})"] = limit[0]
-    _line(ws, row, f"{metric.replace('_', ' ')}: {product}", HEADING_FONT, col=col)
+    s.line(row, f"{metric.replace('_', ' ')}: {product}", "heading")
     head = row + 1
-    end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)
-    bars = _columns(ws, head, col, len(frame), f"{metric.replace('_', ' ').capitalize()} per mill: {product}",
-                    "mill", display_unit(unit))
+    end = s.table(frame, row=head, freeze=False, autofilter=False)
+    bars = bar_chart(s, f"{metric.replace('_', ' ').capitalize()} per mill: {product}", head, len(frame), 2, "mill",
+                     unit_text(unit), horizontal=False)
     if limit:
-        line = LineChart()
-        line.add_data(Reference(ws, min_col=col + 2, min_row=head, max_row=head + len(frame)), titles_from_data=True)
-        line.series[0].graphicalProperties.line.dashStyle = "dash"
-        line.series[0].graphicalProperties.line.width = 22000
-        bars += line
-    bars.legend.position = "b"
+        line = s.book.wb.add_chart({"type": "line"})
+        line.add_series({"name": s.ref(head, 3), "categories": s.ref(head + 1, 1, head + len(frame), 1),
+                         "values": s.ref(head + 1, 3, head + len(frame), 3),
+                         "line": {"dash_type": "dash", "width": 1.75}, "marker": {"type": "none"}})
+        bars.combine(line)
+        bars.set_legend({"position": "bottom"})
     return bars, end + 1
 
 
-def _distribution(ws, p: Portfolio, column: str, row: int, col: int):
+def _distribution(s: Sheet, p: Portfolio, column: str, row: int):
     """How many mills fall in each band of an intensity."""
     values = p.summary[column].dropna().to_numpy(dtype=float)
     if len(values) < 2:
@@ -73,64 +60,58 @@ def _distribution(ws, p: Portfolio, column: str, row: int, col: int):
     counts, edges = np.histogram(values, bins=min(BINS, len(values)))
     labels = [f"{lo:,.3g}–{hi:,.3g}" for lo, hi in zip(edges[:-1], edges[1:])]
     frame = pd.DataFrame({"band": labels, "mills": counts.astype(int)})
-    head = row
-    end = _write_table(ws, frame, row=head, col=col, freeze=False, autofilter=False)
+    end = s.table(frame, row=row, freeze=False, autofilter=False)
     metric, product, unit = parse_intensity_column(column)
-    chart = _columns(ws, head, col, len(frame), f"Distribution: {metric}:{product}".replace("_", " "), unit,
-                     "mills", "0")
-    chart.legend = None
+    chart = bar_chart(s, f"Distribution: {metric}:{product}".replace("_", " "), row, len(frame), 2, unit_text(unit),
+                      "mills", horizontal=False)
     return chart, end + 1
 
 
-def build_portfolio(p: Portfolio) -> Workbook:
-    """The portfolio as an openpyxl Workbook (not saved)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    _line(ws, 1, f"Portfolio: {p.assessed} workbooks assessed, {len(p.errors)} failed", TITLE_FONT)
-    _line(ws, 2, f"greentex {greentex.__version__} · GWP {p.options.get('gwp')} · benchmark sets: "
-                 f"{', '.join(p.options.get('benchmarks') or ['default for each site'])}")
-    row, charts = 4, []
+def build(book: Book, p: Portfolio) -> None:
+    """Write the portfolio into ``book``."""
+    s = book.sheet("Summary")
+    s.line(1, f"Portfolio: {p.assessed} workbooks assessed, {len(p.errors)} failed", "title")
+    s.line(2, f"greentex {greentex.__version__} · GWP {p.options.get('gwp')} · benchmark sets: "
+              f"{', '.join(p.options.get('benchmarks') or ['default for each site'])}")
     columns = [c for c in p.summary.columns if c.startswith("energy_intensity:")] + \
               [c for c in p.summary.columns if c.startswith("ghg_intensity:")]
+    charts, row = [], 4
     for column in columns:
-        chart, row = _ranking(ws, p, column, row, 1)
+        chart, row = _ranking(s, p, column, row)
         if chart is not None:
             charts.append(chart)
         if column.startswith("energy_intensity:"):
-            chart, row = _distribution(ws, p, column, row, 1)
+            chart, row = _distribution(s, p, column, row)
             if chart is not None:
                 charts.append(chart)
-    for i, chart in enumerate(charts):  # two charts a row, right of the chart data
-        ws.add_chart(chart, f"{'E' if i % 2 == 0 else 'O'}{4 + (i // 2) * CHART_ROWS}")
-    if not charts:
-        _line(ws, row, "No intensities to chart.", BOLD)
+    if charts:
+        place_charts(s, charts, row + 1)
+    else:
+        s.line(row, "No intensities to chart.", "bold")
 
-    mills = wb.create_sheet("Mills")
+    mills = book.sheet("Mills")
     if len(p.summary):
-        _write_table(mills, p.summary, precise=())
+        mills.table(p.summary)
     else:
-        _line(mills, 1, "No workbook could be assessed.")
+        mills.line(1, "No workbook could be assessed.")
     for name, frame in (("Metrics", p.metrics), ("Benchmarks", p.benchmarks)):
-        sheet = wb.create_sheet(name)
+        sheet = book.sheet(name)
         if len(frame):
-            _write_table(sheet, frame)
+            sheet.table(frame.reset_index(drop=True))
         else:
-            _line(sheet, 1, f"No {name.lower()}.")
-    failed = wb.create_sheet("Failed files")
+            sheet.line(1, f"No {name.lower()}.")
+    failed = book.sheet("Failed files")
     if p.errors:
-        _write_table(failed, pd.DataFrame(p.errors, columns=["path", "message"]))
+        failed.table(pd.DataFrame(p.errors, columns=["path", "message"]))
     else:
-        _line(failed, 1, "Every workbook was assessed.")
-    about = wb.create_sheet("About")
-    rows = [("greentex version", greentex.__version__), ("workbooks assessed", p.assessed),
-            ("workbooks failed", len(p.errors))] + [(f"option {k}", str(v)) for k, v in p.options.items()]
-    _write_table(about, pd.DataFrame(rows, columns=["item", "value"]), freeze=False, autofilter=False)
-    for sheet in wb.worksheets:
-        _page_setup(sheet)
-    return wb
+        failed.line(1, "Every workbook was assessed.")
+    rows = [("greentex version", greentex.__version__), ("generated", generated()),
+            ("workbooks assessed", p.assessed), ("workbooks failed", len(p.errors))] + \
+        [(f"option {k}", str(v)) for k, v in p.options.items()]
+    book.sheet("About").table(pd.DataFrame(rows, columns=["item", "value"]), freeze=False, autofilter=False)
 
 
 def write_portfolio(p: Portfolio, path) -> None:
     """Write the portfolio workbook atomically."""
-    _save_atomic(build_portfolio(p), Path(path))
+    save(lambda book: build(book, p), Path(path),
+         footer=Footer(mill=f"Portfolio of {p.assessed} workbooks", version=greentex.__version__, generated=generated()))

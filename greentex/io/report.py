@@ -1,243 +1,34 @@
-"""Write an Assessment as a formatted Excel report, in English or Chinese.
+"""Write an Assessment as a formatted Excel report, in English or Chinese, ready to print.
 
 Sheets, in order: Summary (key figures, benchmark verdicts, charts and the data they plot),
-Metrics (the tidy ``metric, item, period, value, unit`` table, headers always in English so
-scripts can read it), one detail sheet per domain (every line with its input cells, factor and
-factor source), Benchmarks, Factors (every factor used, weaker statuses highlighted), Data issues
-and About (version, input file and SHA-256, options, site, row counts).
+Metrics (the tidy ``metric, item, period, value, unit`` table, headers, ids and pint units as the
+contract has them so scripts can read it; hidden, so that it does not print), one detail sheet per
+domain (every line with its input as written, the converted quantity, factor and factor source,
+then totals per item and a grand total that tie to the Summary), Benchmarks (the long notes once,
+in a numbered notes block), Factors (every factor used, weaker statuses highlighted), Data issues
+and About (version, generation time, input file and SHA-256, options, site, row counts).
 
-Text from the input workbook is written as text, never as a formula, and the file is written
-atomically: a temporary file in the target's folder, then ``os.replace``.
+Everything a person reads goes through greentex.display (words and units in the report's
+language); the workbook is written by greentex.io.xlsx (XlsxWriter), atomically.
 """
 
 from __future__ import annotations
 
-import math
-from copy import copy
-from functools import lru_cache
+import datetime as dt
 import os  # noqa: F401  (the module whose replace() atomic_path calls, as callers may patch it here)
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 import greentex
-from greentex.io.jsonout import FORMULA_START, atomic_path, check_outputs
-from greentex.display import Words, text_width as _text_width, unit_text
+from greentex.display import Words, decimals, period_word, text_width, unit_text
+from greentex.io.xlsx import (CHART_H, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, FILL_USER, FILL_WEAK, PX_CM,
+                              Book, Footer, Sheet, save)
 from greentex.labels import labels
 from greentex.units import conversion_factor
 
 # Every word the report shows, in one place (greentex/labels.csv).
 LABELS = labels()
-
-HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="2E6B47")
-HEADER_ALIGN = Alignment(vertical="top", wrap_text=True)
-HEADER_RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
-WRAP = Alignment(vertical="top", wrap_text=True)
-TOP = Alignment(vertical="top")
-TITLE_FONT = Font(name="Calibri", bold=True, size=14)
-HEADING_FONT = Font(name="Calibri", bold=True, size=12, color="2E6B47")
-BOLD = Font(name="Calibri", bold=True)
-FILL_WEAK = PatternFill("solid", fgColor="FFF2CC")      # factor status not primary
-FILL_USER = PatternFill("solid", fgColor="F8CBAD")      # factor overridden by the user
-FILL_FAIL = PatternFill("solid", fgColor="F4CCCC")      # benchmark not met
-FILL_PASS = PatternFill("solid", fgColor="D9EAD3")      # benchmark met
-MAX_WIDTH = 66                                          # characters; a SHA-256 fits
-CHART_W, CHART_H = 16.0, 7.5                            # cm
-CHART_ROWS = 17                                         # rows of 20 px that one chart plus a gap takes
-
-
-# -- cells and tables ------------------------------------------------------------------------
-
-def _plain(value):
-    """A Python value openpyxl can store: NaN/NA -> None, numpy scalars -> Python, text cleaned."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (list, tuple, set)):
-        value = ", ".join(map(str, value))
-    if isinstance(value, (bool, int, float, str)):
-        return _clean_text(value) if isinstance(value, str) else value
-    return _clean_text(str(value))
-
-
-def _put(ws, row: int, col: int, value):
-    """Write one value; text that looks like a formula stays text."""
-    value = _plain(value)
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-    return cell
-
-
-class _StyleCache:
-    """Styles applied once, then copied: openpyxl hashes a style object on every assignment,
-    which dominates the time of large tables; a cell's compiled style array copies cheaply."""
-
-    def __init__(self):
-        self._arrays = {}
-
-    def apply(self, cell, key, number_format=None, alignment=None, fill=None) -> None:
-        arr = self._arrays.get(key)
-        if arr is not None:
-            cell._style = copy(arr)
-            return
-        if number_format is not None:
-            cell.number_format = number_format
-        if alignment is not None:
-            cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
-        self._arrays[key] = copy(cell._style)
-
-
-@lru_cache(maxsize=65536)
-def _clean_text(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def _decimals(values, least: int) -> np.ndarray:
-    """Decimals that show each value with about four significant digits, at least ``least``
-    (at most 10); values of 1 and more, zero and non-finite ones get ``least``."""
-    a = np.abs(np.asarray(values, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        small = np.isfinite(a) & (a > 0) & (a < 1)
-        need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 3, least)
-    return np.clip(need, least, 10).astype(int)
-
-
-def _widen(ws, col: int, width: float) -> None:
-    letter = get_column_letter(col)
-    current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
-    ws.column_dimensions[letter].width = max(current or 0, 8, min(MAX_WIDTH, width))
-
-
-def _write_table(ws, frame: pd.DataFrame, *, row: int = 1, col: int = 1, precise=(), freeze: bool = True,
-                 autofilter: bool = True, fills=None) -> int:
-    """Write ``frame`` as a table: styled header, number formats, widths, freeze, filter.
-
-    ``precise`` names columns (factors) shown with at least 4 decimals; ``fills`` gives a fill
-    (or None) per data row. Returns the first free row below the table.
-    """
-    ncol = len(frame.columns)
-    styles = _StyleCache()
-    widths, wrapped = [], []   # wrapped: (row, column, text width) of cells whose text wraps
-    for j, name in enumerate(frame.columns):
-        cell = _put(ws, row, col + j, name)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        widths.append(min(_text_width(name) + 3, 18))  # longer headers wrap
-        wrapped.append((row, j, _text_width(name) + 1))
-    for j in range(ncol):
-        series = frame.iloc[:, j]
-        integer = pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series)
-        least = 4 if frame.columns[j] in precise else 2
-        wrap, numbers, texts = False, 0, 0
-        if series.dtype.kind == "f":  # a float column: formats and widths worked out at once
-            if _write_floats(ws, series.to_numpy(), row + 1, col + j, least, widths, j, fills, styles):
-                ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
-            _widen(ws, col + j, widths[j])
-            continue
-        for i, value in enumerate(series.tolist()):
-            cell = _put(ws, row + 1 + i, col + j, value)
-            v = cell.value
-            fill = fills[i] if fills is not None else None
-            if isinstance(v, str):
-                texts += 1
-                w = _text_width(v) + 2
-                widths[j] = max(widths[j], w)
-                if w > MAX_WIDTH:
-                    styles.apply(cell, ("wrap", id(fill)), alignment=WRAP, fill=fill)
-                    wrap = True
-                    wrapped.append((row + 1 + i, j, w))
-                else:
-                    styles.apply(cell, ("text", id(fill)), alignment=TOP, fill=fill)
-            elif isinstance(v, float):
-                numbers += 1
-                d = int(_decimals(v, least))
-                styles.apply(cell, ("num", d, id(fill)), number_format="#,##0." + "0" * d, alignment=TOP, fill=fill)
-                widths[j] = max(widths[j], len(f"{v:,.{d}f}") + 2)
-            elif isinstance(v, int) and not isinstance(v, bool):
-                numbers += 1
-                if integer:
-                    styles.apply(cell, ("int", id(fill)), number_format="#,##0", alignment=TOP, fill=fill)
-                    widths[j] = max(widths[j], len(f"{v:,}") + 2)
-                elif fill is not None:
-                    styles.apply(cell, ("fill", id(fill)), fill=fill)
-            elif fill is not None:
-                styles.apply(cell, ("fill", id(fill)), fill=fill)
-        if numbers and not texts:
-            ws.cell(row=row, column=col + j).alignment = HEADER_RIGHT   # over right-aligned numbers
-        _widen(ws, col + j, widths[j] if not wrap else MAX_WIDTH)
-    _fit_heights(ws, col, wrapped)
-    last = row + len(frame)
-    if freeze:
-        ws.freeze_panes = ws.cell(row=row + 1, column=col).coordinate
-    if autofilter and ncol:
-        ws.auto_filter.ref = f"{ws.cell(row=row, column=col).coordinate}:" \
-                             f"{ws.cell(row=max(last, row), column=col + ncol - 1).coordinate}"
-    return last + 1
-
-
-def _write_floats(ws, values: np.ndarray, row: int, col: int, least: int, widths: list, j: int, fills,
-                  styles: _StyleCache) -> int:
-    """Write a float column: about four significant digits (at least ``least`` decimals), NaN as
-    an empty cell. Returns how many numbers were written."""
-    finite = np.isfinite(values)
-    decimals = _decimals(values, least)
-    formats = {d: "#,##0." + "0" * d for d in range(0, 11)}
-    for i, (v, ok, d) in enumerate(zip(values.tolist(), finite.tolist(), decimals.tolist())):
-        fill = fills[i] if fills is not None else None
-        if not ok:
-            if fill is not None:
-                styles.apply(ws.cell(row=row + i, column=col), ("fill", id(fill)), fill=fill)
-            continue
-        styles.apply(ws.cell(row=row + i, column=col, value=v), ("num", d, id(fill)),
-                     number_format=formats[d], alignment=TOP, fill=fill)
-    if finite.any():
-        big = float(np.max(np.abs(values[finite])))
-        widths[j] = max(widths[j], len(f"{big:,.{int(decimals[finite].max())}f}") + 3)
-    return int(finite.sum())
-
-
-def _fit_heights(ws, col: int, wrapped) -> None:
-    """Row heights for wrapped text (LibreOffice does not grow rows on its own)."""
-    lines: dict[int, int] = {}
-    for r, j, width in wrapped:
-        letter = get_column_letter(col + j)
-        room = max(1.0, (ws.column_dimensions[letter].width or 8.43) - 1.5)
-        lines[r] = max(lines.get(r, 1), math.ceil(width * 1.05 / room))
-    for r, n in lines.items():
-        if n > 1:
-            ws.row_dimensions[r].height = 15 * min(n, 12)
-
-
-def _line(ws, row: int, text: str, font=None, col: int = 1):
-    """One line of text (a heading or a note)."""
-    cell = _put(ws, row, col, text)
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _page_setup(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-# -- labels ----------------------------------------------------------------------------------
-
 _Words = Words   # the planning reports' name for it
 
 
@@ -251,71 +42,174 @@ def display_unit(unit) -> str:
     return unit_text(unit)
 
 
+def months_of(a) -> list[str]:
+    """The months (YYYY-MM) an assessment's totals cover."""
+    m = a.metrics
+    return sorted({p for p in m["period"].astype(str) if len(p) == 7 and p[4] == "-"}) if len(m) else []
+
+
+def footer(a, w: Words, version: str, what: str = "") -> Footer:
+    """The page footer of a report on ``a``."""
+    src = a.inventory.source
+    page = "&P / &N" if w.lang == "zh" else "Page &P of &N"
+    return Footer(mill=mill_name(a) + (f" · {what}" if what else ""), period=period_word(months_of(a), w.lang),
+                  version=version, generated=generated(), sha256=src.get("sha256", ""), page=page)
+
+
+def generated() -> str:
+    """The time the report is made (UTC, to the minute)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _places(units, values=None) -> np.ndarray:
+    """Decimals per row from each row's unit (greentex.display.decimals); values below 1 keep
+    about three significant digits."""
+    d = np.array([decimals(u) for u in units], dtype=int)
+    if values is not None:
+        a = np.abs(pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            small = np.isfinite(a) & (a > 0) & (a < 1)
+            need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 2, 0)
+        d = np.clip(np.maximum(d, need), 0, 8).astype(int)
+    return d
+
+
 # -- sheets ----------------------------------------------------------------------------------
 
-def _metrics_sheet(ws, a, w: _Words) -> None:
-    """The metrics table exactly as assess() made it (English headers, ids, pint units)."""
-    _write_table(ws, a.metrics[["metric", "item", "period", "value", "unit"]])
+def _metrics_sheet(s: Sheet, a, w: Words) -> None:
+    """The metrics table exactly as assess() made it (English headers, ids, pint units); hidden:
+    it is for scripts, and the other sheets show its figures."""
+    s.table(a.metrics[["metric", "item", "period", "value", "unit"]].reset_index(drop=True), least=6)
+    s.ws.hide()
 
 
-def _detail_frame(d: pd.DataFrame, kind: str, w: _Words) -> pd.DataFrame:
-    """The columns of one detail sheet, with translated headers."""
-    def col(name, default=""):
-        return d[name] if name in d else pd.Series(default, index=d.index)
+def _col(d: pd.DataFrame, name: str, default=""):
+    return d[name] if name in d else pd.Series(default, index=d.index)
 
-    units = col("unit").map(display_unit)
+
+def _detail_frame(d: pd.DataFrame, kind: str, w: Words) -> pd.DataFrame:
+    """The columns of one detail sheet, with translated headers and words; the input as written
+    beside the converted quantity; columns that are empty throughout left out."""
+    u = lambda x: unit_text(x, w.lang)  # noqa: E731
+    out = {w["col_period"]: _col(d, "period")}
     if kind == "ghg":
-        return pd.DataFrame({
-            w["col_period"]: col("period"), w["col_scope"]: col("scope").map(lambda s: w.t.get(s, s)),
-            w["col_source_name"]: col("source_name").map(w.source), w["col_item"]: col("item"),
-            w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units,
-            w["col_method"]: col("method").map(lambda m: w.t.get("method:" + m, m)),
-            w["col_activity"]: col("activity"),
-            w["col_activity_unit"]: col("activity_unit").map(display_unit), w["col_factor"]: col("factor"),
-            w["col_factor_unit"]: col("factor_unit").map(display_unit),
-            w["col_factor_source"]: col("factor_source"), w["col_factor_status"]: col("factor_status"),
-            w["col_tco2e"]: col("tco2e"), w["col_cells"]: col("cells")})
-    out = {w["col_period"]: col("period"), w["col_item"]: col("item"), w["col_name"]: col("item").map(w.name),
-           w["col_product"]: col("product"), w["col_quantity"]: col("quantity"), w["col_unit"]: units}
+        out.update({w["col_source_name"]: _col(d, "source_name").map(w.source),
+                    w["col_scope"]: _col(d, "scope").map(lambda s: w.t.get(s, s))})
+    else:
+        out[w["col_name"]] = _col(d, "item").map(w.name)
+    out[w["col_product"]] = _col(d, "product").map(w.name)
+    if "written_quantity" in d:
+        out[w["col_written"]] = d["written_quantity"]
+        out[w["col_written_unit"]] = d["written_unit"].map(u)
+    if kind == "ghg":
+        out.update({w["col_method"]: _col(d, "method").map(lambda m: w.t.get("method:" + m, m)),
+                    w["col_activity"]: _col(d, "activity"), w["col_activity_unit"]: _col(d, "activity_unit").map(u),
+                    w["col_factor"]: _col(d, "factor"), w["col_factor_unit"]: _col(d, "factor_unit").map(u),
+                    w["col_factor_source"]: _col(d, "factor_source"),
+                    w["col_factor_status"]: _col(d, "factor_status").map(w.status), w["col_tco2e"]: _col(d, "tco2e")})
+    else:
+        out[w["col_quantity"]] = _col(d, "quantity")
+        out[w["col_unit"]] = _col(d, "unit").map(u)
     if kind == "energy":
-        out.update({w["col_sign"]: col("sign"), w["col_factor"]: col("factor"),
-                    w["col_factor_unit"]: col("factor_unit").map(display_unit),
-                    w["col_factor_source"]: col("source"), w["col_factor_status"]: col("status"),
-                    w["col_energy_tce"]: col("energy_tce"), w["col_energy_gj"]: col("energy_gj")})
-    out.update({w["col_rows"]: col("rows", 0), w["col_cells"]: col("cells")})
-    return pd.DataFrame(out)
+        out.update({w["col_sign"]: _col(d, "sign"), w["col_factor"]: _col(d, "factor"),
+                    w["col_factor_unit"]: _col(d, "factor_unit").map(u), w["col_factor_source"]: _col(d, "source"),
+                    w["col_factor_status"]: _col(d, "status").map(w.status),
+                    w["col_energy_tce"]: _col(d, "energy_tce"), w["col_energy_gj"]: _col(d, "energy_gj")})
+    out[w["col_cells"]] = _col(d, "cells")
+    frame = pd.DataFrame(out)
+    empty = [c for c in frame.columns if frame[c].map(lambda v: v is None or v == "" or v != v).all()]
+    return frame.drop(columns=empty)
 
 
-def _detail_sheet(ws, a, kind: str, w: _Words) -> None:
+# the result column of each detail sheet, summed in its totals (None: the quantity)
+RESULTS = {"energy": ("energy_tce", "tce"), "ghg": ("tco2e", "tCO2e"), "water": (None, None),
+           "chemicals": (None, None), "production": (None, None)}
+NOT_SUMMED = {"mg/L"}   # concentrations: averaged by the rules, never summed here
+
+
+def _totals(d: pd.DataFrame, kind: str, w: Words):
+    """(frame, decimals, bold rows) of the totals over the whole period: per item and unit (per
+    source and scope for GHG) and the grand total of the result (tce; tCO2e per scope) — the
+    figures the Summary shows. None when nothing adds up (concentrations only)."""
+    col, unit = RESULTS[kind]
+    d = d[~d["unit"].isin(NOT_SUMMED)]
+    if d.empty:
+        return None
+    if kind == "ghg":
+        g = d.groupby(["scope", "source_name"], sort=False)["tco2e"].sum(min_count=1).reset_index()
+        rows = [(w.t.get(sc, sc), w.source(src), v) for sc, src, v in g.itertuples(index=False)]
+        for sc, v in d.groupby("scope", sort=False)["tco2e"].sum(min_count=1).items():
+            rows.append((w.t.get(sc, sc), w["item_total"], v))
+        frame = pd.DataFrame(rows, columns=[w["col_scope"], w["col_source_name"], w["col_tco2e"]])
+        return frame, {w["col_tco2e"]: decimals("tCO2e")}, range(len(g), len(frame))
+    g = d.groupby(["item", "unit"], sort=False)
+    keys = list(g.groups)
+    frame = pd.DataFrame({w["col_name"]: [w.name(i) for i, _ in keys],
+                          w["col_quantity"]: g["quantity"].sum().to_numpy(),
+                          w["col_unit"]: [unit_text(u, w.lang) for _, u in keys]})
+    qty = _places([u for _, u in keys], frame[w["col_quantity"]])
+    if not col:
+        return frame, {w["col_quantity"]: qty}, ()
+    frame[w["col_energy_tce"]] = g[col].sum(min_count=1).to_numpy()
+    total = {w["col_name"]: w["item_total"], w["col_quantity"]: np.nan, w["col_unit"]: "",
+             w["col_energy_tce"]: d[col].sum(min_count=1)}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    return frame, {w["col_quantity"]: np.append(qty, 0), w["col_energy_tce"]: decimals(unit)}, [len(frame) - 1]
+
+
+def _detail_sheet(s: Sheet, a, kind: str, w: Words) -> None:
     d = a.details.get(kind)
     if d is None or not len(d):
-        _line(ws, 1, w["no_data"])
+        s.line(1, w["no_data"])
         return
-    _write_table(ws, _detail_frame(d.reset_index(drop=True), kind, w), precise={w["col_factor"]})
+    d = d.reset_index(drop=True)
+    frame = _detail_frame(d, kind, w)
+    places = {w["col_quantity"]: _places(d["unit"], d["quantity"])} if kind != "ghg" else {}
+    if "written_quantity" in d:
+        places[w["col_written"]] = _places(d["written_unit"], d["written_quantity"])
+    for key, unit in (("col_energy_tce", "tce"), ("col_energy_gj", "GJ"), ("col_tco2e", "tCO2e")):
+        if w[key] in frame:
+            places[w[key]] = decimals(unit)
+    if kind == "ghg":
+        places[w["col_activity"]] = _places(d["activity_unit"], d["activity"])
+    row = s.table(frame, places=places, least=4, wrap={w["col_factor_source"]: 24, w["col_method"]: 20,
+                                                       w["col_name"]: 20, w["col_source_name"]: 18,
+                                                       w["col_scope"]: 12})
+    got = _totals(d, kind, w)
+    if got is not None:
+        totals, tplaces, bold = got
+        s.line(row + 1, w["h_totals"].format(period=period_word(months_of(a), w.lang)), "heading")
+        s.table(totals, row=row + 2, col=2, places=tplaces, freeze=False, autofilter=False, bold_rows=bold,
+                wrap={w["col_name"]: 20, w["col_source_name"]: 18, w["col_scope"]: 12})
 
 
 BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
                      "verdict", "margin", "margin_pct", "reduction_needed", "source", "reference", "status",
                      "check", "note"]
+NOTE_COLUMNS = ["source", "reference", "check", "note"]
 
 
-def _benchmark_frame(b: pd.DataFrame, w: _Words, columns=None, labels: bool = False) -> pd.DataFrame:
-    """Benchmark lines with translated headers; ``labels`` also translates metric and verdict."""
+def _benchmark_frame(b: pd.DataFrame, w: Words, months, columns=None) -> pd.DataFrame:
+    """Benchmark lines with translated headers and words (set names, metrics, products,
+    comparisons, levels, verdicts, statuses, the period word for the whole period)."""
     cols = [c for c in (columns or BENCHMARK_COLUMNS) if c in b]
-    cols += [c for c in b.columns if c not in BENCHMARK_COLUMNS and columns is None]
-    out = b[cols].reset_index(drop=True)
-    if "unit" in out:
-        out["unit"] = out["unit"].map(display_unit)
-    if labels and "metric" in out:
-        out["metric"] = out["metric"].map(w.metric)
-    if labels and "item" in out:
-        out["item"] = out["item"].map(w.short)
-    if labels and "verdict" in out:
-        out["verdict"] = out["verdict"].map(w.verdict)
-    if labels and "level" in out:
-        out["level"] = out["level"].map(w.level)
+    out = b[cols].reset_index(drop=True).copy()
+    maps = {"benchmark": w.benchmark, "metric": w.metric, "item": w.short, "unit": lambda x: unit_text(x, w.lang),
+            "comparison": w.comparison, "level": w.level, "verdict": w.verdict, "status": w.status,
+            "period": lambda p: w.period(p, months), "check": lambda c: w.t.get(f"chk_{c}", c),
+            "note": w.reason}
+    for c, f in maps.items():
+        if c in out:
+            out[c] = out[c].map(f)
     out.columns = [w.t.get(f"col_{c}", str(c)) for c in cols]
     return out
+
+
+def _benchmark_places(b: pd.DataFrame, w: Words) -> dict:
+    """Decimals of value, limit, margin and reduction by each line's unit; margin % with one."""
+    p = _places(b["unit"]) if "unit" in b else 2
+    return {w["col_value"]: p, w["col_limit"]: p, w["col_margin"]: p, w["col_reduction_needed"]: p,
+            w["col_margin_pct"]: 1}
 
 
 def _verdict_fills(b: pd.DataFrame) -> list:
@@ -326,66 +220,83 @@ def _verdict_fills(b: pd.DataFrame) -> list:
     return [FILL_FAIL if x == "fail" else FILL_PASS if x == "pass" or x.startswith("level ") else None for x in v]
 
 
-def _benchmarks_sheet(ws, a, w: _Words) -> None:
+def _benchmarks_sheet(s: Sheet, a, w: Words) -> None:
+    """Every benchmark line; its source, reference, check and note once, in a numbered notes block."""
     b = a.benchmarks
     if b is None or not len(b):
-        _line(ws, 1, w["no_benchmarks"])
+        s.line(1, w["no_benchmarks"])
         return
     b = b.reset_index(drop=True)
-    _write_table(ws, _benchmark_frame(b, w), precise={w["col_limit"]}, fills=_verdict_fills(b))
+    notes_of = b.reindex(columns=NOTE_COLUMNS).astype(object).fillna("").astype(str)
+    notes_of["note"] = notes_of["note"].map(w.reason)
+    keys = list(zip(*(notes_of[c] for c in NOTE_COLUMNS)))
+    numbers: dict = {}
+    for k in keys:
+        numbers.setdefault(k, len(numbers) + 1)
+    frame = _benchmark_frame(b, w, months_of(a), [c for c in BENCHMARK_COLUMNS if c not in NOTE_COLUMNS])
+    frame[w["col_notes_ref"]] = [f"[{numbers[k]}]" for k in keys]
+    row = s.table(frame, places=_benchmark_places(b, w), fills=_verdict_fills(b))
+    s.line(row + 1, w["h_notes"], "heading")
+    row += 2
+    for k, n in numbers.items():
+        source, reference, check, note = k
+        parts = [source, reference, w.t.get(f"chk_{check}", check) if check else "", note]
+        s.note(row, f"[{n}] " + " — ".join(p for p in parts if p), span=min(len(frame.columns), 12))
+        row += 1
 
 
-def _factors_sheet(ws, a, w: _Words) -> None:
+def _factors_sheet(s: Sheet, a, w: Words) -> None:
     f = a.factors.reset_index(drop=True)
-    _line(ws, 1, w["factor_legend"])
+    s.note(1, w["factor_legend"], span=9)
     if not len(f):
         return
     overridden = f["overridden"].fillna(False).astype(bool)
     frame = pd.DataFrame({
-        w["col_item"]: f["item"], w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"],
-        w["col_value"]: f["value"], w["col_unit"]: f["unit"].map(display_unit), w["col_source"]: f["source"],
-        w["col_reference"]: f["reference"], w["col_status"]: f["status"], w["col_dataset"]: f["dataset"],
-        w["col_overridden"]: np.where(overridden, w["yes"], w["no"]), w["col_note"]: f["note"]})
-    fills = [FILL_USER if o else (FILL_WEAK if s != "primary" else None)
-             for o, s in zip(overridden, f["status"])]
-    _write_table(ws, frame, row=3, precise={w["col_value"]}, fills=fills)
+        w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"].map(w.parameter),
+        w["col_value"]: f["value"], w["col_unit"]: f["unit"].map(lambda x: unit_text(x, w.lang)),
+        w["col_status"]: f["status"].map(w.status), w["col_overridden"]: np.where(overridden, w["yes"], w["no"]),
+        w["col_source"]: f["source"], w["col_reference"]: f["reference"], w["col_dataset"]: f["dataset"].map(
+            lambda d: w.t.get(f"ds_{d}", d)), w["col_note"]: f["note"]})
+    fills = [FILL_USER if o else (FILL_WEAK if st != "primary" else None) for o, st in zip(overridden, f["status"])]
+    s.table(frame, row=3, least=4, fills=fills)
 
 
-def _issues_sheet(ws, issues: list, inventory, w: _Words) -> None:
+def _issues_sheet(s: Sheet, issues: list, inventory, w: Words) -> None:
     """The issues found, then the rows the reader rejected, each with its sheet and cell."""
     rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in issues]
     rej = inventory.rejected
     if rej is not None and len(rej):
-        rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]
+        rows += [(w["sev_rejected"], r.sheet, r.cell, w.t.get(f"reason_{r.reason}", r.reason))
+                 for r in rej.itertuples(index=False)]
     if not rows:
-        _line(ws, 1, w["no_issues"])
+        s.line(1, w["no_issues"])
         return
-    cols = [w["col_severity"], w["col_sheet"], w["col_cell"], w["col_message"]]
-    _write_table(ws, pd.DataFrame(rows, columns=cols))
+    s.table(pd.DataFrame(rows, columns=[w["col_severity"], w["col_sheet"], w["col_cell"], w["col_message"]]))
 
 
-def _about_sheet(ws, inventory, options: dict, site: dict, w: _Words, version: str) -> None:
-    """Version, input file and SHA-256, options, Site, and rows read = used + rejected per sheet."""
+def _about_sheet(s: Sheet, a, options: dict, w: Words, version: str) -> None:
+    """Version, generation time, input file and SHA-256, options, Site, and rows read = used +
+    rejected per sheet."""
+    inventory, site = a.inventory, a.site
     src = inventory.source
     rows = [(w["sec_report"], w["key_version"], version),
+            (w["sec_report"], w["key_generated"], generated()),
             (w["sec_report"], w["key_language"], w["language_note"]),
+            (w["sec_report"], w["key_period"], period_word(months_of(a), w.lang)),
             (w["sec_input"], w["key_file"], src.get("name", "")),
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
-    rows += [(w["sec_options"], k, v) for k, v in (options or {}).items()]
-    site = dict(site or {})
-    if isinstance(site.get("grid_used"), dict):
-        site["grid_used"] = w["grid_used"].format(**site["grid_used"])
-    rows += [(w["sec_site"], k, v) for k, v in site.items()]
+    rows += [(w["sec_options"], w.key(k), w.value(k, v)) for k, v in (options or {}).items()]
+    rows += [(w["sec_site"], w.key(k), w.value(k, v)) for k, v in (site or {}).items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
-    _write_table(ws, frame)
+    s.table(frame)
     counts = inventory.counts
     if counts:  # to the right of the first table, so that each keeps its own column widths
-        table = pd.DataFrame([(s, c["read"], c["used"], c["rejected"],
+        table = pd.DataFrame([(w.t.get(f"sheet_{k}", k), c["read"], c["used"], c["rejected"],
                                w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
-                              for s, c in counts.items()],
+                              for k, c in counts.items()],
                              columns=[w["col_sheet"], w["col_read"], w["col_used"], w["col_rejected"],
                                       w["col_counts_check"]])
-        _write_table(ws, table, col=5, freeze=False, autofilter=False)
+        s.table(table, col=5, freeze=False, autofilter=False)
 
 
 # -- summary ---------------------------------------------------------------------------------
@@ -399,22 +310,24 @@ KEY_FIGURES = [("energy", "total", "fig_energy"), ("energy_content", "total", "f
 FIGURE_LABELS = {(m, i): key for m, i, key in KEY_FIGURES} | {("water_reused", "total"): "fig_water_reused"}
 
 
-def _key_figures(a, w: _Words) -> pd.DataFrame:
+def _key_figures(a, w: Words) -> tuple[pd.DataFrame, list[str]]:
+    """(Figure, Value, Unit) rows and each row's pint unit."""
     m = a.metrics
     spec = [(key, metric, item) for metric, item, key in KEY_FIGURES]
     products = list(m.loc[(m.metric == "production") & (m.period == "total"), "item"])
     for key, metric in (("fig_production", "production"), ("fig_energy_intensity", "energy_intensity"),
                         ("fig_ghg_intensity", "ghg_intensity"), ("fig_water_intensity", "water_intensity")):
         spec += [((key, p), metric, p) for p in products]
-    rows = []
+    rows, units = [], []
     for key, metric, item in spec:
         hit = a.figure(metric, item)
         if hit is None:
             continue
         label = w[key[0]].format(p=w.short(key[1])) if isinstance(key, tuple) else w[key]
         value = hit[0] if pd.notna(hit[0]) else w["not_computed"]
-        rows.append((label, value, display_unit(hit[1])))
-    return pd.DataFrame(rows, columns=[w["col_figure"], w["col_value"], w["col_unit"]], dtype=object)
+        rows.append((label, value, unit_text(hit[1], w.lang)))
+        units.append(hit[1])
+    return pd.DataFrame(rows, columns=[w["col_figure"], w["col_value"], w["col_unit"]], dtype=object), units
 
 
 def limit_lines(b: pd.DataFrame | None, metric: str, product: str, unit: str) -> list[tuple[str, str, dict]]:
@@ -436,19 +349,20 @@ def limit_lines(b: pd.DataFrame | None, metric: str, product: str, unit: str) ->
     return out
 
 
-def _limits(a, metric: str, product: str, unit: str, periods: list, w: _Words) -> dict:
+def _limits(a, metric: str, product: str, unit: str, periods: list, w: Words) -> dict:
     """{column header: values per period} of the benchmark limits for one product's intensity,
-    converted to the intensity's unit; one line per benchmark set and level."""
+    converted to the intensity's unit; one line per benchmark set and level, named by the set."""
     out = {}
     for name, lvl, by_period in limit_lines(a.benchmarks, metric, product, unit):
         values = [by_period.get(p, by_period.get("total")) for p in periods]
         if any(v is not None for v in values):
-            label = w["limit_series"].format(b=name + (f" {lvl}" if lvl and lvl != "limit" else ""))
-            out[f"{label} – {w.short(product)} [{display_unit(unit)}]"] = values
+            label = w["limit_series"].format(b=w.benchmark(name) + (f" {w.level(lvl)}" if lvl and lvl != "limit"
+                                                                    else ""))
+            out[f"{label} – {w.short(product)}"] = values
     return out
 
 
-def _intensity_table(a, metric: str, w: _Words):
+def _intensity_table(a, metric: str, w: Words):
     """(frame Month x product [+ limits], {unit: headers}, limit headers) for a monthly chart, or None."""
     m = a.metrics
     rows = m[(m.metric == metric) & (m.period != "total")]
@@ -456,23 +370,24 @@ def _intensity_table(a, metric: str, w: _Words):
         return None
     periods = sorted(set(rows["period"]))
     frame = pd.DataFrame({w["col_period"]: periods})
-    groups: dict[str, list[str]] = {}   # display unit -> column headers: each unit gets its own axis
+    groups: dict[str, list[str]] = {}   # unit text -> column headers: each unit gets its own axis
     limits = set()
     for product, grp in rows.groupby("item", sort=False):
         unit = grp["unit"].iloc[0]
-        header = f"{w.short(product)} [{display_unit(unit)}]"
+        u = unit_text(unit, w.lang)
+        header = f"{w.short(product)} [{u}]"
         frame[header] = frame[w["col_period"]].map(dict(zip(grp["period"], grp["value"])))
-        groups.setdefault(display_unit(unit), []).append(header)
-        for header, values in _limits(a, metric, product, unit, periods, w).items():
-            frame[header] = values
-            groups[display_unit(unit)].append(header)
-            limits.add(header)
+        groups.setdefault(u, []).append(header)
+        for head, values in _limits(a, metric, product, unit, periods, w).items():
+            frame[head] = values
+            groups[u].append(head)
+            limits.add(head)
     if len(groups) > 2:  # more than two units: one axis whose title lists them all
         groups = {", ".join(groups): [h for hs in groups.values() for h in hs]}
     return frame, groups, limits
 
 
-def _mix_table(a, w: _Words):
+def _mix_table(a, w: Words):
     """(carriers with positive tce, exported carriers) for the energy-mix chart."""
     m = a.metrics
     rows = m[(m.metric == "energy") & (m.period == "total") & (m.item != "total")]
@@ -485,7 +400,7 @@ def _mix_table(a, w: _Words):
     return frame, exported
 
 
-def _scope_table(a, w: _Words):
+def _scope_table(a, w: Words):
     """Scope x source table (tCO2e, whole period) for the stacked emissions chart, or None."""
     m = a.metrics
     skip = {"scope1", "scope2_location", "scope2_market", "total_location", "total_market"}
@@ -506,189 +421,167 @@ def _scope_table(a, w: _Words):
     return frame
 
 
-def _axes(chart, x_title: str, y_title: str, y_format: str = "General") -> None:
-    chart.x_axis.title = x_title
-    chart.y_axis.title = y_title
-    chart.y_axis.number_format = y_format
-    chart.x_axis.delete = False   # openpyxl 3.1 otherwise hides the axes in current Excel
-    chart.y_axis.delete = False
-    chart.width, chart.height = CHART_W, CHART_H
+AXIS_FONT = {"size": 9}
 
 
-def _line_chart(ws, title: str, y_title: str, head: int, frame: pd.DataFrame, groups: dict, limits: set,
-                w: _Words):
+def axes(chart, x_title: str, y_title: str, y_format: str = "#,##0", *, from_zero: bool = True,
+         rotate: bool = False) -> None:
+    """Axis titles (short: the unit) and the value axis from zero."""
+    y = {"name": y_title, "name_font": {"size": 9, "bold": False}, "num_format": y_format, "num_font": AXIS_FONT,
+         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    if from_zero:
+        y["min"] = 0
+    x = {"name": x_title, "name_font": {"size": 9, "bold": False}, "num_font": {"size": 9, **(
+        {"rotation": -45} if rotate else {})}}
+    chart.set_x_axis(x)
+    chart.set_y_axis(y)
+
+
+def line_chart(s: Sheet, title: str, y_title: str, head: int, frame: pd.DataFrame, groups: dict, limits: set,
+               x_title: str, *, first_col: int = 1):
     """Line chart of ``frame``'s columns (header at row ``head``): the first unit on the left
-    axis, a second unit (another product measured differently) on a right axis; limits dashed."""
+    axis, a second unit (another product measured differently) on a right axis; limits dashed;
+    value axes from zero."""
     n = len(frame)
     headers = list(frame.columns)
-    charts = []
-    for unit, columns in groups.items():
-        c = LineChart()
+    chart = s.chart("line", title)
+    for k, (unit, columns) in enumerate(groups.items()):
         for h in columns:
-            j = headers.index(h) + 1
-            c.add_data(Reference(ws, min_col=j, min_row=head, max_row=head + n), titles_from_data=True)
-            s = c.series[-1]
-            s.smooth = False
-            s.graphicalProperties.line.width = 22000
-            if h in limits:
-                s.graphicalProperties.line.dashStyle = "dash"
-        c.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + n))
-        _axes(c, w["axis_month"], y_title.format(u=unit))
-        charts.append(c)
-    chart = charts[0]
-    chart.title = title
-    chart.legend.position = "b"
-    chart.x_axis.txPr = _rotated(-45)
-    chart.x_axis.axPos = "b"
-    if len(charts) == 2:  # as Excel does it: a hidden second category axis, a value axis on the right
-        second = charts[1]
-        second.x_axis.axId, second.x_axis.delete, second.x_axis.title = 500, True, None
-        second.y_axis.axId, second.y_axis.crossAx, second.y_axis.crosses = 200, 500, "max"
-        second.y_axis.axPos = "r"
-        second.y_axis.majorGridlines = None
-        chart += second
+            j = first_col + headers.index(h)
+            series = {"name": s.ref(head, j), "categories": s.ref(head + 1, first_col, head + n, first_col),
+                      "values": s.ref(head + 1, j, head + n, j),
+                      "line": {"width": 1.75, **({"dash_type": "dash"} if h in limits else {})},
+                      "marker": {"type": "none" if h in limits else "circle", "size": 4}}
+            if k == 1:
+                series["y2_axis"] = True
+            chart.add_series(series)
+    units = list(groups)
+    axes(chart, x_title, y_title.format(u=units[0]) if "{u}" in y_title else y_title, "#,##0.##",
+         rotate=n > 6)
+    if len(units) == 2:
+        chart.set_y2_axis({"name": y_title.format(u=units[1]) if "{u}" in y_title else y_title, "min": 0,
+                           "name_font": {"size": 9, "bold": False}, "num_font": AXIS_FONT})
     return chart
 
 
-def _rotated(degrees: int) -> RichText:
-    """Axis label text properties with the labels turned by ``degrees``."""
-    return RichText(bodyPr=RichTextProperties(rot=degrees * 60000, vert="horz"),
-                    p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties()),
-                                 endParaRPr=CharacterProperties())])
-
-
-def _bar_chart(ws, title: str, head: int, n: int, ncol: int, cat_title: str, value_title: str, *,
-               stacked: bool = False):
-    """Horizontal bar chart: categories in column 1, one series per further column."""
-    c = BarChart()
-    c.type = "bar"
-    if stacked:
-        c.grouping, c.overlap = "stacked", 100
-    c.add_data(Reference(ws, min_col=2, max_col=ncol, min_row=head, max_row=head + n), titles_from_data=True)
-    c.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + n))
-    c.title = title
-    _axes(c, cat_title, value_title, "#,##0")
-    c.x_axis.scaling.orientation = "maxMin"   # first row on top, as in the table
-    c.y_axis.crosses = "max"                  # and the value axis at the bottom
-    if ncol == 2:
-        c.legend = None
+def bar_chart(s: Sheet, title: str, head: int, n: int, ncol: int, cat_title: str, value_title: str, *,
+              stacked: bool = False, first_col: int = 1, horizontal: bool = True):
+    """Bar chart: categories in ``first_col``, one series per further column, values from zero."""
+    chart = s.chart("bar" if horizontal else "column", title, subtype="stacked" if stacked else None)
+    for j in range(first_col + 1, first_col + ncol):
+        chart.add_series({"name": s.ref(head, j), "categories": s.ref(head + 1, first_col, head + n, first_col),
+                          "values": s.ref(head + 1, j, head + n, j)})
+    value = {"name": value_title, "name_font": {"size": 9, "bold": False}, "num_format": "#,##0", "min": 0,
+             "num_font": AXIS_FONT, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    cat = {"name": cat_title, "name_font": {"size": 9, "bold": False}, "num_font": AXIS_FONT}
+    if horizontal:   # XlsxWriter: a bar chart's x axis is its value axis; first row on top
+        chart.set_x_axis(value)
+        chart.set_y_axis({**cat, "reverse": True, "crossing": "max"})
     else:
-        c.legend.position = "b"
-    return c
+        chart.set_x_axis(cat)
+        chart.set_y_axis(value)
+    if ncol == 2:
+        chart.set_legend({"none": True})
+    return chart
 
 
-def _column_after(ws, start: int, pixels: float) -> int:
-    """The column index at least ``pixels`` to the right of column ``start``'s left edge."""
-    col, x = start, 0.0
-    while x < pixels:
-        letter = get_column_letter(col)
-        width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 8.43
-        x += (width or 8.43) * 7 + 5
-        col += 1
-    return col
+def place_charts(s: Sheet, charts: list, row: int, col: int = 1) -> int:
+    """Charts two abreast from ``row``; returns the first row below them."""
+    for k, chart in enumerate(charts):
+        s.insert(chart, row + (k // 2) * CHART_ROWS, col, x_offset=(k % 2) * round(CHART_W * PX_CM + 12))
+    return row + ((len(charts) + 1) // 2) * CHART_ROWS + 1 if charts else row
 
 
-def _summary_sheet(ws, a, w: _Words, version: str) -> None:
-    """Title, key figures and verdicts (columns A-C), four charts to their right, and below
-    everything the chart data the charts plot."""
+def _summary_sheet(s: Sheet, a, w: Words, version: str) -> None:
+    """Title, key figures, verdicts, the charts two abreast, and below them the data they plot."""
     site, opts = a.site or {}, a.options or {}
     src = a.inventory.source
-    _line(ws, 1, w["title"].format(name=mill_name(a), year=site.get("year", "")),
-          TITLE_FONT)
+    period = period_word(months_of(a), w.lang)
+    s.line(1, w["title"].format(name=mill_name(a), period=period), "title")
     grid = site.get("grid_used") or {}
-    _line(ws, 2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
-                                      grid=w["grid_used"].format(**grid) if grid else ""))
-    _line(ws, 4, w["key_figures"], HEADING_FONT)
-    row = _write_table(ws, _key_figures(a, w), row=5, freeze=False, autofilter=False) + 1
-    # (title, table, chart maker) for each chart, gathered first: the charts' rows come first
-    blocks = []
-    for metric, key, axis in (("energy_intensity", "chart_energy_intensity", "axis_energy_intensity"),
-                              ("ghg_intensity", "chart_ghg_intensity", "axis_ghg_intensity")):
-        got = _intensity_table(a, metric, w)
-        if got is not None:
-            blocks.append((w[key], got[0], lambda head, key=key, axis=axis, got=got:
-                           _line_chart(ws, w[key], w[axis], head, *got, w)))
-    mix, exported = _mix_table(a, w)
-    if len(mix):
-        blocks.append((w["chart_mix"], pd.concat([mix, exported], ignore_index=True), lambda head, n=len(mix):
-                       _bar_chart(ws, w["chart_mix"], head, n, 2, w["col_carrier"], w["axis_energy"])))
-    scopes = _scope_table(a, w)
-    if scopes is not None:
-        blocks.append((w["chart_scopes"] + " [tCO2e]", scopes, lambda head: _bar_chart(
-            ws, w["chart_scopes"], head, len(scopes), scopes.shape[1], w["axis_scope"], w["axis_emissions"],
-            stacked=True)))
+    s.line(2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
+                                   grid=w.value("grid_used", grid) if grid else ""))
+    s.line(4, w["key_figures"].format(period=period), "heading")
+    figures, units = _key_figures(a, w)
+    row = s.table(figures, row=5, places={w["col_value"]: _places(units, pd.to_numeric(
+        figures[w["col_value"]], errors="coerce"))}, freeze=False, autofilter=False, repeat=False) + 1
 
-    row = max(row, 4 + math.ceil(len(blocks) / 2) * CHART_ROWS) + 1
-    _line(ws, row, w["verdicts"], HEADING_FONT)
+    s.line(row, w["verdicts"].format(period=period), "heading")
     b = a.benchmarks
     if b is None or not len(b):
-        _line(ws, row + 1, w["no_benchmarks"])
+        s.line(row + 1, w["no_benchmarks"])
         row += 3
     else:
         shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
         shown = shown.reset_index(drop=True)
         cols = ["benchmark", "metric", "item", "level", "value", "limit", "unit", "verdict", "margin"]
-        row = _write_table(ws, _benchmark_frame(shown, w, cols, labels=True), row=row + 1, freeze=False,
-                           autofilter=False, fills=_verdict_fills(shown)) + 1
+        row = s.table(_benchmark_frame(shown, w, months_of(a), cols), row=row + 1, freeze=False, autofilter=False,
+                      places=_benchmark_places(shown, w), fills=_verdict_fills(shown)) + 1
+
+    # (title, table, chart maker) for each chart; charts first, then the data they plot
+    blocks = []
+    for metric, key in (("energy_intensity", "chart_energy_intensity"), ("ghg_intensity", "chart_ghg_intensity")):
+        got = _intensity_table(a, metric, w)
+        if got is not None:
+            blocks.append((w[key], got[0], lambda head, key=key, got=got:
+                           line_chart(s, w[key], "{u}", head, *got, w["axis_month"])))
+    mix, exported = _mix_table(a, w)
+    if len(mix):
+        blocks.append((w["chart_mix"].format(period=period), pd.concat([mix, exported], ignore_index=True),
+                       lambda head, n=len(mix): bar_chart(s, w["chart_mix"].format(period=period), head, n, 2,
+                                                          w["col_carrier"], w["axis_energy"])))
+    scopes = _scope_table(a, w)
+    if scopes is not None:
+        title = w["chart_scopes"].format(period=period)
+        blocks.append((title + " [tCO₂e]", scopes, lambda head, title=title: bar_chart(
+            s, title, head, len(scopes), scopes.shape[1], w["axis_scope"], w["axis_emissions"], stacked=True)))
+    chart_row = row
+    row = chart_row + ((len(blocks) + 1) // 2) * CHART_ROWS + 1
+    s.ws.set_h_pagebreaks([chart_row - 1, row - 1])   # the charts on a page of their own
     if blocks:
-        _line(ws, row, w["chart_data"], HEADING_FONT)
+        s.line(row, w["chart_data"], "heading")
         row += 1
     charts = []
     for title, frame, make in blocks:
-        _line(ws, row, title, BOLD)
+        s.line(row, title, "bold")
         charts.append(make(row + 1))
-        row = _write_table(ws, frame, row=row + 1, freeze=False, autofilter=False) + 1
-
-    # a 2 x 2 grid right of the key figures; columns there get an explicit width so that
-    # Excel and LibreOffice agree on where the second chart starts
-    left = 5
-    for col in range(left, left + 40):
-        if get_column_letter(col) not in ws.column_dimensions:
-            ws.column_dimensions[get_column_letter(col)].width = 9
-    right = _column_after(ws, left, CHART_W * 96 / 2.54 + 16)
-    for k, chart in enumerate(charts):
-        ws.add_chart(chart, f"{get_column_letter(left if k % 2 == 0 else right)}{4 + (k // 2) * CHART_ROWS}")
+        row = s.table(frame, row=row + 1, freeze=False, autofilter=False) + 1
+    place_charts(s, charts, chart_row)
+    s.repeat = 1
 
 
 # -- the workbook ----------------------------------------------------------------------------
 
-def build_workbook(assessment, *, lang: str = "en", version: str | None = None) -> Workbook:
-    """The report as an openpyxl Workbook (not saved)."""
-    w = _Words(lang)
+def build(book: Book, a, *, lang: str = "en", version: str | None = None) -> None:
+    """Write the report of assessment ``a`` into ``book``."""
+    w = Words(lang)
+    w.messages = {i.message: i.text(lang, w.names) for i in a.issues}
     version = version or greentex.__version__
-    a = assessment
-    sheets = [(w["summary"], lambda ws: _summary_sheet(ws, a, w, version)),
-              (w["metrics"], lambda ws: _metrics_sheet(ws, a, w))]
-    sheets += [(w[kind], lambda ws, kind=kind: _detail_sheet(ws, a, kind, w))
+    sheets = [(w["summary"], True, lambda s: _summary_sheet(s, a, w, version)),
+              (w["metrics"], False, lambda s: _metrics_sheet(s, a, w))]
+    sheets += [(w[kind], True, lambda s, kind=kind: _detail_sheet(s, a, kind, w))
                for kind in ("energy", "ghg", "water", "chemicals", "production")]
-    sheets += [(w["benchmarks"], lambda ws: _benchmarks_sheet(ws, a, w)),
-               (w["factors"], lambda ws: _factors_sheet(ws, a, w))]
-    return assemble(a, w, version, sheets)
+    sheets += [(w["benchmarks"], True, lambda s: _benchmarks_sheet(s, a, w)),
+               (w["factors"], True, lambda s: _factors_sheet(s, a, w))]
+    assemble(book, a, w, version, sheets)
 
 
-def assemble(a, w: _Words, version: str, sheets: list, issues=(), options: dict | None = None) -> Workbook:
-    """A report workbook: the (sheet name, writer) pairs in order, then Data issues (``a``'s
-    and ``issues``) and About (``a``'s options, or ``options``), every page set up to print."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, write in sheets:
-        write(wb.create_sheet(name))
-    _issues_sheet(wb.create_sheet(w["issues"]), list(a.issues) + list(issues), a.inventory, w)
-    _about_sheet(wb.create_sheet(w["about"]), a.inventory, a.options if options is None else options, a.site,
-                 w, version)
-    for ws in wb.worksheets:
-        _page_setup(ws)
-    return wb
+def assemble(book: Book, a, w: Words, version: str, sheets: list, issues=(), options: dict | None = None) -> None:
+    """A report workbook: the (sheet name, landscape, writer) triples in order, then Data issues
+    (``a``'s and ``issues``) and About (``a``'s options, or ``options``)."""
+    for name, landscape, write in sheets:
+        write(book.sheet(name, landscape=landscape))
+    _issues_sheet(book.sheet(w["issues"]), list(a.issues) + list(issues), a.inventory, w)
+    _about_sheet(book.sheet(w["about"]), a, a.options if options is None else options, w, version)
 
 
 def write_report(assessment, path, *, lang: str = "en", version: str | None = None) -> None:
     """Write the report workbook to ``path`` atomically (temporary file, then os.replace)."""
-    _save_atomic(build_workbook(assessment, lang=lang, version=version), path, assessment.inventory)
+    w = Words(lang)
+    version = version or greentex.__version__
+    save(lambda book: build(book, assessment, lang=lang, version=version), path, assessment.inventory,
+         footer(assessment, w, version))
 
 
-def _save_atomic(wb: Workbook, path, inventory=None) -> None:
-    """Save ``wb`` to ``path`` through a temporary file in the same folder; never over the
-    ``inventory``'s own workbook."""
-    check_outputs([path], [(inventory.source.get("path") if inventory is not None else None, "workbook")])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+__all__ = ["write_report", "build", "assemble", "limit_lines", "mill_name", "display_unit", "KEY_FIGURES",
+           "FIGURE_LABELS", "CHART_H", "text_width"]

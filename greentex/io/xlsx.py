@@ -1,0 +1,316 @@
+"""The workbook writer of every greentex report (XlsxWriter): tables with number formats,
+widths and wrapped text, headings, charts, and pages set up to print on A4.
+
+Rows and columns are 1-based here, as in a spreadsheet; XlsxWriter's are 0-based. Text is always
+written as text (never as a formula, a number or a link), with the characters XML cannot hold
+removed. Each sheet prints on A4, fitted to the page width, its table header repeated on every
+page, with a footer naming the mill, the period, page x of y, the greentex version, the time the
+report was made and the input's SHA-256 prefix.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from greentex.display import number_format, text_width
+from greentex.io.jsonout import atomic_path, check_outputs
+
+GREEN = "#2E6B47"
+FILL_WEAK = "#FFF2CC"      # factor status not primary
+FILL_USER = "#F8CBAD"      # factor overridden by the user
+FILL_FAIL = "#F4CCCC"      # benchmark not met
+FILL_PASS = "#D9EAD3"      # benchmark met
+MAX_WIDTH = 44             # characters; longer text wraps
+CHART_W, CHART_H = 15.5, 7.5   # cm
+CHART_ROWS = 16            # rows of 20 px that one chart plus a gap takes
+PX_CM = 96 / 2.54
+FONT_PT = 11               # body text; fitted to width it must print at 8 pt or more
+PAGE_MM = {"landscape": 297 - 2 * 13, "portrait": 210 - 2 * 13}   # printable width, 13 mm margins
+MARGIN_IN = 13 / 25.4
+
+
+@dataclass
+class Footer:
+    """What every printed page says at its foot."""
+    mill: str = ""
+    period: str = ""
+    version: str = ""
+    generated: str = ""
+    sha256: str = ""
+    page: str = "Page &P of &N"
+
+    def text(self) -> str:
+        def esc(s):
+            return str(s).replace("&", "&&")
+        left = " · ".join(esc(s) for s in (self.mill, self.period) if s)
+        right = " · ".join(esc(s) for s in (f"greentex {self.version}" if self.version else "", self.generated,
+                                              f"SHA-256 {self.sha256[:12]}" if self.sha256 else "") if s)
+        return (f"&L&8{left}&C&8{self.page}&R&8{right}")[:255]
+
+
+@lru_cache(maxsize=65536)
+def clean(text: str) -> str:
+    """Text without the characters XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+LINE_PT = 16   # points per line of wrapped text (CJK lines are taller than Latin ones)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (words are not
+    split, so a line holds about 85 % of the width)."""
+    room = max(1.0, (width - 1) * 0.85)
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+
+
+def plain(value):
+    """A value to write: NaN/NA -> None, numpy scalars -> Python, lists joined, text cleaned."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple, set)):
+        value = ", ".join(map(str, value))
+    if isinstance(value, (bool, int, float)):
+        return value
+    return clean(value if isinstance(value, str) else str(value))
+
+
+def significant(values, least: int) -> np.ndarray:
+    """Decimals that show each value with about four significant digits, at least ``least``
+    (at most 10); values of 1 and more, zero and non-finite ones get ``least``."""
+    a = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.isfinite(a) & (a > 0) & (a < 1)
+        need = np.where(small, np.ceil(-np.log10(np.where(small, a, 1.0))) + 3, least)
+    return np.clip(need, least, 10).astype(int)
+
+
+class Book:
+    """One workbook being written; ``close()`` writes it."""
+
+    def __init__(self, target, footer: Footer | None = None):
+        self.wb = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "nan_inf_to_errors": False})
+        self.footer = footer or Footer()
+        self._formats: dict = {}
+        self.sheets: list[Sheet] = []
+
+    def fmt(self, **props):
+        """A cell format, made once per distinct set of properties."""
+        key = tuple(sorted(props.items()))
+        f = self._formats.get(key)
+        if f is None:
+            f = self._formats[key] = self.wb.add_format({"valign": "top", **props})
+        return f
+
+    def sheet(self, name: str, *, landscape: bool = True) -> "Sheet":
+        s = Sheet(self, self.wb.add_worksheet(clean(name)[:31]), name, landscape)
+        self.sheets.append(s)
+        return s
+
+    def close(self) -> None:
+        for s in self.sheets:
+            s.finish()
+        self.wb.close()
+
+
+class Sheet:
+    """One worksheet: what is written, column widths and wrapped rows, print settings."""
+
+    def __init__(self, book: Book, ws, name: str, landscape: bool):
+        self.book, self.ws, self.name, self.landscape = book, ws, name, landscape
+        self.widths: dict[int, float] = {}
+        self.lines: dict[int, int] = {}       # row -> lines of wrapped text
+        self.repeat: int | None = None         # the header row printed on every page
+        self.chart_px = 0                      # right edge of the charts, pixels from column A
+
+    # -- cells
+    def put(self, row: int, col: int, value, fmt=None) -> None:
+        """Write one value at (row, col), 1-based; text stays text."""
+        value = plain(value)
+        r, c = row - 1, col - 1
+        if value is None:
+            if fmt is not None:
+                self.ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, str):
+            self.ws.write_string(r, c, value, fmt)
+        elif isinstance(value, bool):
+            self.ws.write_boolean(r, c, value, fmt)
+        else:
+            self.ws.write_number(r, c, value, fmt)
+
+    def line(self, row: int, text: str, style: str = "plain", col: int = 1) -> None:
+        """A line of text: a title, heading, bold line or plain note (not counted in widths)."""
+        if style in ("title", "heading"):
+            self.ws.set_row(row - 1, 21 if style == "title" else 18)
+        props = {"title": {"bold": True, "font_size": 14}, "heading": {"bold": True, "font_size": 12,
+                 "font_color": GREEN}, "bold": {"bold": True}, "red": {"bold": True, "font_color": "#C00000"},
+                 "green": {"bold": True, "font_color": GREEN}, "plain": {}}[style]
+        self.put(row, col, text, self.book.fmt(**props) if props else None)
+
+    def note(self, row: int, text: str, col: int = 1, span: int = 8) -> None:
+        """A long note wrapped over ``span`` merged columns."""
+        text = plain(text) or ""
+        f = self.book.fmt(text_wrap=True)
+        self.ws.merge_range(row - 1, col - 1, row - 1, col - 2 + span, text, f)
+        room = sum(self.widths.get(col + k, 8.43) for k in range(span))
+        self.lines[row] = max(self.lines.get(row, 1), wrapped_lines(text, room))
+
+    def width(self, col: int, chars: float) -> None:
+        self.widths[col] = max(self.widths.get(col, 0), min(MAX_WIDTH, chars))
+
+    # -- tables
+    def table(self, frame: pd.DataFrame, *, row: int = 1, col: int = 1, places: dict | None = None,
+              least: int = 2, freeze: bool = True, autofilter: bool = True, fills=None, bold_rows=(),
+              repeat: bool = False, wrap: dict | None = None, formats: dict | None = None,
+              cell_fills: dict | None = None) -> int:
+        """Write ``frame`` with a styled header: numbers with ``places`` decimals (a column name ->
+        an int or one int per row), else about four significant digits (at least ``least``);
+        text wider than MAX_WIDTH wraps; ``fills`` gives a colour (or None) per data row and
+        ``bold_rows`` the data rows (0-based) in bold; ``wrap`` narrows a column (name -> width in
+        characters) whose longer text wraps; ``formats`` gives a column an Excel number format and
+        ``cell_fills`` a column its own colour per row. Returns the first free row below."""
+        book, n = self.book, len(frame)
+        places = places or {}
+        fills = list(fills) if fills is not None else [None] * n
+        bold = np.zeros(n, dtype=bool)
+        bold[list(bold_rows)] = True
+        for j, name in enumerate(frame.columns):
+            c = col + j
+            series = frame.iloc[:, j]
+            numeric = series.dtype.kind in "fiu" or (series.dtype == object and n > 0 and all(
+                isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in series if v is not None
+                and v == v))
+            head = book.fmt(bold=True, font_color="#FFFFFF", bg_color=GREEN, text_wrap=True,
+                            **({"align": "right"} if numeric and n else {}))
+            self.put(row, c, name, head)
+            self.width(c, min(text_width(str(name)) + 1, 11))
+            self.lines[row] = max(self.lines.get(row, 1), wrapped_lines(str(name), self.widths.get(c, 8)))
+            col_fills = (cell_fills or {}).get(name)
+            self._column(series, row + 1, c, places.get(name), least, fills if col_fills is None else list(col_fills),
+                         bold, (wrap or {}).get(name, MAX_WIDTH), (formats or {}).get(name))
+        if freeze:
+            self.ws.freeze_panes(row, col - 1)
+        if autofilter and len(frame.columns):
+            self.ws.autofilter(row - 1, col - 1, row - 1 + n, col - 2 + len(frame.columns))
+        if repeat or freeze:
+            self.repeat = row if self.repeat is None else self.repeat
+        return row + n + 1
+
+    def _column(self, series: pd.Series, first: int, c: int, place, least: int, fills, bold, limit: int,
+                num_format: str | None = None) -> None:
+        book, ws = self.book, self.ws
+        values = series.tolist()
+        if series.dtype.kind == "f" or place is not None:
+            nums = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+            if place is None:
+                dec = significant(nums, least)
+            else:
+                dec = np.broadcast_to(np.asarray(place, dtype=int), nums.shape)
+        else:
+            nums, dec = None, None
+        widest = 0
+        for i, v in enumerate(values):
+            v = plain(v)
+            fill, b = fills[i], bool(bold[i])
+            extra = {"bg_color": fill} if fill else {}
+            if b:
+                extra["bold"] = True
+            r = first + i - 1
+            if v is None:
+                if extra:
+                    ws.write_blank(r, c - 1, None, book.fmt(**extra))
+            elif isinstance(v, str):
+                w = text_width(v)
+                if w > limit:
+                    ws.write_string(r, c - 1, v, book.fmt(text_wrap=True, **extra))
+                    self.lines[first + i] = max(self.lines.get(first + i, 1), wrapped_lines(v, limit))
+                    widest = limit
+                else:
+                    ws.write_string(r, c - 1, v, book.fmt(**extra))
+                    widest = max(widest, w + 1)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, c - 1, v, book.fmt(**extra))
+            else:
+                d = int(dec[i]) if dec is not None else 0
+                if dec is None and isinstance(v, float):
+                    d = int(significant([v], least)[0])
+                ws.write_number(r, c - 1, v, book.fmt(num_format=num_format or number_format(d), **extra))
+                widest = max(widest, len(f"{v:,.{d}f}") + 2)
+        self.width(c, max(widest, 6))
+
+    # -- charts
+    def chart(self, kind: str, title: str, *, subtype: str | None = None):
+        """A chart with a one-line title."""
+        spec = {"type": kind}
+        if subtype:
+            spec["subtype"] = subtype
+        c = self.book.wb.add_chart(spec)
+        c.set_title({"name": title, "name_font": {"size": 11, "bold": True}, "overlay": False})
+        c.set_size({"width": round(CHART_W * PX_CM), "height": round(CHART_H * PX_CM)})
+        c.set_legend({"position": "bottom", "font": {"size": 9}})
+        return c
+
+    def ref(self, row: int, col: int, last_row: int | None = None, last_col: int | None = None) -> list:
+        """A range of this sheet for a chart series, 1-based."""
+        return [self.name[:31], row - 1, col - 1, (last_row or row) - 1, (last_col or col) - 1]
+
+    def insert(self, chart, row: int, col: int, x_offset: int = 0) -> None:
+        left = sum(self.px(k) for k in range(1, col))
+        self.chart_px = max(self.chart_px, left + x_offset + round(CHART_W * PX_CM))
+        self.ws.insert_chart(row - 1, col - 1, chart, {"x_offset": x_offset, "y_offset": 4, "object_position": 1})
+
+    # -- pages
+    def finish(self) -> None:
+        """Column widths, row heights of wrapped text, and the print settings."""
+        ws = self.ws
+        for c, w in self.widths.items():
+            ws.set_column(c - 1, c - 1, max(w, 4))
+        for r, n in self.lines.items():
+            if n > 1:
+                ws.set_row(r - 1, LINE_PT * min(n, 20))
+        ws.set_paper(9)
+        (ws.set_landscape if self.landscape else ws.set_portrait)()
+        ws.set_print_scale(self.scale())
+        ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.5, bottom=0.6)
+        ws.set_footer(self.book.footer.text(), {"margin": 0.25})
+        if self.repeat is not None:
+            ws.repeat_rows(self.repeat - 1)
+
+    def px(self, col: int) -> int:
+        """The width of a column in pixels, as Excel draws it."""
+        return int(self.widths.get(col, 8.43) * 7 + 5)
+
+    def scale(self) -> int:
+        """The print scale (%) that fits the used columns and the charts to the page width:
+        a set scale rather than 'fit to width', so that the page breaks set here hold."""
+        used = max(sum(self.px(c) for c in range(1, max(self.widths, default=1) + 1)), self.chart_px)
+        page = PAGE_MM["landscape" if self.landscape else "portrait"] / 25.4 * 96
+        return max(10, min(100, int(page * 95 / max(used, 1))))   # 5 % to spare
+
+
+def save(build, path, inventory=None, footer: Footer | None = None) -> None:
+    """Write a workbook to ``path`` atomically: ``build(book)`` fills it; never over the
+    ``inventory``'s own workbook."""
+    check_outputs([path], [(inventory.source.get("path") if inventory is not None else None, "workbook")])
+    with atomic_path(path) as tmp:
+        book = Book(tmp, footer)
+        build(book)
+        book.close()
+
+
+def cell(row: int, col: int) -> str:
+    """A1 name of a 1-based cell."""
+    return xl_rowcol_to_cell(row - 1, col - 1)
