@@ -173,7 +173,7 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
     if pr is None or not len(pr):
         raise GreentexError("no production: a footprint is per kilogram of product", file=inv.source.get("name"),
                             hint="fill the Production sheet (产量)")
-    sheet = _products_sheet(inv, lib)
+    sheet = _products_sheet(inv)
     cpc = read_lookup(bundled_dir(), "cpc_products.csv").set_index("product")["cpc"].to_dict()
     act = inv.activity[inv.activity["domain"] == "production"]
     written = dict(zip(act["item"][::-1], act["label"][::-1]))  # each product's first name as written
@@ -184,7 +184,7 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
         label_en, label_zh = (lib.item_table.at[product, c] for c in ("label_en", "label_zh"))
         code = given.get("cpc") or cpc.get(product)
         if not code:
-            raise GreentexError(f"no CPC code for '{product}'", file=inv.source.get("name"), sheet="Products",
+            raise GreentexError(f"no CPC code for '{product}'", file=inv.source.get("name"), sheet=_sheet_name(inv, "products"),
                                 hint="add its UN CPC 2.1 code in a Products sheet column 'cpc'")
         pid = given.get("product_id")
         out[product] = {
@@ -199,7 +199,7 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
     return out
 
 
-def _products_sheet(inv, lib) -> dict[str, dict]:
+def _products_sheet(inv) -> dict[str, dict]:
     """The Products sheet's rows by product category, mass columns with their units."""
     frame = inv.products
     if frame is None or not len(frame):
@@ -207,13 +207,11 @@ def _products_sheet(inv, lib) -> dict[str, dict]:
     a = frame.attrs
     out = {}
     for rec in frame.to_dict("records"):
-        cell = f"{a['letters']['product']}{rec['row']}"
-        label = rec.get("product")
-        item = lib.resolve_item(label) if label else None
-        if item is None or item not in lib.products.index:
-            raise GreentexError(f"'{label}' is not a product category" if label else "the product is empty",
-                                file=a["file"], sheet=a["sheet"], cell=cell,
-                                hint="use the categories of the Production sheet: " + ", ".join(lib.products.index))
+        item = rec["item"]
+        if item in out:
+            raise GreentexError(f"a second row for {item}", file=a["file"], sheet=a["sheet"],
+                                cell=f"{a['letters']['product']}{rec['row']}",
+                                hint="give each product category one row (footprints are per category)")
         pid = rec.get("product_id")
         if pid and not pid.lower().startswith("urn:"):
             raise GreentexError(f"product id '{pid}' is not a URN", file=a["file"], sheet=a["sheet"],
@@ -240,15 +238,22 @@ def _kg_per_unit(product: str, unit: str, given: dict, inv) -> float:
         return _positive(given, "gsm") * conversion_factor(units["gsm"], f"kg/({unit})")
     what = ("kg per 100 m (百米重), or gsm [g/m2] (克重) and width [cm] (幅宽)" if same_dimension(unit, "m")
             else "gsm [g/m2] (克重)")
-    file, sheet, cell = inv.source.get("name"), "Products", None
+    file, sheet, cell = inv.source.get("name"), _sheet_name(inv, "products"), None
     if "where" in given:
         file, sheet, letters, row = given["where"]
         cell = f"A{row}"
     elif inv.products is None:
-        sheet = inv.source.get("sheets", {}).get("production", "Production")
+        sheet = _sheet_name(inv, "production")
     raise GreentexError(f"'{product}' is reported in {unit}: its footprint per kg needs its mass, which is missing",
                         file=file, sheet=sheet, cell=cell,
                         hint=f"give it a row in a Products sheet (产品信息) with {what}")
+
+
+def _sheet_name(inv, kind: str) -> str:
+    """The name of the workbook's sheet of ``kind`` (e.g. 产品信息 for products), else the English one."""
+    if kind == "products" and inv.products is not None:
+        return inv.products.attrs.get("sheet", "Products")
+    return inv.source.get("sheets", {}).get(kind, kind.capitalize())
 
 
 def _positive(given: dict, role: str) -> float:
@@ -290,7 +295,7 @@ def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
         bad = [m for m, v in zip(periods, total[product]) if np.isnan(v)]
         if bad:
             raise GreentexError(f"the emissions of {', '.join(bad)} cannot be shared: no production that month",
-                                file=file, sheet=inv.source.get("sheets", {}).get("production", "Production"),
+                                file=file, sheet=_sheet_name(inv, "production"),
                                 hint="enter the month's output, or tag the month's energy rows with a product")
         rows = pr[pr["item"] == product]
         output = rows.groupby("period")["input_quantity"].sum().reindex(periods, fill_value=0.0)

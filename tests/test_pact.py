@@ -216,7 +216,7 @@ def test_a_product_by_length_without_mass_is_a_one_line_error(tmp_path):
     with pytest.raises(GreentexError) as err:
         footprints_of(path)
     text = str(err.value)
-    assert "\n" not in text and text.startswith("m.xlsx: sheet 'Products'")
+    assert "\n" not in text and text.startswith("m.xlsx: sheet '产品信息': 'woven_fabric' is reported in hm")
     assert "woven_fabric" in text and "hm" in text and "gsm" in text
 
 
@@ -225,6 +225,8 @@ def test_a_product_by_length_without_mass_is_a_one_line_error(tmp_path):
     ((("province", "Atlantis"),), None, "not a province of China"),
     ((), [("product", "product id", "kg per 100 m"), ("woven_fabric", "W-1", 20)], "is not a URN"),
     ((), [("product", "kg per 100 m"), ("woven_fabric", 0)], "must be greater than 0"),
+    ((), [("product", "kg per 100 m"), ("电力", 20)], "sheet '产品信息' cell A2: '电力' is not a product"),
+    ((), [("product", "kg per 100 m"), ("woven_fabric", 20), ("机织物", 21)], "a second row for woven_fabric"),
 ])
 def test_bad_pact_input_names_the_place(tmp_path, site_extra, products, message):
     path = two_products(tmp_path / "m.xlsx", site_extra=site_extra, products=products)
@@ -252,3 +254,32 @@ def test_cli_pact_writes_and_updates(tmp_path):
     assert r.exit_code == 0 and "note: for footprints of 2025 (reaching 2025 or later)" in r.output
     r = CliRunner().invoke(cli, ["pact", str(tmp_path / "none.xlsx")])
     assert r.exit_code == 2
+
+
+def test_a_filled_chinese_template_exports(tmp_path):
+    """The template's 统一社会信用代码 row and 产品信息 sheet, filled as a mill would: 100 hm of woven
+    fabric at 150 g/m2 x 160 cm = 24 kg per 100 m = 2 400 kg; 10 000 kWh x 0.5 kgCO2/kWh (supplier
+    factor) = 5 000 kg -> 2.083333 kgCO2e/kg."""
+    from openpyxl import load_workbook
+    from greentex.io.template import write_template
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, lang="zh")
+    wb = load_workbook(path)
+    site = wb["基本信息"]
+    for row in site.iter_rows(min_row=2):
+        key = row[0].value
+        row[1].value = {"名称": "某印染厂", "统一社会信用代码": "91320500MA00000010", "省份": "江苏"}.get(key, row[1].value)
+    wb["能源"]["A2"], wb["能源"]["B2"], wb["能源"]["C2"], wb["能源"]["D2"], wb["能源"]["E2"] = \
+        "2024-03", "电力", 10_000, "kWh", None
+    wb["产量"]["A2"], wb["产量"]["B2"], wb["产量"]["C2"], wb["产量"]["D2"], wb["产量"]["E2"] = \
+        "2024-03", "机织物", 100, "hm", None
+    for name in ("水", "化学品"):
+        wb[name].delete_rows(2)
+    wb["因子"].append(["电力", "排放因子", 0.5, "kgCO2/kWh", "供电合同"])
+    wb["产品信息"].append(["机织物", "府绸", None, None, 150, 160, None])
+    wb.save(path)
+    [pf] = footprints_of(path)
+    assert_allclose(float(pf["pcf"]["pCfExcludingBiogenic"]), 5_000 / 2_400)
+    assert pf["pcf"]["primaryDataShare"] == 100.0 and pf["productNameCompany"] == "府绸"
+    validate([pf])

@@ -17,11 +17,15 @@ from greentex.io.workbook import TEMPLATE_MARK
 
 SHEET_NAMES = {
     "en": {"instructions": "Instructions", "site": "Site", "energy": "Energy", "water": "Water",
-           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "names": "Names", "lists": "Lists"},
+           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "names": "Names", "products": "Products", "lists": "Lists"},
     "zh": {"instructions": "填写说明", "site": "基本信息", "energy": "能源", "water": "水",
-           "chemicals": "化学品", "production": "产量", "factors": "因子", "names": "名称对照", "lists": "Lists"},
+           "chemicals": "化学品", "production": "产量", "factors": "因子", "names": "名称对照", "products": "产品信息", "lists": "Lists"},
 }
 NAMES_HEADERS = {"en": ["label", "item"], "zh": ["台账名称", "项目"]}
+PRODUCTS_HEADERS = {  # for greentex pact (io.workbook.PRODUCT_COLUMNS)
+    "en": ["product", "name", "product id", "cpc", "gsm [g/m2]", "width [cm]", "kg per 100 m [kg/hm]"],
+    "zh": ["产品类别", "产品名称", "产品编号", "cpc", "克重 [g/m2]", "幅宽 [cm]", "百米重 [kg/hm]"],
+}
 HEADERS = {
     "en": ["period", "item", "quantity", "unit", "note", "product"],
     "zh": ["月份", "项目", "数量", "单位", "备注", "产品"],
@@ -42,6 +46,8 @@ EXAMPLES = {
 }
 SITE_KEYS = [
     ("name", "名称", "", "Mill name", "企业名称"),
+    ("company_id", "统一社会信用代码", "", "Unified social credit code, or a URN (for greentex pact)",
+     "统一社会信用代码（或 URN），用于 greentex pact 产品碳足迹"),
     ("country", "国家", "CN", "ISO country code", "国家代码"),
     ("province", "省份", "", "Province", "省份"),
     ("year", "年份", "", "Reporting year, e.g. 2024", "报告年份，如 2024"),
@@ -70,6 +76,8 @@ INSTRUCTIONS = {
         "(e.g. tCO2/MWh), primary_coefficient (electricity, kgce/kWh).",
         "Names (optional): a name your ledger uses that greentex does not know, in column A, and the item or "
         "product it means in column B (e.g. 'Boiler diesel' -> diesel, '全棉府绸' -> woven_fabric).",
+        "Products (optional, for greentex pact): per product category its trade name, product id (a URN), "
+        "CPC code and mass: kg per 100 m, or gsm and width (needed for products counted by length).",
         "Then run: greentex report THIS_FILE.xlsx -o report.xlsx",
     ],
     "zh": [
@@ -83,6 +91,8 @@ INSTRUCTIONS = {
         "carbon_content（单位热值含碳量 tC/GJ）、oxidation（碳氧化率）、emission_factor（排放因子）、"
         "primary_coefficient（电力等价值 kgce/kWh）。",
         "名称对照（可选）：A 列填写台账中 greentex 不认识的名称，B 列填写对应的项目或产品（如 锅炉用柴油 -> 柴油，全棉府绸 -> 机织物）。",
+        "产品信息（可选，用于 greentex pact 产品碳足迹）：每个产品类别的产品名称、产品编号（URN）、CPC 代码及质量："
+        "百米重，或克重与幅宽（按长度计量的产品必填）。",
         "然后运行：greentex report 本文件.xlsx -o report.xlsx",
     ],
 }
@@ -150,6 +160,7 @@ def write_template(path: str | Path, lang: str = "en") -> None:
     fac = wb.create_sheet(names["factors"])
     _header(fac, FACTOR_HEADERS[lang])
     _header(wb.create_sheet(names["names"]), NAMES_HEADERS[lang])
+    _header(wb.create_sheet(names["products"]), PRODUCTS_HEADERS[lang])
     wb.move_sheet(lists, offset=len(wb.sheetnames))
     buffer = BytesIO()
     wb.save(buffer)

@@ -405,17 +405,18 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         inv.overrides = overrides
     inv.drivers = drivers
     if "products" in found:
-        inv.products = _read_products(_grid_checked(wb, found["products"], file), found["products"], file)
+        inv.products = _read_products(_grid_checked(wb, found["products"], file), found["products"], file, names)
     return inv
 
 
 _PRODUCT_ROLE = _name_index(PRODUCT_COLUMNS)
 
 
-def _read_products(rows: list[list], name: str, file: str) -> pd.DataFrame:
-    """The Products sheet as written: one row per product with its cells; ``attrs`` keeps the
-    sheet name and, per column role, its letter and unit (from the header, e.g. '幅宽 [m]', else
-    PRODUCT_UNITS). Numbers are checked here; what they mean is greentex.pact's business."""
+def _read_products(rows: list[list], name: str, file: str, names: Names) -> pd.DataFrame:
+    """The Products sheet: one row per product, its category resolved into ``item`` like the
+    Production sheet's labels; ``attrs`` keeps the sheet name and, per column role, its letter and
+    unit (from the header, e.g. '幅宽 [m]', else PRODUCT_UNITS). Numbers are checked here; what
+    they mean is greentex.pact's business."""
     h = _header_index(rows)
     if h is None:
         return pd.DataFrame()
@@ -453,8 +454,18 @@ def _read_products(rows: list[list], name: str, file: str) -> pd.DataFrame:
             else:
                 value = None if is_blank(value) else normalize_text(str(value))
             rec[role] = value
+        cell = f"{column_letter(columns['product'])}{i}"
+        try:
+            if rec["product"] is None:
+                raise GreentexError("the product is empty", hint="write the product category as in the Production sheet")
+            rec["item"] = names.resolve(rec["product"], "production")
+            if names.lib.item_table.at[rec["item"], "domain"] != "production":
+                raise GreentexError(f"'{rec['product']}' is not a product",
+                                    hint="use a product category such as woven_fabric, knit_fabric or yarn")
+        except GreentexError as exc:
+            raise exc.located(file=file, sheet=name, cell=cell) from None
         out.append(rec)
-    frame = pd.DataFrame(out, columns=["row"] + list(columns))
+    frame = pd.DataFrame(out, columns=["row", "item"] + list(columns))
     frame.attrs.update(sheet=name, file=file, units=units,
                        letters={role: column_letter(j) for role, j in columns.items()})
     return frame
