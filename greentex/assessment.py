@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greentex import benchmarks as bench, chemicals, emissions, energy, intensity, quality, water
+from greentex import benchmarks as bench, chemicals, comparisons, emissions, energy, intensity, quality, water
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
+from greentex.periods import PeriodIndex, is_month, year_months
 from greentex.tables import group_sums
 from greentex.units import conversion_factor, same_dimension
 
@@ -39,6 +40,7 @@ class Options:
     grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default from Site, else national
     primary_coefficient: float | None = None  # kgce/kWh, for electricity_method="primary"
     benchmarks: tuple = ()  # benchmark set ids or CSV paths; empty: the sets for the site's country
+    year: int | None = None  # report this calendar year only (other months serve the comparisons)
 
     def check(self) -> None:
         if self.gwp not in GWP_SETS:
@@ -125,10 +127,10 @@ class FactorSelector:
         self.options = options
         self.overrides = {(r.item, r.parameter): r for r in overrides.itertuples(index=False)}
         self.used: dict[tuple, Factor] = {}
-        self.grid_used: dict | None = None  # {"grid", "year"} once grid() has chosen
+        self.grid_used: dict = {}  # reporting year -> {"grid", "year"} as grid() chose
 
     def _record(self, f: Factor) -> Factor:
-        self.used[(f.item, f.parameter, f.unit)] = f
+        self.used[(f.item, f.parameter, f.unit, f.note)] = f  # the note tells a grid's data years apart
         return f
 
     def _user(self, item: str, parameter: str) -> Factor | None:
@@ -205,27 +207,29 @@ class FactorSelector:
         f = self._user(self.lookup_item(item), "emission_factor")
         return self._record(f) if f is not None else None
 
-    def grid(self, site: dict) -> tuple[Factor, Factor]:
-        """(location-based grid factor, market-based residual factor) [kgCO2/kWh]."""
+    def grid(self, site: dict, year: int | None = None) -> tuple[Factor, Factor]:
+        """(location-based grid factor, market-based residual factor) [kgCO2/kWh] for reporting
+        ``year`` (default: the Site sheet's year)."""
+        report_year = year or site.get("year")
         spec = self.options.grid or site.get("grid") or "national"
-        name, _, year = str(spec).partition(":")
+        name, _, data_year = str(spec).partition(":")
         name = name.strip().lower()
         ds = self.lib.dataset("cn_grid_electricity").frame
         avail = sorted(int(y) for y in ds.loc[ds["grid"] == name, "year"])
         if not avail:
             raise GreentexError(f"unknown grid '{name}'",
                                 hint="use one of " + ", ".join(sorted(ds["grid"].unique())))
-        if year:
-            if int(year) not in avail:
-                raise GreentexError(f"no {name} grid factor for {year}",
+        if data_year:
+            if int(data_year) not in avail:
+                raise GreentexError(f"no {name} grid factor for {data_year}",
                                     hint="available years: " + ", ".join(map(str, avail)))
-            chosen = int(year)
+            chosen = int(data_year)
         else:
             # factors are published about two years late: a report for year Y uses Y-2
-            target = int(site.get("year") or max(avail) + 2) - 2
+            target = int(report_year or max(avail) + 2) - 2
             older = [y for y in avail if y <= target]
             chosen = max(older) if older else min(avail)
-        self.grid_used = {"grid": name, "year": chosen}
+        self.grid_used[str(report_year or "")] = {"grid": name, "year": chosen}
         loc = self._bundled("cn_grid_electricity", "grid_factor_location", "electricity",
                             grid=name, year=chosen)
         loc.note = f"grid {name}, data year {chosen}. " + loc.note
@@ -342,38 +346,53 @@ def _cod_table(agg: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
-def _table(keys_a, keys_b, values) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sum ``values`` into a (distinct a) x (distinct b) table; a missing value makes its cell
-    missing. Returns (table, present cells, sorted a, sorted b)."""
+def _table(keys_a, months, values, periods: PeriodIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum ``values`` into a (distinct a) x (the index's months) table; a missing value makes its
+    cell missing. Returns (table, present cells, sorted a)."""
     ac, a = pd.factorize(np.asarray(keys_a), sort=True)
-    bc, b = pd.factorize(np.asarray(keys_b), sort=True)
+    bc = periods.codes(months)
+    nb = len(periods.months)
     v = np.asarray(values, dtype=float)
-    flat = ac * len(b) + bc
-    size = len(a) * len(b)
+    flat = ac * nb + bc
+    size = len(a) * nb
     nan = np.isnan(v)
-    table = np.bincount(flat, weights=np.where(nan, 0.0, v), minlength=size).reshape(len(a), len(b))
+    table = np.bincount(flat, weights=np.where(nan, 0.0, v), minlength=size).reshape(len(a), nb)
     table[np.bincount(flat, weights=nan, minlength=size).reshape(table.shape) > 0] = np.nan
     present = np.bincount(flat, minlength=size).reshape(table.shape) > 0
-    return table, present, np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    return table, present, np.asarray(a, dtype=object)
 
 
-def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, item_col: str = "item",
-                 total_item: str | None = "total", totals_only: bool = False) -> list[dict]:
-    """Parts of the metrics table (see _metric): per item and period, each item's 'total' period, and
-    (optionally) the all-items total for each period and in all; ``totals_only`` keeps just the
-    latter. numpy sums propagate missing values, as they should."""
+def _metric_rows(metric: str, frame: pd.DataFrame, col: str, unit: str, periods: PeriodIndex,
+                 item_col: str = "item", total_item: str | None = "total", totals_only: bool = False) -> list[dict]:
+    """Parts of the metrics table (see _metric): per item and period (months, years, total) where
+    the item has data, and (optionally) the all-items total ``total_item``; ``totals_only`` keeps
+    just the latter. Sums propagate missing values, as they should."""
     if frame.empty:
         return []
-    table, present, items, periods = _table(frame[item_col], frame["period"], frame[col])
+    table, present, items = _table(frame[item_col], frame["period"], frame[col], periods)
     parts = []
     if not totals_only:
-        i, j = np.nonzero(present)
-        parts += [_metric(metric, items[i], periods[j], table[i, j], unit),
-                  _metric(metric, items, "total", table.sum(axis=1), unit)]
+        parts.append(_period_rows(metric, items, *periods.rollup(table, present), unit, periods))
     if total_item:
-        parts += [_metric(metric, total_item, periods, table.sum(axis=0), unit),
-                  _metric(metric, total_item, "total", np.array([table.sum()]), unit)]
+        tot = np.where(present, table, 0.0).sum(axis=0, keepdims=True)
+        parts.append(_period_rows(metric, [total_item], *periods.rollup(tot, present.any(axis=0, keepdims=True)),
+                                  unit, periods))
     return parts
+
+
+def _period_rows(metric: str, items, values: np.ndarray, present: np.ndarray, unit: str,
+                 periods: PeriodIndex) -> dict:
+    """Rows of ``metric`` from a (items x columns) table of PeriodIndex.rollup: one per item and
+    period with data; the columns of compared periods become rows of ``<metric>_last_year`` and
+    ``<metric>_last_month`` for the headline figures (greentex.comparisons.HEADLINE)."""
+    items = np.asarray(items, dtype=object)
+    kinds = np.array([k for k, _ in periods.columns], dtype=object)
+    compared = np.array([comparisons.compared(metric, item) for item in items], dtype=bool)
+    keep = present & ((kinds == "")[None, :] | compared[:, None])
+    i, j = np.nonzero(keep)
+    names = np.where(kinds[j] == "", metric, metric + "_" + kinds[j].astype(str))
+    labels = np.array([p for _, p in periods.columns], dtype=object)
+    return _metric(names.astype(object), items[i], labels[j], values[i, j], unit)
 
 
 def _metric(metric, item, period, value, unit) -> dict:
@@ -406,15 +425,22 @@ def _stack(parts: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
 
 # -- the assessment --------------------------------------------------------------------------
 
-def assess(inventory: Inventory, *, options: Options | None = None,
-           library: FactorLibrary | None = None) -> Assessment:
-    """Compute every metric of an inventory. See the module docstring for the flow."""
+def assess(inventory: Inventory, *, options: Options | None = None, library: FactorLibrary | None = None,
+           previous: Inventory | None = None) -> Assessment:
+    """Compute every metric of an inventory. See the module docstring for the flow.
+
+    ``previous``: last year's inventory (a mill that keeps one workbook per year): its months
+    not in ``inventory`` are used for the comparisons with last year, and never reported."""
     options = options or Options()
     options.check()
     lib = library or load_library()
     sel = FactorSelector(lib, inventory.overrides, options)
-    act = aggregate(inventory.activity)
-    issues: list[Issue] = list(inventory.issues) + quality.data_warnings(act, inventory.site)
+    act = aggregate(_with_previous(inventory, previous))
+    P = PeriodIndex(act["period"], _reported_months(inventory, options))
+    reported = act[act["period"].isin(P.reported)]
+    issues: list[Issue] = list(inventory.issues) + quality.data_warnings(reported, inventory.site)
+    if len(P.years) > 1:
+        issues.append(Issue.of("note", "", "", "several_years", n=len(P.years), years=", ".join(P.years)))
     site = dict(inventory.site)
     items = lib.item_table
     rows: list[dict] = []  # parts of the metrics table, see _metric
@@ -443,8 +469,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         content = energy.energy_content(en["quantity"], gj_per_unit) * en["sign"]
         from_coal = en["energy_tce"] * conversion_factor("tce", "GJ")
         en["energy_gj"] = np.where(np.isnan(gj_per_unit), from_coal, content)
-        rows += _metric_rows("energy", en, "energy_tce", "tce")
-        rows += _metric_rows("energy_content", en, "energy_gj", "GJ")
+        rows += _metric_rows("energy", en, "energy_tce", "tce", P)
+        rows += _metric_rows("energy_content", en, "energy_gj", "GJ", P)
     details["energy"] = en
 
     # GHG ----------------------------------------------------------------------------------
@@ -481,23 +507,8 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                           "tco2e": np.asarray(t, dtype=float)})
     # purchased electricity and heat (net of exports)
     if len(en):
-        loc, market = sel.grid(site)
         elec = en[energy_class == "electricity"]
-        kwh = elec["quantity"] * elec["sign"]
-        for label, factor, scope, mask in (
-                ("electricity", loc, "scope2_location", elec["item"].isin(["electricity", "green_electricity",
-                                                                           "electricity_export"])),
-                ("electricity_market", market, "scope2_market", elec["item"].isin(["electricity", "electricity_export"]))):
-            part = elec[mask]
-            if part.empty:
-                continue
-            f = factor.value_in("tCO2/kWh")
-            ghg_lines.append({**_columns(part), "source_name": label, "scope": scope,
-                              "method": "net purchased kWh x grid factor",
-                              "activity": kwh[mask].to_numpy(), "activity_unit": "kWh",
-                              "factor": factor.value_in("kgCO2/kWh"), "factor_unit": "kgCO2/kWh",
-                              "factor_source": factor.source, "factor_status": factor.status,
-                              "tco2e": np.asarray(emissions.by_emission_factor(kwh[mask], f), dtype=float)})
+        ghg_lines += _grid_lines(elec, sel, site)
         heat = en[energy_class == "heat"]
         if len(heat):
             hf = sel.heat_factor()
@@ -509,7 +520,9 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                                   "factor_unit": "tCO2/GJ", "factor_source": hf.source, "factor_status": hf.status,
                                   "tco2e": np.asarray(emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ")),
                                                       dtype=float)})
-        site["grid_used"] = sel.grid_used
+        site["grid_used"] = sel.grid_used[max(sel.grid_used)]  # the latest reporting year's
+        if len(sel.grid_used) > 1:
+            site["grid_used_by_year"] = sel.grid_used
     # carbonates
     ch = _monthly(act, "chemicals")
     ch["kg"] = ch["quantity"] * ch["unit"].map({u: conversion_factor(u, "kg") for u in set(ch["unit"].unique())})
@@ -531,55 +544,54 @@ def assess(inventory: Inventory, *, options: Options | None = None,
         columns=["source_name", "scope", "period", "product", "tco2e", "item"])
     details["ghg"] = ghg
     if len(ghg):
-        rows += _metric_rows("ghg", ghg, "tco2e", "tCO2e", item_col="source_name", total_item=None)
-        table, _, scopes, periods = _table(ghg["scope"], ghg["period"], ghg["tco2e"])
+        rows += _metric_rows("ghg", ghg, "tco2e", "tCO2e", P, item_col="source_name", total_item=None)
+        table, present, scopes = _table(ghg["scope"], ghg["period"], ghg["tco2e"], P)
         by = dict(zip(scopes, table))  # a scope without lines in a month counts 0; a missing line, NaN
-        zero = np.zeros(len(periods))
+        zero = np.zeros(len(P.months))
         s1, s2l, s2m = (by.get(k, zero) for k in ("scope1", "scope2_location", "scope2_market"))
-        for item, values in (("scope1", s1), ("scope2_location", s2l), ("scope2_market", s2m),
-                             ("total_location", s1 + s2l), ("total_market", s1 + s2m)):
-            rows.append(_metric("ghg", item, list(periods) + ["total"], np.append(values, values.sum()), "tCO2e"))
+        names = ["scope1", "scope2_location", "scope2_market", "total_location", "total_market"]
+        scope_table = np.vstack([s1, s2l, s2m, s1 + s2l, s1 + s2m])
+        any_line = np.broadcast_to(present.any(axis=0), scope_table.shape)
+        rows.append(_period_rows("ghg", names, *P.rollup(scope_table, any_line), "tCO2e", P))
 
     # water ---------------------------------------------------------------------------------
     details["water"] = wa
     if len(wa):
         cls = wa["item"].map(items["class"])
         intake = wa[cls == "intake"]
-        rows += _metric_rows("water_intake", intake, "quantity", "m**3")
+        rows += _metric_rows("water_intake", intake, "quantity", "m**3", P)
         for metric, c in (("water_reused", "reused"), ("wastewater", "discharge")):
             part = wa[cls == c]
-            rows += _metric_rows(metric, part, "quantity", "m**3", totals_only=True)
-        periods = sorted(set(wa["period"].unique()))
-        ri = intake.groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
-        rr = wa[cls == "reused"].groupby("period")["quantity"].sum().reindex(periods, fill_value=0.0)
-        rows += _cod_rows(cod)
+            rows += _metric_rows(metric, part, "quantity", "m**3", P, totals_only=True)
+        rows += _cod_rows(cod, P)
         if (cls == "reused").any():
-            rate = water.reuse_rate(rr.to_numpy(), ri.to_numpy())
-            total_rate = water.reuse_rate(rr.sum(), ri.sum())
-            rows.append(_metric("water_reuse_rate", "total", periods + ["total"], np.append(rate, total_rate), "percent"))
+            rows.append(_reuse_rate_rows(wa[cls == "reused"], intake, P))
 
     # chemicals -----------------------------------------------------------------------------
     details["chemicals"] = ch
     if len(ch):
         ch_kg = ch.assign(cls="class:" + ch["item"].map(items["class"]))
-        rows += _metric_rows("chemicals", ch_kg, "kg", "kg")
-        rows += _metric_rows("chemicals", ch_kg, "kg", "kg", item_col="cls", total_item=None)
+        rows += _metric_rows("chemicals", ch_kg, "kg", "kg", P)
+        rows += _metric_rows("chemicals", ch_kg, "kg", "kg", P, item_col="cls", total_item=None)
 
     # production and intensities -------------------------------------------------------------
     pr = _standard_product(_monthly(act, "production"), sel, issues)
     details["production"] = pr
     for (item, unit), grp in pr.groupby(["item", "unit"], sort=True) if len(pr) else []:
-        rows += _metric_rows("production", grp, "input_quantity", unit, total_item=None)
+        rows += _metric_rows("production", grp, "input_quantity", unit, P, total_item=None)
         if (grp["standard_coefficient"] != 1.0).any():
-            rows += _metric_rows("production_standard", grp, "quantity", unit, total_item=None)
+            rows += _metric_rows("production_standard", grp, "quantity", unit, P, total_item=None)
     reasons: dict[str, str] = {}  # why a metric is missing, for 'not assessed' verdicts
     if len(pr):
-        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons, details)
+        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons, details, P)
     elif len(act):
         issues.append(Issue.of("warning", "Production", "", "no_production"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
 
     metrics = _stack(rows, METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
+    metrics = pd.concat([metrics, comparisons.change_rows(metrics)], ignore_index=True)
+    details = {k: v[v["period"].isin(P.reported)].reset_index(drop=True) if "period" in v else v
+               for k, v in details.items()}
     blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library
     set_ids = bench.resolve_sets(blib, list(options.benchmarks), site)
     verdicts = bench.evaluate(metrics, site, blib, set_ids, reasons=reasons)
@@ -592,20 +604,86 @@ def assess(inventory: Inventory, *, options: Options | None = None,
                       site=site, options=opts, inventory=inventory, benchmarks=verdicts)
 
 
-def _cod_rows(cod: dict[str, pd.Series]) -> list[dict]:
-    """Mean COD in and out [mg/L] per month (from _cod_table); the whole period is weighted by
-    wastewater volume where it is reported, else a plain mean of the months."""
+def _with_previous(inventory: Inventory, previous: Inventory | None) -> pd.DataFrame:
+    """The activity rows of ``inventory``, and of ``previous`` for the months ``inventory`` lacks."""
+    if previous is None or previous.activity.empty:
+        return inventory.activity
+    prev = previous.activity
+    return pd.concat([prev[~prev["period"].isin(set(inventory.activity["period"]))], inventory.activity],
+                     ignore_index=True)
+
+
+def _reported_months(inventory: Inventory, options: Options) -> list[str]:
+    """The months the figures are reported for: the inventory's, or those of ``options.year``."""
+    months = sorted(set(inventory.activity["period"]))
+    if options.year is None:
+        return months
+    inside = year_months(months, str(options.year))
+    if not inside:
+        years = sorted({m[:4] for m in months})
+        raise GreentexError(f"no data for {options.year}", file=inventory.source.get("name"),
+                            hint="the workbook covers " + (", ".join(years) or "no month"))
+    return inside
+
+
+def _grid_lines(elec: pd.DataFrame, sel: FactorSelector, site: dict) -> list[dict]:
+    """Scope 2 lines of net purchased electricity [tCO2]: location-based (grid + certified green
+    - exported) x the grid factor, market-based (grid - exported) x the residual or supplier
+    factor, each calendar year with the factors chosen for that reporting year."""
+    years = sorted({p[:4] for p in elec["period"]}) or [None]
+    out = []
+    for year in years:
+        loc, market = sel.grid(site, int(year) if year else None)
+        in_year = elec["period"].str[:4] == year
+        for label, factor, scope, items in (
+                ("electricity", loc, "scope2_location", ["electricity", "green_electricity", "electricity_export"]),
+                ("electricity_market", market, "scope2_market", ["electricity", "electricity_export"])):
+            part = elec[in_year & elec["item"].isin(items)]
+            if part.empty:
+                continue
+            kwh = (part["quantity"] * part["sign"]).to_numpy()
+            out.append({**_columns(part), "source_name": label, "scope": scope,
+                        "method": "net purchased kWh x grid factor", "activity": kwh, "activity_unit": "kWh",
+                        "factor": factor.value_in("kgCO2/kWh"), "factor_unit": "kgCO2/kWh",
+                        "factor_source": factor.source, "factor_status": factor.status,
+                        "tco2e": np.asarray(emissions.by_emission_factor(kwh, factor.value_in("tCO2/kWh")),
+                                            dtype=float)})
+    return out
+
+
+def _cod_rows(cod: dict[str, pd.Series], periods: PeriodIndex) -> list[dict]:
+    """Mean COD in and out [mg/L] per month (from _cod_table); a year and the whole period are
+    weighted by wastewater volume where it is reported for each of their months, else a plain
+    mean of the months."""
     vol = cod.get("wastewater", pd.Series(dtype=float))
     out = []
     for item, name in (("cod_in", "in"), ("cod_out", "out")):
         s = cod[item].dropna() if item in cod else pd.Series(dtype=float)
-        if s.empty:
-            continue
-        weights = vol.reindex(s.index)
-        total = float(np.average(s, weights=weights)) if weights.notna().all() and weights.sum() > 0 \
-            else float(s.mean())
-        out.append(_metric("wastewater_cod", name, list(s.index) + ["total"], list(s.to_numpy()) + [total], "mg/L"))
+        labels, values = [], []
+        for label, months in zip(periods.labels, periods.groups):
+            part = s.reindex([m for m in months if m in s.index])
+            if part.empty:
+                continue
+            weights = vol.reindex(part.index)
+            labels.append(label)
+            values.append(float(np.average(part, weights=weights)) if weights.notna().all() and weights.sum() > 0
+                          else float(part.mean()))
+        if labels:
+            out.append(_metric("wastewater_cod", name, labels, values, "mg/L"))
     return out
+
+
+def _reuse_rate_rows(reused: pd.DataFrame, intake: pd.DataFrame, periods: PeriodIndex) -> dict:
+    """water_reuse_rate [percent] of each period: reused / (reused + intake), both summed over
+    the period's months (water.reuse_rate), never an average of monthly rates."""
+    rr, has_r, _ = _table(np.zeros(len(reused)), reused["period"], reused["quantity"], periods)
+    ri, has_i, _ = _table(np.zeros(len(intake)), intake["period"], intake["quantity"], periods)
+    rr = rr if len(reused) else np.zeros((1, len(periods.months)))
+    ri = ri if len(intake) else np.zeros((1, len(periods.months)))
+    present = (has_r if len(reused) else np.zeros(rr.shape, bool)) | (has_i if len(intake) else False)
+    r_sum, has = periods.rollup(rr, present)
+    i_sum, _ = periods.rollup(ri, present)
+    return _period_rows("water_reuse_rate", ["total"], water.reuse_rate(r_sum, i_sum), has, "percent", periods)
 
 
 def _standard_product(pr: pd.DataFrame, sel: "FactorSelector", issues: list[Issue]) -> pd.DataFrame:
@@ -743,7 +821,8 @@ def allocated(frames: list[tuple[pd.DataFrame, str]], shares: pd.DataFrame) -> l
     return out
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict, details: dict) -> list[dict]:
+def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict, details: dict,
+                    P: PeriodIndex) -> list[dict]:
     shares = _shares(pr, site, lib, issues)
     if shares is None:
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
@@ -773,13 +852,29 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict, detai
             prod_unit = prod_units[product]
             target = lib.products.at[product, unit_col] if product in lib.products.index else f"{unit}/{prod_unit}"
             scale = conversion_factor(f"{unit}/({prod_unit})", target)
-            values = intensity.intensity(num, den) * scale
-            values[~has_data] = np.nan  # no data that month
-            total = intensity.intensity(np.nansum(num), den.sum()) * scale
             for k in np.flatnonzero((den <= 0) & (num != 0)):
                 if (product, periods[k]) not in zero_reported:
                     zero_reported.add((product, periods[k]))
                     issues.append(Issue.of("warning", "Production", periods[k], "zero_production", product=product,
                                            period=periods[k]))
-            out.append(_metric(metric, product, periods + ["total"], np.append(values, total), target))
+            values, present = _period_intensity(num, den, has_data, periods, P)
+            out.append(_period_rows(metric, [product], values * scale, present, target, P))
     return out
+
+
+def _period_intensity(num, den, has_data, months: list[str], P: PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(1 x periods) intensities num / den of the output months ``months``: a month's own ratio
+    (missing where the numerator has no data that month, as has_data says), a year's and the
+    total's recomputed from the sums of its months (intensity.intensity; a month whose share
+    could not be set counts 0). Present: every output month, and each year and the total that
+    has numerator data."""
+    month_values = intensity.intensity(num, den)
+    month_values[~has_data] = np.nan
+    n, present = P.spread(months, np.nan_to_num(num))
+    d, _ = P.spread(months, den)
+    h, _ = P.spread(months, has_data.astype(float))
+    values = intensity.intensity(P.rollup(n, present)[0], P.rollup(d, present)[0])
+    has, is_output = P.rollup(h, present)
+    month_label = np.array([is_month(x) for _, x in P.columns])
+    values[:, month_label] = P.rollup(P.spread(months, month_values)[0], present)[0][:, month_label]
+    return values, np.where(month_label, is_output, has > 0)

@@ -49,6 +49,7 @@ import pandas as pd
 from greentex.errors import GreentexError, Issue
 from greentex.inventory import DriverTable
 from greentex.labels import message
+from greentex.periods import month_mask
 
 R2_MIN = 0.5          # DOE EnPI rule: R² at least 0.5
 F_P_MAX = 0.10        # DOE EnPI rule: F-test p-value below 0.10
@@ -421,7 +422,7 @@ class BaselineResult:
 def energy_table(assessment) -> pd.DataFrame:
     """Monthly energy [tce], period x item (``total`` first), from the assessment's metrics."""
     m = assessment.metrics
-    e = m[(m.metric == "energy") & (m.period != "total")]
+    e = m[(m.metric == "energy") & month_mask(m.period)]
     if e.empty:
         return pd.DataFrame()
     t = e.pivot(index="period", columns="item", values="value")  # one row per item and month: a month not computed stays NaN
@@ -435,7 +436,7 @@ def production_drivers(assessment) -> tuple[pd.DataFrame, dict]:
     """(period x driver, {driver: unit}) of output: ``production`` = the sum when all products share
     one unit, else ``production:<product>`` per product. Empty when there is no production."""
     m = assessment.metrics
-    p = m[(m.metric == "production") & (m.period != "total")]
+    p = m[(m.metric == "production") & month_mask(m.period)]
     if p.empty:
         return pd.DataFrame(), {}
     units = p.groupby("item")["unit"].first()

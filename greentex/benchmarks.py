@@ -31,6 +31,7 @@ import pandas as pd
 
 from greentex.errors import GreentexError
 from greentex.factors import FactorLibrary, match_key, validate_dataset, _read_csv
+from greentex.periods import headline_periods
 from greentex.units import conversion_factor, same_dimension
 
 KEYS = ["metric", "item", "applicability", "condition", "level"]
@@ -220,7 +221,16 @@ def evaluate(metrics: pd.DataFrame, site: dict, library: FactorLibrary, set_ids:
     return pd.DataFrame({c: v[order] for c, v in columns.items()})
 
 
+def headline(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """The lines a verdict speaks of: each calendar year's when the input covers several, else
+    the whole period's (greentex.periods.headline_periods), and the lines not assessed or not
+    applicable."""
+    p = benchmarks["period"]
+    return benchmarks[p.isin(headline_periods(p.unique())) | benchmarks["verdict"].isin(["not assessed", "not applicable"])]
+
+
 def failed(benchmarks: pd.DataFrame, monthly: bool = False) -> pd.DataFrame:
-    """The failing lines (whole period only unless ``monthly``); indicative lines never fail."""
-    b = benchmarks if monthly else benchmarks[benchmarks["period"] == "total"]
+    """The failing lines (of the headline periods, see headline(), unless ``monthly``: every
+    period); indicative lines never fail."""
+    b = benchmarks if monthly else headline(benchmarks)
     return b[b["verdict"].isin(["fail", "no level reached"])]

@@ -126,6 +126,26 @@ def assessment_options(fn):
     return with_options
 
 
+def period_options(fn):
+    """--year and --previous, for the commands that report on one workbook."""
+    for d in reversed([
+        click.option("--year", type=click.IntRange(1900, 2200), default=None,
+                     help="Report this calendar year only (the workbook's other months still give the "
+                          "comparisons with last year)."),
+        click.option("--previous", "previous_path", type=click.Path(dir_okay=False, exists=True), default=None,
+                     help="Last year's workbook, for the comparisons with last year (同比); its months are "
+                          "not reported."),
+    ]):
+        fn = d(fn)
+
+    @functools.wraps(fn)
+    def with_period(*args, year, options, **kwargs):
+        options.year = year
+        return fn(*args, options=options, **kwargs)
+
+    return with_period
+
+
 def output_options(what: str, suffix: str, json_content: str):
     """-o / --json / --lang, shared by the commands that write a report beside the input."""
     def decorate(fn):
@@ -154,7 +174,7 @@ def _output_paths(path, output, json_path, suffix, *more, inputs=()):
     return out, json_path
 
 
-def _assess(path, factor_paths, options, progress):
+def _assess(path, factor_paths, options, progress, previous_path=None):
     from greentex.assessment import assess
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
@@ -163,8 +183,12 @@ def _assess(path, factor_paths, options, progress):
     lib = load_library(list(factor_paths))
     progress.stage(f"reading {Path(path).name}")
     inv = read_workbook(path, library=lib)
+    previous = None
+    if previous_path:
+        progress.stage(f"reading {Path(previous_path).name}")
+        previous = read_workbook(previous_path, library=lib)
     progress.stage("computing")
-    return assess(inv, options=options, library=lib)
+    return assess(inv, options=options, library=lib, previous=previous)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -188,17 +212,30 @@ def template(path, lang):
 
 
 def _summary_lines(a) -> list[str]:
-    def fmt(metric, item="total"):
-        v = a.value(metric, item)
-        return "not computed" if v != v else f"{v:,.2f} {a.unit(metric, item)}"
+    """The headline figures of each calendar year (of the whole input when it covers one year),
+    with the change against the same months of last year where the input holds them."""
+    from greentex.periods import headline_periods, is_year
 
-    lines = [f"energy {fmt('energy')}", f"GHG total (location) {fmt('ghg', 'total_location')}",
-             f"GHG total (market) {fmt('ghg', 'total_market')}"]
     m = a.metrics
-    for product in sorted(set(m.loc[m.metric == "energy_intensity", "item"])):
-        lines.append(f"{product}: {fmt('energy_intensity', product)}, {fmt('ghg_intensity', product)}")
-    if "water_reuse_rate" in set(m.metric):
-        lines.append(f"water reuse rate {fmt('water_reuse_rate')}")
+    years = sorted(p for p in m["period"].unique() if is_year(p))
+    lines = []
+    for period in headline_periods(m["period"].unique()):
+        def fmt(metric, item="total"):
+            v = a.value(metric, item, period)
+            if v != v:
+                return "not computed"
+            yoy = a.value(metric + "_yoy_pct", item, period if period != "total" else "".join(years[:1]))
+            return f"{v:,.2f} {a.unit(metric, item)}" + ("" if yoy != yoy else f" ({yoy:+.1f} % on last year)")
+
+        if period != "total":
+            lines.append(f"{period}:")
+        pad = "  " if period != "total" else ""
+        lines += [f"{pad}energy {fmt('energy')}", f"{pad}GHG total (location) {fmt('ghg', 'total_location')}",
+                  f"{pad}GHG total (market) {fmt('ghg', 'total_market')}"]
+        for product in sorted(set(m.loc[(m.metric == "energy_intensity") & (m.period == period), "item"])):
+            lines.append(f"{pad}{product}: {fmt('energy_intensity', product)}, {fmt('ghg_intensity', product)}")
+        if a.figure("water_reuse_rate", "total", period) is not None:
+            lines.append(f"{pad}water reuse rate {fmt('water_reuse_rate')}")
     return lines
 
 
@@ -209,12 +246,13 @@ def _summary_lines(a) -> list[str]:
               help="Also write every input row read (cell, conversion, energy coefficient and tce; "
                    "rejected rows with their reason) as CSV (.csv, or .csv.gz compressed).")
 @assessment_options
+@period_options
 @handle_errors
-def report(path, output, json_path, lang, rows_path, factor_paths, options):
+def report(path, output, json_path, lang, rows_path, factor_paths, options, previous_path):
     """Assess the workbook PATH and write the report workbook (and JSON)."""
     out, json_path = _output_paths(path, output, json_path, "_report.xlsx", rows_path)
     progress = Progress()
-    a = _assess(path, factor_paths, options, progress)
+    a = _assess(path, factor_paths, options, progress, previous_path)
     progress.stage("writing the report")
     from greentex.io.report import write_report
 
@@ -233,7 +271,9 @@ def report(path, output, json_path, lang, rows_path, factor_paths, options):
         click.echo(line)
     b = a.benchmarks
     if len(b):
-        tot = b[b["period"] == "total"]
+        from greentex.benchmarks import headline
+
+        tot = headline(b)
         click.echo("benchmarks: " + ", ".join(f"{n} {v}" for v, n in tot["verdict"].value_counts().sort_index().items()))
     counts = {s: sum(1 for i in a.issues if i.severity == s) for s in ("error", "warning", "note")}
     if any(counts.values()):
@@ -279,11 +319,12 @@ def pact(path, output, previous_path, factor_paths, options):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @assessment_options
+@period_options
 @handle_errors
-def validate(path, factor_paths, options):
+def validate(path, factor_paths, options, previous_path):
     """Check the workbook PATH and list the rows read and the issues found; writes nothing."""
     progress = Progress()
-    a = _assess(path, factor_paths, options, progress)
+    a = _assess(path, factor_paths, options, progress, previous_path)
     progress.done()
     inv = a.inventory
     for sheet, c in inv.counts.items():
@@ -313,16 +354,18 @@ def verdict_table(b) -> list[str]:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
 @assessment_options
+@period_options
 @handle_errors
-def check(path, monthly, factor_paths, options):
+def check(path, monthly, factor_paths, options, previous_path):
     """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
-    from greentex.benchmarks import failed
+    from greentex.benchmarks import failed, headline
+    from greentex.periods import month_mask
 
     progress = Progress()
-    a = _assess(path, factor_paths, options, progress)
+    a = _assess(path, factor_paths, options, progress, previous_path)
     progress.done()
     b = a.benchmarks
-    shown = b if monthly else b[b["period"] == "total"]
+    shown = b if monthly else headline(b)
     if shown.empty:
         click.echo("no benchmark line applies to this workbook")
     for line in verdict_table(shown):
@@ -330,7 +373,7 @@ def check(path, monthly, factor_paths, options):
     bad = failed(b, monthly=monthly)
     if not monthly:
         months = failed(b, monthly=True)
-        months = months[months["period"] != "total"]
+        months = months[month_mask(months["period"])]
         if len(months):
             click.echo(f"{len(months)} monthly line(s) fail; see --monthly or the report's Benchmarks sheet")
     if (b["check"] != "").any():

@@ -25,6 +25,7 @@ from greentex.display import Words, decimals, period_word, text_width, unit_text
 from greentex.io.xlsx import (CHART_H, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, FILL_USER, FILL_WEAK, PX_CM,
                               Book, Footer, Sheet, save)
 from greentex.labels import labels
+from greentex.periods import month_mask
 from greentex.units import conversion_factor
 
 # Every word the report shows, in one place (greentex/labels.csv).
@@ -365,7 +366,7 @@ def _limits(a, metric: str, product: str, unit: str, periods: list, w: Words) ->
 def _intensity_table(a, metric: str, w: Words):
     """(frame Month x product [+ limits], {unit: headers}, limit headers) for a monthly chart, or None."""
     m = a.metrics
-    rows = m[(m.metric == metric) & (m.period != "total")]
+    rows = m[(m.metric == metric) & month_mask(m.period)]
     if rows.empty:
         return None
     periods = sorted(set(rows["period"]))
