@@ -109,7 +109,7 @@ def _read_csv(source, name: str) -> pd.DataFrame:
 
 
 NAME_TABLES = ("name_parts.csv", "product_words.csv", "product_forms.csv")  # greentex.names
-LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv",
+LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv", "site_values.csv",
                  "factor_parameters.csv") + NAME_TABLES  # unit_aliases: greentex.units
 
 
@@ -225,6 +225,7 @@ class FactorLibrary:
         self.items = tables["items.csv"]
         self.products = tables["products.csv"].set_index("product")
         self.site_keys = tables["site_keys.csv"]
+        self.site_value_table = tables["site_values.csv"]
         self._build_item_index(tables["item_aliases.csv"])
         self._build_site_key_index()
         self.name_tables = {name: tables[name] for name in NAME_TABLES}
@@ -361,6 +362,37 @@ class FactorLibrary:
         """Canonical Site key for a name as written, or None."""
         return self._site_key_index.get(match_key(label))
 
+    def site_value_keys(self) -> list[str]:
+        """Site keys whose values come from a closed list (site_values.csv and the datasets)."""
+        return [k for k in dict.fromkeys(self.site_value_table["key"]) if k != "*"]
+
+    def site_values(self, key: str) -> list[str]:
+        """The ids a Site key takes: grids and treatments from their datasets, the others from
+        site_values.csv."""
+        if key == "grid":
+            return sorted(set(self.dataset("cn_grid_electricity").frame["grid"]))
+        if key == "wastewater_treatment":
+            ds = self.dataset("wastewater_ch4").frame
+            return list(ds.loc[ds["parameter"] == "mcf", "treatment"])
+        t = self.site_value_table
+        return list(dict.fromkeys(t.loc[t["key"] == key, "value"]))
+
+    def resolve_site_value(self, key: str, text: str) -> tuple[str | None, str]:
+        """(id, note) of a Site value as written (华东电网 -> east, 好氧 -> aerobic_poorly_managed
+        with the note saying why), or (None, '') when not understood. A grid may carry a year
+        (华东:2022); words such as 电网, 区域, 省, 企业, 方式 around the value are dropped."""
+        value, sep, year = normalize_text(text).replace("：", ":").partition(":")
+        t = self.site_value_table
+        rows = t[t["key"] == key]
+        ids = {match_key(v): v for v in self.site_values(key)}
+        table = {match_key(a): (v, n) for a, v, n in zip(rows["alias"], rows["value"], rows["note"])}
+        affixes = sorted((match_key(a) for a in t.loc[t["key"] == "*", "alias"]), key=len, reverse=True)
+        for k in _affix_variants(match_key(value), affixes):
+            hit = (ids[k], "") if k in ids else table.get(k)
+            if hit:
+                return hit[0] + (f":{year.strip()}" if sep and year.strip() else ""), hit[1]
+        return None, ""
+
     @property
     def parameters(self) -> list[str]:
         """The Factors-sheet parameters (coefficient, ncv, emission_factor ...), in file order."""
@@ -390,6 +422,20 @@ class FactorLibrary:
         except KeyError:
             raise GreentexError(f"no dataset '{dataset_id}'",
                                 hint=f"known datasets: {', '.join(self.datasets)}") from None
+
+
+def _affix_variants(key: str, affixes: list[str]) -> list[str]:
+    """``key`` and the forms left by dropping affixes from its ends (华东区域电网 -> 华东)."""
+    out, todo = [key], [key]
+    while todo:
+        k = todo.pop()
+        for a in affixes:
+            for cut in ([k[:-len(a)]] if k.endswith(a) and k != a else []) + \
+                    ([k[len(a):]] if k.startswith(a) and k != a else []):
+                if cut not in out:
+                    out.append(cut)
+                    todo.append(cut)
+    return out
 
 
 def is_names_file(path: Path) -> bool:

@@ -347,8 +347,14 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
 
 
 def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
-               file: str | None = None, sheet: str = "Site", names: Names | None = None) -> dict:
-    """Site metadata from (key as written, value, cell) triples; unknown keys are kept as-is."""
+               file: str | None = None, sheet: str = "Site", names: Names | None = None,
+               issues: list | None = None) -> dict:
+    """Site metadata from (key as written, value, cell) triples, keys and values in English or
+    Chinese (省份 / 所在省份, 华东 / 华东电网, 现有 / 现有企业, 间接排放 ...). Values of keys with a
+    closed list (enterprise, grid, wastewater_treatment, discharge, electricity_method) and the
+    product are read into their ids; one that is not understood is an error naming its cell.
+    Unknown keys are kept as written. A value read by a stated choice (好氧 ->
+    aerobic_poorly_managed, the higher MCF) adds a note to ``issues``."""
     site: dict = {}
     cells: dict = {}
     for key, value, cell in pairs:
@@ -357,19 +363,30 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
         canon = library.resolve_site_key(str(key)) or match_key(str(key))
         site[canon] = normalize_text(value) if isinstance(value, str) else value
         cells[canon] = cell
+    loc = lambda key: dict(file=file, sheet=sheet, cell=cells.get(key) or None)  # noqa: E731
     if "year" in site:
-        try:
-            site["year"] = int(float(site["year"]))
-        except (TypeError, ValueError):
-            raise GreentexError(f"year '{site['year']}' is not a year", file=file, sheet=sheet,
-                                cell=cells.get("year"), hint="write the reporting year, e.g. 2024") from None
-    if "enterprise" in site:
-        e = match_key(str(site["enterprise"]))
-        site["enterprise"] = {"现有": "existing", "现有企业": "existing", "新建": "new",
-                              "新建企业": "new"}.get(e, e)
+        m = re.match(r"^\s*(\d{4})(?:\.0+)?\s*(?:年度?)?\s*$", str(site["year"]))
+        if not m:
+            raise GreentexError(f"year '{site['year']}' is not a year", **loc("year"),
+                                hint="write the reporting year, e.g. 2024 or 2024年")
+        site["year"] = int(m.group(1))
+    for key in library.site_value_keys():
+        if key not in site:
+            continue
+        written = str(site[key])
+        value, note = library.resolve_site_value(key, written)
+        if value is None:
+            raise GreentexError(f"{key} '{written}' is not understood", **loc(key),
+                                hint="write one of " + ", ".join(library.site_values(key)) + " (or its Chinese name)")
+        site[key] = value
+        if note and issues is not None:
+            issues.append(Issue.of("note", sheet, cells.get(key, ""), "site_value_read", name=key, value=written,
+                                   read=value, why=note))
     if "product" in site:
-        p = library.resolve_item(str(site["product"]))
-        site["product"] = p or site["product"]
+        try:
+            site["product"] = (names or Names(library)).resolve(str(site["product"]), "production")
+        except GreentexError as exc:
+            raise exc.located(**loc("product")) from None
     site.setdefault("country", "CN")
     return site
 

@@ -388,7 +388,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         if first is not None and library.resolve_site_key(str(first)) is None and \
                 (_column_role(first) or match_key(str(first)) == "key"):  # a header row, not a key
             pairs = pairs[1:]
-        site = parse_site(pairs, library, file=file, sheet=found["site"], names=names)
+        site = parse_site(pairs, library, file=file, sheet=found["site"], names=names, issues=issues)
         for key, value, cell in pairs:
             if not is_blank(key) and library.resolve_site_key(str(key)) is None:
                 issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
