@@ -90,10 +90,13 @@ def suggest(lib: FactorLibrary, label: str, n: int = 3) -> list[str]:
     """Closest known items to a label, for a "did you mean" (the core without its measure
     words and qualifiers compared too)."""
     keys = list(lib._item_index)
-    found = []
+    best: dict[str, float] = {}
     for text in dict.fromkeys([match_key(label)] + [c for c, _ in _strips(_parts(lib), match_key(label))]):
-        found += difflib.get_close_matches(text, keys, n=n, cutoff=0.6)
-    return sorted({lib._item_index[k] for k in found})[:n] if found else []
+        for k in difflib.get_close_matches(text, keys, n=n, cutoff=0.5):
+            score = difflib.SequenceMatcher(None, text, k).ratio()
+            item = lib._item_index[k]
+            best[item] = max(best.get(item, 0.0), score)
+    return sorted(best, key=lambda i: (-best[i], i))[:n]
 
 
 def _strips(parts: _Parts, key: str) -> list[tuple[str, frozenset]]:
