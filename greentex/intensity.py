@@ -22,5 +22,9 @@ def intensity(total, production):
 
 def allocate(tagged, untagged, share):
     """Consumption attributed to a product: its tagged amount plus ``share`` (0-1) of the
-    untagged amount."""
-    return np.asarray(tagged, dtype=float) + np.asarray(share, dtype=float) * np.asarray(untagged, dtype=float)
+    untagged amount. Nothing untagged adds nothing, even where the share is unknown (NaN: a
+    month without output); an unknown share of something stays unknown."""
+    untagged = np.asarray(untagged, dtype=float)
+    with np.errstate(invalid="ignore"):
+        part = np.where(untagged == 0, 0.0, np.asarray(share, dtype=float) * untagged)
+    return np.asarray(tagged, dtype=float) + part

@@ -124,7 +124,7 @@ def _company(site: dict, file, sheet) -> tuple[str, list[str]]:
     name = str(site.get("name") or "").strip()
     if not name:
         raise GreentexError("no company name for the footprints", file=file, sheet=sheet,
-                            hint="add a Site row 'name' (企业名称) with the mill's legal name")
+                            hint="add a Site row 'name' (企业名称) with the legal name of the mill")
     raw = str(site.get("company_id") or "").strip()
     if not raw:
         raise GreentexError("no company id for the footprints", file=file, sheet=sheet,
@@ -290,24 +290,38 @@ def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
     (total, _), (bio, _), (primary, _), (location, _) = allocated(frames, shares)
     pr = d["production"]
     periods = list(shares.index)
+    sums = in_scope.groupby("period")["tco2e"].sum()
+    outside = sorted(set(sums[sums != 0].index) - set(periods))
+    if outside:
+        raise GreentexError(f"the emissions of {', '.join(outside)} cannot be shared: no production row that month",
+                            file=file, sheet=_sheet_name(inv, "production"),
+                            hint="enter the output of that month (0 if none), or tag its energy rows with a product")
+    if pr.groupby("item")["unit"].nunique().max() > 1:
+        raise GreentexError("the output of a product is reported in two kinds of unit", file=file,
+                            sheet=_sheet_name(inv, "production"), hint="report each product in one unit (t, or 100 m)")
     out = {}
     for product in shares.columns:
         bad = [m for m, v in zip(periods, total[product]) if np.isnan(v)]
         if bad:
             raise GreentexError(f"the emissions of {', '.join(bad)} cannot be shared: no production that month",
                                 file=file, sheet=_sheet_name(inv, "production"),
-                                hint="enter the month's output, or tag the month's energy rows with a product")
+                                hint="enter the output of that month, or tag its energy rows with a product")
         rows = pr[pr["item"] == product]
         output = rows.groupby("period")["input_quantity"].sum().reindex(periods, fill_value=0.0)
         for year in sorted({m[:4] for m in periods}):
             k = np.array([m[:4] == year for m in periods])
             made = [m for m in np.array(periods)[k] if output[m] > 0]
             if not made:
+                if total[product][k].sum() != 0:
+                    raise GreentexError(f"emissions of {year} are allocated to {product}, which made nothing that year",
+                                        file=file, sheet="Site", hint="change the Site allocation shares, or tag the rows with "
+                                        "the product they were used for")
                 continue
+            used = [m for m in np.array(periods)[k] if output[m] > 0 or total[product][periods.index(m)] != 0]
             out[(product, year)] = {
                 "total": float(total[product][k].sum()), "biogenic": float(bio[product][k].sum()),
                 "primary": float(primary[product][k].sum()), "location": float(location[product][k].sum()),
-                "output": float(output[k].sum()), "first": min(made), "last": max(made)}
+                "output": float(output[k].sum()), "first": min(used), "last": max(used)}
     return out
 
 
@@ -383,8 +397,8 @@ def _lifecycle(new: list[dict], previous: list[dict], now: dt.datetime) -> list[
     ours = {c for pf in new for c in pf["companyIds"]}
     other = next((pf for pf in previous if not ours & set(pf.get("companyIds", ()))), None)
     if new and other is not None:
-        raise GreentexError(f"the previous footprints include {other.get('companyName')}'s "
-                            f"({', '.join(other.get('companyIds', ()))}), not this mill's",
+        raise GreentexError(f"the previous footprints include those of {other.get('companyName')} "
+                            f"({', '.join(other.get('companyIds', ()))}), not of this mill",
                             hint="give the file exported for this mill, or check the Site company_id")
     by_id = {pf["id"]: pf for pf in previous}
     by_scope = {_scope(pf): pf for pf in previous if pf.get("status") == "Active"}

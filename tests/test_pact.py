@@ -29,17 +29,18 @@ def validate(items):
     jsonschema.Draft202012Validator(SCHEMA).validate(items)
 
 
-def two_products(path, *, kwh=100_000, electricity_unit="kWh", site_extra=(), products=None, months=("2024-01",)):
+def two_products(path, *, kwh=100_000, electricity_unit="kWh", site_extra=(), products=None, months=("2024-01",),
+                 production=None, energy_months=None):
     """Electricity (user market factor 0.5 kgCO2/kWh) and 10 t soda ash, untagged, each month;
     1000 hm woven (20 kg per 100 m) and 20 t knit a month; Site shares 0.6 / 0.4."""
     site = [("key", "value"), ("name", "Test Mill"), ("统一社会信用代码", "91320500MA00000009"),
             ("province", "江苏"), ("allocation", "woven_fabric: 0.6; knit_fabric: 0.4"), *site_extra]
     factor = 1000 if electricity_unit == "MWh" else 1
     energy = [("period", "item", "quantity", "unit")] + [(m, "electricity", kwh / factor, electricity_unit)
-                                                          for m in months]
+                                                          for m in energy_months or months]
     chemicals = [("period", "item", "quantity", "unit")] + [(m, "soda_ash", 10, "t") for m in months]
-    production = [("period", "item", "quantity", "unit")] + [
-        row for m in months for row in ((m, "woven_fabric", 1000, "hm"), (m, "knit_fabric", 20, "t"))]
+    production = [("period", "item", "quantity", "unit")] + (production or [
+        row for m in months for row in ((m, "woven_fabric", 1000, "hm"), (m, "knit_fabric", 20, "t"))])
     sheets = {"Site": site, "Energy": energy, "Chemicals": chemicals, "Production": production,
               "Factors": [("item", "parameter", "value", "unit", "source"),
                           ("electricity", "emission_factor", 0.5, "kgCO2/kWh", "supplier contract 2024")]}
@@ -192,7 +193,7 @@ def test_lifecycle_unchanged_changed_and_new_method(tmp_path):
 def test_previous_footprints_of_another_mill_or_deprecated_are_refused(tmp_path):
     first = footprints_of(two_products(tmp_path / "a.xlsx"))
     other = footprints_of(two_products(tmp_path / "b.xlsx", site_extra=(("company_id", "urn:pact:company:x:1"),)))
-    with pytest.raises(GreentexError, match="not this mill's"):
+    with pytest.raises(GreentexError, match="not of this mill"):
         pact.footprints(assess(read_workbook(tmp_path / "a.xlsx")), previous=other, now=NOW)
     ar6 = pact.footprints(assess(read_workbook(tmp_path / "a.xlsx"), options=Options(gwp="AR6")), previous=first,
                           now=NOW)
@@ -232,6 +233,34 @@ def test_bad_pact_input_names_the_place(tmp_path, site_extra, products, message)
     path = two_products(tmp_path / "m.xlsx", site_extra=site_extra, products=products)
     with pytest.raises(GreentexError, match=message):
         footprints_of(path)
+
+
+@pytest.mark.parametrize("production, energy_months, message", [
+    # Site shares give knit 40 % of 2023-12, when it made nothing all year
+    ([("2023-12", "woven_fabric", 1000, "hm"), ("2023-12", "knit_fabric", 0, "t"),
+      ("2024-01", "woven_fabric", 1000, "hm"), ("2024-01", "knit_fabric", 20, "t")], None,
+     "emissions of 2023 are allocated to knit_fabric, which made nothing that year"),
+    # soda ash in 2023-12 and electricity in 2024-02, months the Production sheet does not have
+    ([("2024-01", "woven_fabric", 1000, "hm"), ("2024-01", "knit_fabric", 20, "t")], ("2024-01", "2024-02"),
+     "the emissions of 2023-12, 2024-02 cannot be shared: no production row that month .enter the output"),
+])
+def test_emissions_that_no_product_can_carry_stop_the_export(tmp_path, production, energy_months, message):
+    """Footprint x kg must add up to the mill's total: emissions no product's output can carry
+    are an error, never dropped."""
+    path = two_products(tmp_path / "m.xlsx", months=("2023-12", "2024-01"), production=production,
+                        energy_months=energy_months)
+    with pytest.raises(GreentexError, match=message):
+        footprints_of(path)
+
+
+def test_a_month_without_output_or_untagged_emissions_is_no_problem(tmp_path):
+    """2024-02 has output 0 for both products and no energy or chemicals: the footprints are the
+    one-month hand case's, and the reference period is still January."""
+    production = [("2024-01", "woven_fabric", 1000, "hm"), ("2024-01", "knit_fabric", 20, "t"),
+                  ("2024-02", "woven_fabric", 0, "hm"), ("2024-02", "knit_fabric", 0, "t")]
+    items = footprints_of(two_products(tmp_path / "m.xlsx", production=production))
+    assert sorted(float(pf["pcf"]["pCfExcludingBiogenic"]) for pf in items) == pytest.approx([1.08304, 1.62456])
+    assert {pf["pcf"]["referencePeriodEnd"] for pf in items} == {"2024-02-01T00:00:00Z"}
 
 
 def test_gwp_sets_pact_does_not_accept(tmp_path):
