@@ -318,10 +318,13 @@ def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
                                         "the product they were used for")
                 continue
             used = [m for m in np.array(periods)[k] if output[m] > 0 or total[product][periods.index(m)] != 0]
+            grid = in_scope[(in_scope["source_name"] == "electricity_market") & in_scope["period"].str.startswith(year)]
             out[(product, year)] = {
                 "total": float(total[product][k].sum()), "biogenic": float(bio[product][k].sum()),
                 "primary": float(primary[product][k].sum()), "location": float(location[product][k].sum()),
-                "output": float(output[k].sum()), "first": min(used), "last": max(used)}
+                "output": float(output[k].sum()), "first": min(used), "last": max(used),
+                "grid": sorted({f"{f:g} {u} ({src})" for f, u, src in
+                                zip(grid["factor"], grid["factor_unit"], grid["factor_source"])})}
     return out
 
 
@@ -364,10 +367,7 @@ def _allocation_text(assessment, p: dict) -> str:
 
 
 def _comment(assessment, y: dict, kg: float, p: dict) -> str:
-    f = assessment.factors
-    market = f[f["parameter"] == "grid_factor_market"] if len(f) else f
-    how = (f"{market['value'].iloc[0]:g} {market['unit'].iloc[0]} ({market['source'].iloc[0]})"
-           if len(market) else "no purchased electricity")
+    how = " and ".join(y["grid"]) or "no purchased electricity"
     src = assessment.inventory.source
     return (f"Gate-to-gate footprint of the mill (scope 1 and scope 2), computed by greentex "
             f"{greentex.__version__} from {src.get('name')} (SHA-256 {src.get('sha256')}), "
