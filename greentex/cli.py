@@ -175,20 +175,10 @@ def _output_paths(path, output, json_path, suffix, *more, inputs=()):
 
 
 def _assess(path, factor_paths, options, progress, previous_path=None):
-    from greentex.assessment import assess
-    from greentex.factors import load_library
-    from greentex.io.workbook import read_workbook
+    from greentex.io.outputs import assess_file
 
-    progress.stage("loading factors")
-    lib = load_library(list(factor_paths))
-    progress.stage(f"reading {Path(path).name}")
-    inv = read_workbook(path, library=lib)
-    previous = None
-    if previous_path:
-        progress.stage(f"reading {Path(previous_path).name}")
-        previous = read_workbook(previous_path, library=lib)
-    progress.stage("computing")
-    return assess(inv, options=options, library=lib, previous=previous)
+    return assess_file(path, options=options, factor_paths=factor_paths, progress=progress,
+                       previous_path=previous_path)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -245,27 +235,19 @@ def _summary_lines(a) -> list[str]:
 @click.option("--rows", "rows_path", type=click.Path(dir_okay=False), default=None,
               help="Also write every input row read (cell, conversion, energy coefficient and tce; "
                    "rejected rows with their reason) as CSV (.csv, or .csv.gz compressed).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the summary as one self-contained HTML page (charts inline, prints on A4).")
 @assessment_options
 @period_options
 @handle_errors
-def report(path, output, json_path, lang, rows_path, factor_paths, options, previous_path):
-    """Assess the workbook PATH and write the report workbook (and JSON)."""
-    out, json_path = _output_paths(path, output, json_path, "_report.xlsx", rows_path)
+def report(path, output, json_path, lang, rows_path, html_path, factor_paths, options, previous_path):
+    """Assess the workbook PATH and write the report workbook (and JSON, rows, HTML)."""
+    from greentex.io.outputs import run_report
+
+    out, json_path = _output_paths(path, output, json_path, "_report.xlsx", rows_path, html_path)
     progress = Progress()
-    a = _assess(path, factor_paths, options, progress, previous_path)
-    progress.stage("writing the report")
-    from greentex.io.report import write_report
-
-    write_report(a, out, lang=lang)
-    if json_path:
-        from greentex.io.jsonout import write_json
-
-        write_json(a, json_path)
-    if rows_path:
-        from greentex.io.lineage import write_lineage
-
-        progress.stage("writing the rows")
-        write_lineage(a, rows_path)
+    a = run_report(path, report=out, json=json_path, rows=rows_path, html=html_path, lang=lang, options=options,
+                   factor_paths=factor_paths, progress=progress, previous_path=previous_path)
     progress.done()
     for line in _summary_lines(a):
         click.echo(line)
@@ -279,7 +261,7 @@ def report(path, output, json_path, lang, rows_path, factor_paths, options, prev
     if any(counts.values()):
         click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
                    + " (see the Data issues sheet)")
-    click.echo(_wrote(out, json_path, rows_path))
+    click.echo(_wrote(out, json_path, rows_path, html_path))
 
 
 @cli.command()
