@@ -572,5 +572,43 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
     sys.exit(2 if p.errors else 0)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only this computer can reach 127.0.0.1; any other address lets "
+                   "others on the network upload workbooks and read the results.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--max-upload", type=click.FloatRange(min=0.001), default=50, show_default=True,
+              help="Largest upload accepted [MB]; larger ones are refused (413).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Workbooks processed at once (worker threads) [default: CPUs, at most 4].")
+@handle_errors
+def serve(host, port, open_browser, max_upload, jobs):
+    """Start the local web app: drop a workbook on the page, read its report, download it
+    (pip install 'greentex[web]'). Also an API for scripts: POST /api/report, /api/check."""
+    try:
+        import uvicorn
+
+        from greentex.web import create_app
+    except ImportError as exc:
+        from greentex.errors import GreentexError
+
+        raise GreentexError(f"the web app needs the web extra ({exc.name} is missing)",
+                            hint="pip install 'greentex[web]'") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(click.style(f"WARNING: serving on {host}: anyone who can reach this address can upload "
+                               "workbooks and read every result. There is no login. Use --host 127.0.0.1 "
+                               "unless you mean to share it.", fg="red", bold=True), err=True)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    click.echo(f"greentex {__version__} serving on {url} (upload limit {max_upload:g} MB; Ctrl+C stops)")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    app = create_app(max_upload=int(max_upload * 2**20), workers=jobs)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main():
     cli(prog_name="greentex")

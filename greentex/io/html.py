@@ -272,9 +272,9 @@ def _about(a, w, version: str, generated: str) -> str:
     return about
 
 
-def render_html(assessment, *, lang: str = "en", version: str | None = None, generated: str | None = None) -> str:
-    """The report summary as one self-contained HTML document (str), in ``lang`` (en or zh).
-    ``generated`` is the time shown in About (default: now, UTC, to the second)."""
+def summary(assessment, *, lang: str = "en", version: str | None = None, generated: str | None = None):
+    """(title, body) of the summary: the page's title and its HTML body (without the document
+    around it, so that the web app shows it inside its own page)."""
     w = Words(lang)
     a = assessment
     version = version or greentex.__version__
@@ -294,10 +294,16 @@ def render_html(assessment, *, lang: str = "en", version: str | None = None, gen
         f"<h2>{esc(w['factors'])}</h2>", _factors(a, w),
         f"<h2>{esc(w['about'])}</h2>", _about(a, w, version, generated),
     ]
+    return title, "\n".join(p for p in parts if p)
+
+
+def render_html(assessment, *, lang: str = "en", version: str | None = None, generated: str | None = None) -> str:
+    """The report summary as one self-contained HTML document (str), in ``lang`` (en or zh).
+    ``generated`` is the time shown in About (default: now, UTC, to the second)."""
+    title, body = summary(assessment, lang=lang, version=version, generated=generated)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n"
-            + "\n".join(p for p in parts if p) + "\n</body></html>\n")
+            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n")
 
 
 def write_html(assessment, path: str | Path, *, lang: str = "en") -> None:

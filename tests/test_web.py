@@ -1,0 +1,198 @@
+"""The web app's API and page through the framework's test client: the same bytes as the command
+line, one-line errors as 400, 413 for uploads over the limit, hostile files refused, nothing left
+on disk."""
+
+import io
+import re
+import shutil
+import time
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from conftest import SAMPLES, write_workbook  # noqa: E402
+from greentex.cli import cli  # noqa: E402
+from greentex.web.app import create_app, prefers_chinese, safe_name  # noqa: E402
+
+SAMPLE = "jiangsu_woven_dyeing_2024.xlsx"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app())
+
+
+def upload(name=SAMPLE, data=None):
+    return {"file": (name, data if data is not None else (SAMPLES / name).read_bytes())}
+
+
+def cli_json(tmp_path, monkeypatch, name=SAMPLE, args=()):
+    """The JSON of `greentex report NAME --json` run in the file's folder (so the input path it
+    records is the file's name, as the API records the uploaded file's name)."""
+    shutil.copy(SAMPLES / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["report", name, "-o", "cli.xlsx", "--json", "cli.json", *args])
+    assert res.exit_code == 0, res.output
+    return (tmp_path / "cli.json").read_bytes()
+
+
+def test_api_report_returns_the_bytes_of_the_cli_json(client, tmp_path, monkeypatch):
+    r = client.post("/api/report", files=upload())
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.content == cli_json(tmp_path, monkeypatch)
+
+
+def test_api_report_options_are_the_cli_options(client, tmp_path, monkeypatch):
+    fields = {"gwp": "AR6", "grid": "national", "benchmarks": ["cn_dyeing_norms_2017", "gb4287_2012_amendment_2015"]}
+    r = client.post("/api/report", files=upload(), data=fields)
+    assert r.status_code == 200, r.text
+    expected = cli_json(tmp_path, monkeypatch, args=["--gwp", "AR6", "--grid", "national", "--benchmarks",
+                                                     "cn_dyeing_norms_2017", "--benchmarks",
+                                                     "gb4287_2012_amendment_2015"])
+    assert r.content == expected
+    assert r.json()["options"]["gwp"] == "AR6"
+
+
+@pytest.mark.parametrize("files, data, message", [
+    (upload("mill.xlsx", b"period,item\n2024-01,1\n"), {}, "mill.xlsx: this is a text file (CSV?), not a workbook"),
+    (upload("empty.xlsx", b""), {}, "empty.xlsx: no file was uploaded, or it is empty"),
+    (upload(), {"gwp": "AR9"}, "unknown GWP set 'AR9'"),
+    (upload(), {"electricity_method": "magic"}, "unknown electricity method 'magic'"),
+    (upload(), {"primary_coefficient": "lots"}, "primary_coefficient 'lots' is not a number"),
+    (None, {"gwp": "AR5"}, "bad request: file"),
+])
+def test_bad_input_is_400_with_one_line(client, files, data, message):
+    r = client.post("/api/report", files=files, data=data) if files else client.post("/api/report", data=data)
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert message in error and "\n" not in error
+
+
+def test_a_bad_cell_is_named_as_the_cli_names_it(client, tmp_path):
+    path = write_workbook(tmp_path / "mill.xlsx", {"Energy": [["period", "Electricity [kWh]"], ["2024-01", "lots"]]})
+    r = client.post("/api/report", files=upload("mill.xlsx", path.read_bytes()))
+    cli_line = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "o.xlsx")]).output.strip()
+    if r.status_code == 400:
+        assert cli_line.endswith(r.json()["error"].split(": ", 1)[1])
+        assert "sheet 'Energy'" in r.json()["error"]
+    else:  # a bad cell may be a rejected row with an issue, as on the command line
+        assert r.status_code == 200 and any(i["cell"] == "B2" for i in r.json()["issues"])
+
+
+def test_hostile_files_are_refused_and_the_server_keeps_serving(client, tmp_path):
+    good = write_workbook(tmp_path / "good.xlsx", {"Energy": [["period", "Electricity [kWh]"], ["2024-01", 100]]})
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("xl/media/padding.bin", b"\0" * (24 << 20))  # 24 MiB of zeros in ~24 KiB
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512 + "EncryptionInfo".encode("utf-16-le")
+    for name, data, message in [("bomb.xlsx", bomb.getvalue(), "looks like a zip bomb"),
+                                ("locked.xlsx", encrypted, "password-protected")]:
+        start = time.monotonic()
+        r = client.post("/api/report", files=upload(name, data))
+        assert r.status_code == 400 and message in r.json()["error"]
+        assert time.monotonic() - start < 30
+    assert client.post("/api/report", files=upload()).status_code == 200
+
+
+def test_uploads_over_the_limit_are_413(tmp_path):
+    small = TestClient(create_app(max_upload=10_000))
+    data = (SAMPLES / SAMPLE).read_bytes()
+    assert len(data) > 10_000
+    r = small.post("/api/report", files=upload(data=data))
+    assert r.status_code == 413 and "limit" in r.json()["error"]
+    r = small.post("/", files=upload(data=data))
+    assert r.status_code == 413
+    assert small.get("/").status_code == 200
+
+
+def test_nothing_is_left_on_disk(client, tmp_path, monkeypatch):
+    """Uploads are processed in a temporary directory that is deleted, whether the work
+    succeeds or fails."""
+    import tempfile
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    assert client.post("/api/report", files=upload()).status_code == 200
+    assert client.post("/api/report", files=upload("x.xlsx", b"PK\x03\x04broken")).status_code == 400
+    assert client.post("/", files=upload()).status_code == 200
+    assert list(tmp.iterdir()) == []
+
+
+def test_api_check_gives_verdicts_and_the_exit_status_of_check(client, tmp_path):
+    path = tmp_path / SAMPLE
+    shutil.copy(SAMPLES / SAMPLE, path)
+    r = client.post("/api/check", files=upload())
+    assert r.status_code == 200
+    body = r.json()
+    exit_code = CliRunner().invoke(cli, ["check", str(path)]).exit_code
+    assert body["exit_status"] == exit_code and body["compliant"] == (exit_code == 0)
+    assert {v["verdict"] for v in body["verdicts"]} <= {"pass", "fail", "not applicable"} and body["verdicts"]
+    assert all(v["period"] == "total" for v in body["verdicts"])
+
+
+def test_api_template(client):
+    r = client.get("/api/template?lang=zh")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert "能源" in wb.sheetnames
+    assert client.get("/api/template?lang=fr").status_code == 400
+
+
+def test_openapi_is_served_and_nothing_loads_from_a_cdn(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/report", "/api/check", "/api/template"} <= set(paths)
+    assert client.get("/docs").status_code == 404  # Swagger UI would load its scripts from a CDN
+    page = client.get("/").text
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_page_language_follows_the_browser_unless_asked(client):
+    assert "生成报告" in client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert "Make the report" in client.get("/", headers={"accept-language": "en-GB,en;q=0.9,zh;q=0.5"}).text
+    assert "Make the report" in client.get("/?lang=en", headers={"accept-language": "zh"}).text
+    assert prefers_chinese("en;q=0.5, zh-TW;q=0.8") and not prefers_chinese(None)
+
+
+def test_page_shows_the_summary_and_downloads_equal_the_cli(client, tmp_path, monkeypatch):
+    r = client.post("/", files=upload(), data={"lang": "en"})
+    assert r.status_code == 200 and "14,554.97" in r.text and "<svg" in r.text
+    token = re.search(r'/results/([\w-]+)/report\.xlsx', r.text).group(1)
+    zh = client.get(f"/results/{token}?lang=zh")
+    assert "主要指标" in zh.text
+    cli_json(tmp_path, monkeypatch)  # cli.xlsx and cli.json
+    assert client.get(f"/results/{token}/report.json").content == (tmp_path / "cli.json").read_bytes()
+    book = client.get(f"/results/{token}/report.xlsx?lang=en")
+    assert "attachment" in book.headers["content-disposition"]
+    assert workbook_values(book.content) == workbook_values((tmp_path / "cli.xlsx").read_bytes())
+    rows = client.get(f"/results/{token}/rows.csv")
+    assert rows.content.startswith(b"\xef\xbb\xbfsheet,cell,status")
+    assert client.get(f"/results/{token}/summary.html").text.startswith("<!DOCTYPE html>")
+    assert client.get("/results/nosuchtoken/report.xlsx").status_code == 404
+
+
+def test_page_error_is_the_cli_line(client):
+    r = client.post("/", files=upload("notes.xlsx", b"just text"), data={"lang": "en"})
+    assert r.status_code == 400
+    assert "greentex: error: notes.xlsx: this is a text file" in r.text
+
+
+def workbook_values(data: bytes) -> dict:
+    """Every sheet's cell values (what a person reads), not the file's timestamps."""
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_safe_name():
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("C:\\Users\\me\\能源台账.xlsx") == "能源台账.xlsx"
+    assert safe_name(".hidden.xlsx") == "hidden.xlsx"
+    assert safe_name("a\x00b\n.xlsx") == "ab.xlsx"
+    assert safe_name("") == "upload.xlsx" and safe_name(None) == "upload.xlsx"
