@@ -264,6 +264,7 @@ def _about(a, w, version: str, generated: str) -> str:
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
     rows += [(w["sec_options"], w.key(k), w.value(k, v)) for k, v in (a.options or {}).items()]
     rows += [(w["sec_site"], w.key(k), w.value(k, v)) for k, v in (a.site or {}).items()]
+    rows = [(s, k, "" if v is None else str(v)) for s, k, v in rows]  # as written: a year is not 2,024
     about = table(pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object))
     counts = a.inventory.counts or {}
     if counts:
