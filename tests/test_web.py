@@ -76,12 +76,11 @@ def test_bad_input_is_400_with_one_line(client, files, data, message):
 def test_a_bad_cell_is_named_as_the_cli_names_it(client, tmp_path):
     path = write_workbook(tmp_path / "mill.xlsx", {"Energy": [["period", "Electricity [kWh]"], ["2024-01", "lots"]]})
     r = client.post("/api/report", files=upload("mill.xlsx", path.read_bytes()))
-    cli_line = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "o.xlsx")]).output.strip()
-    if r.status_code == 400:
-        assert cli_line.endswith(r.json()["error"].split(": ", 1)[1])
-        assert "sheet 'Energy'" in r.json()["error"]
-    else:  # a bad cell may be a rejected row with an issue, as on the command line
-        assert r.status_code == 200 and any(i["cell"] == "B2" for i in r.json()["issues"])
+    res = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 2 and r.status_code == 400
+    error = r.json()["error"]
+    assert error.startswith("mill.xlsx: sheet 'Energy' cell B2: 'lots' is not a number")
+    assert res.output.strip() == f"greentex: error: {error}"
 
 
 def test_hostile_files_are_refused_and_the_server_keeps_serving(client, tmp_path):
@@ -196,3 +195,16 @@ def test_safe_name():
     assert safe_name(".hidden.xlsx") == "hidden.xlsx"
     assert safe_name("a\x00b\n.xlsx") == "ab.xlsx"
     assert safe_name("") == "upload.xlsx" and safe_name(None) == "upload.xlsx"
+
+
+def test_serve_binds_to_loopback_and_warns_loudly_otherwise(monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    res = CliRunner().invoke(cli, ["serve"])
+    assert res.exit_code == 0 and calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8765
+    assert "WARNING" not in res.output and "http://127.0.0.1:8765/" in res.output
+    res = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "9000", "--max-upload", "5"])
+    assert calls[-1]["host"] == "0.0.0.0" and "WARNING: serving on 0.0.0.0" in res.output
+    assert "upload limit 5 MB" in res.output

@@ -40,7 +40,7 @@ h1{font-size:1.5rem;margin:.2rem 0 .2rem;color:var(--green)}
 h2{font-size:1.15rem;margin:1.6rem 0 .5rem;color:var(--green);border-bottom:2px solid var(--green);padding-bottom:.15rem}
 .sub{color:var(--mute);margin:0 0 .8rem;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.3rem 0 .8rem}
-th,td{border:1px solid var(--line);padding:.25rem .45rem;text-align:left;vertical-align:top}
+th,td{border:1px solid var(--line);padding:.25rem .45rem;text-align:left;vertical-align:top;min-width:2.6em}
 th{background:var(--green);color:#fff;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.pass td{background:var(--pass)} tr.fail td{background:var(--fail)} tr.weak td{background:var(--weak)}
@@ -60,7 +60,7 @@ figcaption{font-size:.85rem;font-weight:600;color:var(--ink);margin:.1rem .2rem}
 @media print{
  body{max-width:none;padding:0;font-size:9.5pt}
  h2{break-after:avoid} thead{display:table-header-group} tr,figure,.fig{break-inside:avoid}
- .charts{grid-template-columns:1fr 1fr;gap:4mm} table{font-size:8pt}
+ .charts{grid-template-columns:1fr;gap:4mm} figure{width:88%;margin:0 auto} table{font-size:8pt}
  th{background:#2e6b47 !important;color:#fff !important}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

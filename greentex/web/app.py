@@ -129,6 +129,7 @@ class Result:
     assessment: object
     name: str
     created: float
+    form: dict      # the options as the page's form had them
 
 
 class Results:
@@ -139,10 +140,10 @@ class Results:
         self._items: collections.OrderedDict[str, Result] = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, a, name: str) -> str:
+    def add(self, a, name: str, form: dict) -> str:
         token = secrets.token_urlsafe(18)
         with self._lock:
-            self._items[token] = Result(a, name, time.monotonic())
+            self._items[token] = Result(a, name, time.monotonic(), form)
             while len(self._items) > self.keep:
                 self._items.popitem(last=False)
         return token
@@ -298,7 +299,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
             a = await run(assess_upload, data, name, options)
         except GreentexError as exc:
             return page(request, lang, status=400, error=str(exc), form=form)
-        token = results.add(a, name)
+        token = results.add(a, name, form)
         return page(request, lang, token=token, result=results.get(token), form=form)
 
     @app.get("/results/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -307,7 +308,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
         r = results.get(token)
         if r is None:
             return page(request, lang, status=404, error=labels()[lang]["web_expired"])
-        return page(request, lang, token=token, result=r, form=dict(r.assessment.options or {}))
+        return page(request, lang, token=token, result=r, form=r.form)
 
     kinds = {"report.xlsx": ("xlsx", "_report.xlsx", XLSX), "report.json": ("json", ".json", "application/json"),
              "rows.csv": ("csv", "_rows.csv", "text/csv; charset=utf-8"),
