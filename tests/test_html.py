@@ -18,10 +18,13 @@ def jiangsu():
 
 
 def test_numbers_read_as_the_workbook_shows_them():
-    """Four significant digits for small values, at least two decimals, thousands separated."""
+    """Decimals as given (the report's per-unit decimals), else at least two and four significant
+    digits below 1; thousands separated."""
     assert number(14554.9712) == "14,554.97"
+    assert number(701676.4, 0) == "701,676"
     assert number(0.12286) == "0.1229"
-    assert number(0.012345, 4) == "0.01235"
+    assert number(0.012346) == "0.01235"
+    assert number(0.012346, 2) == "0.01"
     assert number(7) == "7"
     assert number(float("nan")) == ""
     assert number("a < b") == "a &lt; b"

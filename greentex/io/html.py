@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import io
+import math
 import re
 import threading
 import warnings
@@ -23,7 +24,7 @@ import pandas as pd
 
 import greentex
 from greentex.io.jsonout import atomic_write_bytes, check_outputs
-from greentex.display import Words, unit_text
+from greentex.display import Words, period_word, unit_text
 from greentex.io import report as _r
 
 COLORS = ["#2e6b47", "#d08a2c", "#3a78b5", "#a23b3b", "#7b5aa6", "#5b9c9a", "#8c6d3f", "#c25c8e"]
@@ -76,29 +77,34 @@ def esc(value) -> str:
     return html.escape(str(value))
 
 
-def number(value, least: int = 2) -> str:
-    """A number with thousands separators and about four significant digits (at least ``least``
-    decimals), as the report workbook shows it; text stays text."""
+def number(value, places: int | None = None, least: int = 2) -> str:
+    """A number with thousands separators and ``places`` decimals (default: at least ``least``,
+    and about four significant digits below 1); text stays text."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return esc(value)
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if not np.isfinite(value):
         return ""
-    return f"{float(value):,.{int(_r._decimals(value, least))}f}"
+    if places is None:
+        small = 0 < abs(value) < 1
+        places = min(10, max(least, math.ceil(-math.log10(abs(value))) + 3)) if small else least
+    return f"{float(value):,.{int(places)}f}"
 
 
-def table(frame: pd.DataFrame, classes=None, precise=()) -> str:
-    """An HTML table of ``frame`` (headers as given); numbers right-aligned; ``classes`` gives a
-    CSS class per row."""
+def table(frame: pd.DataFrame, classes=None, places: dict | None = None, least: int = 2) -> str:
+    """An HTML table of ``frame`` (headers as given); numbers right-aligned, with the decimals
+    ``places`` gives per column (a number, or one per row); ``classes`` gives a CSS class per row."""
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    places = places or {}
     rows = []
     for k, values in enumerate(frame.itertuples(index=False)):
         cells = []
         for col, v in zip(frame.columns, values):
             numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-            cells.append(f'<td class="n">{number(v, 4 if col in precise else 2)}</td>' if numeric
-                         else f"<td>{esc(v)}</td>")
+            p = places.get(col)
+            p = p[k] if isinstance(p, (list, tuple, np.ndarray, pd.Series)) else p
+            cells.append(f'<td class="n">{number(v, p, least)}</td>' if numeric else f"<td>{esc(v)}</td>")
         cls = classes[k] if classes is not None and classes[k] else ""
         rows.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>" if cls else "<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -190,6 +196,7 @@ def charts(a, w) -> list[tuple[str, str]]:
     import matplotlib
 
     out = []
+    period = period_word(_r.months_of(a), w.lang)
     with _CHART_LOCK, warnings.catch_warnings(), matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONTS,
                                              "font.size": 9, "axes.unicode_minus": False}):
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # no CJK font: the page draws it
@@ -200,19 +207,21 @@ def charts(a, w) -> list[tuple[str, str]]:
                 out.append((w[key], _line_chart(*got, w[axis], w)))
         mix, _exported = _r._mix_table(a, w)
         if len(mix):
-            out.append((w["chart_mix"], _bar_chart(mix, w["axis_energy"], stacked=False)))
+            out.append((w["chart_mix"].format(period=period), _bar_chart(mix, w["axis_energy"], stacked=False)))
         scopes = _r._scope_table(a, w)
         if scopes is not None:
-            out.append((w["chart_scopes"], _bar_chart(scopes, w["axis_emissions"], stacked=True)))
+            out.append((w["chart_scopes"].format(period=period), _bar_chart(scopes, w["axis_emissions"], stacked=True)))
     return out
 
 
 # -- the page ----------------------------------------------------------------------------------
 
 def _key_figures(a, w) -> str:
+    frame, units = _r._key_figures(a, w)
+    places = _r._places(units, pd.to_numeric(frame.iloc[:, 1], errors="coerce"))
     cards = []
-    for label, value, unit in _r._key_figures(a, w).itertuples(index=False):
-        cards.append(f'<div class="fig"><div class="k">{esc(label)}</div><div class="v">{number(value)}'
+    for (label, value, unit), p in zip(frame.itertuples(index=False), places):
+        cards.append(f'<div class="fig"><div class="k">{esc(label)}</div><div class="v">{number(value, p)}'
                      f'<span class="u">{esc(unit)}</span></div></div>')
     return f'<div class="figs">{"".join(cards)}</div>'
 
@@ -223,20 +232,19 @@ def _verdicts(a, w) -> str:
         return f"<p>{esc(w['no_benchmarks'])}</p>"
     shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
     shown = shown.reset_index(drop=True)
-    frame = _r._benchmark_frame(shown.assign(benchmark=shown["benchmark"].map(w.benchmark),
-                                             status=shown["status"].map(w.status)),
-                                w, ["benchmark", "metric", "item", "level", "value", "limit", "unit", "verdict",
-                                    "margin", "status"], labels=True)
+    frame = _r._benchmark_frame(shown, w, _r.months_of(a), ["benchmark", "metric", "item", "level", "value",
+                                                            "limit", "unit", "verdict", "margin", "status"])
     verdicts = shown["verdict"].astype(str)
     classes = ["fail" if v == "fail" else "pass" if v == "pass" or v.startswith("level ") else "" for v in verdicts]
-    return table(frame, classes, precise={w["col_limit"]})
+    return table(frame, classes, _r._benchmark_places(shown, w))
 
 
 def _issues(a, w) -> str:
     rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in a.issues]
     rej = a.inventory.rejected
     if rej is not None and len(rej):
-        rows += [(w["sev_rejected"], r.sheet, r.cell, r.reason) for r in rej.itertuples(index=False)]
+        rows += [(w["sev_rejected"], r.sheet, r.cell, w.t.get(f"reason_{r.reason}", r.reason))
+                 for r in rej.itertuples(index=False)]
     if not rows:
         return f"<p>{esc(w['no_issues'])}</p>"
     frame = pd.DataFrame(rows, columns=[w["col_severity"], w["col_sheet"], w["col_cell"], w["col_message"]])
@@ -254,12 +262,13 @@ def _factors(a, w) -> str:
         w["col_status"]: f["status"].map(w.status),
         w["col_overridden"]: np.where(overridden, w["yes"], w["no"]), w["col_source"]: f["source"]})
     classes = ["user" if o else "weak" if s != "primary" else "" for o, s in zip(overridden, f["status"])]
-    return f'<p class="note">{esc(w["factor_legend"])}</p>' + table(frame, classes, precise={w["col_value"]})
+    return f'<p class="note">{esc(w["factor_legend"])}</p>' + table(frame, classes, least=4)
 
 
 def _about(a, w, version: str, generated: str) -> str:
     src = a.inventory.source
     rows = [(w["sec_report"], w["key_version"], version), (w["sec_report"], w["key_generated"], generated),
+            (w["sec_report"], w["key_period"], period_word(_r.months_of(a), w.lang)),
             (w["sec_input"], w["key_file"], src.get("name", "")),
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
     rows += [(w["sec_options"], w.key(k), w.value(k, v)) for k, v in (a.options or {}).items()]
@@ -268,7 +277,8 @@ def _about(a, w, version: str, generated: str) -> str:
     about = table(pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object))
     counts = a.inventory.counts or {}
     if counts:
-        about += table(pd.DataFrame([(s, c["read"], c["used"], c["rejected"]) for s, c in counts.items()],
+        about += table(pd.DataFrame([(w.t.get(f"sheet_{s}", s), c["read"], c["used"], c["rejected"])
+                                     for s, c in counts.items()],
                                     columns=[w["col_sheet"], w["col_read"], w["col_used"], w["col_rejected"]]))
     return about
 
@@ -281,16 +291,17 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
     version = version or greentex.__version__
     generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     site, opts, src = a.site or {}, a.options or {}, a.inventory.source
-    title = w["title"].format(name=_r.mill_name(a), year=site.get("year", ""))
+    period = period_word(_r.months_of(a), lang)
+    title = w["title"].format(name=_r.mill_name(a), period=period)
     grid = site.get("grid_used") or {}
     sub = w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
                                grid=w.value("grid_used", grid) if grid else "")
     figures = "".join(f"<figure><figcaption>{esc(caption)}</figcaption>{svg}</figure>" for caption, svg in charts(a, w))
     parts = [
         f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(sub)}</p>',
-        f"<h2>{esc(w['key_figures'])}</h2>", _key_figures(a, w),
+        f"<h2>{esc(w['key_figures'].format(period=period))}</h2>", _key_figures(a, w),
         f'<div class="charts">{figures}</div>' if figures else "",
-        f"<h2>{esc(w['verdicts'])}</h2>", _verdicts(a, w),
+        f"<h2>{esc(w['verdicts'].format(period=period))}</h2>", _verdicts(a, w),
         f"<h2>{esc(w['issues'])}</h2>", _issues(a, w),
         f"<h2>{esc(w['factors'])}</h2>", _factors(a, w),
         f"<h2>{esc(w['about'])}</h2>", _about(a, w, version, generated),
