@@ -24,6 +24,7 @@ import pandas as pd
 
 import greentex
 from greentex.io.jsonout import atomic_write_bytes, check_outputs
+from greentex.benchmarks import headline
 from greentex.display import Words, period_word, unit_text
 from greentex.io import report as _r
 
@@ -230,10 +231,10 @@ def _verdicts(a, w) -> str:
     b = a.benchmarks
     if b is None or not len(b):
         return f"<p>{esc(w['no_benchmarks'])}</p>"
-    shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
-    shown = shown.reset_index(drop=True)
-    frame = _r._benchmark_frame(shown, w, _r.months_of(a), ["benchmark", "metric", "item", "level", "value",
-                                                            "limit", "unit", "verdict", "margin", "status"])
+    shown = headline(b).reset_index(drop=True)
+    frame = _r._benchmark_frame(shown, w, _r.months_of(a), ["benchmark", "metric", "item", "period", "level",
+                                                            "value", "limit", "unit", "verdict", "margin",
+                                                            "status"])
     verdicts = shown["verdict"].astype(str)
     classes = ["fail" if v == "fail" else "pass" if v == "pass" or v.startswith("level ") else "" for v in verdicts]
     return table(frame, classes, _r._benchmark_places(shown, w))

@@ -102,15 +102,16 @@ def output_bytes(a, kind: str, lang: str) -> bytes:
 
 
 def check_result(a) -> dict:
-    """What ``greentex check`` says: the verdict of every whole-period line, whether all
-    assessed lines pass, and the command's exit status (0 compliant, 1 not)."""
-    from greentex.benchmarks import failed
+    """What ``greentex check`` says: the verdicts of the headline lines (each calendar year, or
+    the whole period), whether all assessed ones pass, and the command's exit status (0
+    compliant, 1 not)."""
+    from greentex.benchmarks import failed, headline
     from greentex.io.jsonout import document, records
 
     b = a.benchmarks
     bad = failed(b)
     return document({"compliant": not len(bad), "exit_status": 1 if len(bad) else 0,
-                     "failed": int(len(bad)), "verdicts": records(b[b["period"] == "total"])}, a)
+                     "failed": int(len(bad)), "verdicts": records(headline(b))}, a)
 
 
 def template_bytes(lang: str) -> bytes:
@@ -362,7 +363,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
                         electricity_method: str = Form("calorific"), grid: str = Form(""),
                         primary_coefficient: str = Form(""), benchmarks: list[str] = Form([])):
         """compliant, exit_status (0 compliant, 1 not: as ``greentex check``), failed, and the
-        whole-period verdict lines."""
+        verdict lines of each calendar year (or of the whole period)."""
         try:
             a = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, False)
         except GreentexError as exc:
