@@ -40,7 +40,7 @@ def unit_text(unit, lang: str = "en") -> str:
 
 
 # decimals shown per unit (the last part of the unit decides: kgce/hm is a kgce figure)
-_DECIMALS = {"tce": 2, "kgce": 2, "tCO2e": 2, "tCO2": 2, "kgCO2e": 2, "kgCO2": 2, "GJ": 1, "MJ": 0,
+_DECIMALS = {"m3": 0, "m³": 0, "Nm3": 0, "吨": 2, "万吨": 2, "tce": 2, "kgce": 2, "tCO2e": 2, "tCO2": 2, "kgCO2e": 2, "kgCO2": 2, "GJ": 1, "MJ": 0,
              "kWh": 0, "MWh": 1, "m**3": 0, "t": 2, "kg": 0, "mg/L": 0, "percent": 1, "hm": 0, "Nm**3": 0}
 
 
@@ -53,6 +53,8 @@ def decimals(unit) -> int:
     u = unit.strip()
     if u in _DECIMALS:
         return _DECIMALS[u]
+    if u.startswith("万"):      # 万kWh, 万m³: ten thousands, written with two decimals
+        return 2
     return 2   # intensities, factors and anything else
 
 

@@ -110,7 +110,7 @@ FORMULAS = ['=HYPERLINK("x")', "+1", "@SUM(A1)", "-2+3", "=1+1"]
 
 def test_text_that_looks_like_a_formula_is_written_as_text(jiangsu, tmp_path):
     jiangsu.site.update(name=FORMULAS[0], province=FORMULAS[1], note=FORMULAS[2])
-    jiangsu.factors.loc[0, "source"] = FORMULAS[3]
+    jiangsu.factors.loc[0, "note"] = FORMULAS[3]
     jiangsu.issues.append(Issue("warning", "Energy", "B7", FORMULAS[4]))
     jiangsu.issues.append(Issue("note", "Energy", "B8", "bell\x07 and nul\x00 removed"))
     for lang in ("en", "zh"):

@@ -52,7 +52,7 @@ def months_of(a) -> list[str]:
 def footer(a, w: Words, version: str, what: str = "") -> Footer:
     """The page footer of a report on ``a``."""
     src = a.inventory.source
-    page = "&P / &N" if w.lang == "zh" else "Page &P of &N"
+    page = "第 &P 页，共 &N 页" if w.lang == "zh" else "Page &P of &N"
     return Footer(mill=mill_name(a) + (f" · {what}" if what else ""), period=period_word(months_of(a), w.lang),
                   version=version, generated=generated(), sha256=src.get("sha256", ""), page=page)
 
@@ -98,13 +98,12 @@ def _detail_frame(d: pd.DataFrame, kind: str, w: Words) -> pd.DataFrame:
                     w["col_scope"]: _col(d, "scope").map(lambda s: w.t.get(s, s))})
     else:
         out[w["col_name"]] = _col(d, "item").map(w.name)
-    out[w["col_product"]] = _col(d, "product").map(w.name)
+    out[w["col_product"]] = _col(d, "product").map(w.short)
     if "written_quantity" in d:
         out[w["col_written"]] = d["written_quantity"]
         out[w["col_written_unit"]] = d["written_unit"].map(u)
     if kind == "ghg":
-        out.update({w["col_method"]: _col(d, "method").map(lambda m: w.t.get("method:" + m, m)),
-                    w["col_activity"]: _col(d, "activity"), w["col_activity_unit"]: _col(d, "activity_unit").map(u),
+        out.update({w["col_activity"]: _col(d, "activity"), w["col_activity_unit"]: _col(d, "activity_unit").map(u),
                     w["col_factor"]: _col(d, "factor"), w["col_factor_unit"]: _col(d, "factor_unit").map(u),
                     w["col_factor_source"]: _col(d, "factor_source"),
                     w["col_factor_status"]: _col(d, "factor_status").map(w.status), w["col_tco2e"]: _col(d, "tco2e")})
@@ -136,12 +135,14 @@ def _totals(d: pd.DataFrame, kind: str, w: Words):
     d = d[~d["unit"].isin(NOT_SUMMED)]
     if d.empty:
         return None
-    if kind == "ghg":
-        g = d.groupby(["scope", "source_name"], sort=False)["tco2e"].sum(min_count=1).reset_index()
-        rows = [(w.t.get(sc, sc), w.source(src), v) for sc, src, v in g.itertuples(index=False)]
+    if kind == "ghg":   # per scope and source, with the source's method (the same on each of its lines)
+        d = d.assign(method=_col(d, "method").astype(str))
+        g = d.groupby(["scope", "source_name", "method"], sort=False)["tco2e"].sum(min_count=1).reset_index()
+        rows = [(w.t.get(sc, sc), w.source(src), w.t.get("method:" + m, m), v) for sc, src, m, v in
+                g.itertuples(index=False)]
         for sc, v in d.groupby("scope", sort=False)["tco2e"].sum(min_count=1).items():
-            rows.append((w.t.get(sc, sc), w["item_total"], v))
-        frame = pd.DataFrame(rows, columns=[w["col_scope"], w["col_source_name"], w["col_tco2e"]])
+            rows.append((w.t.get(sc, sc), w["item_total"], "", v))
+        frame = pd.DataFrame(rows, columns=[w["col_scope"], w["col_source_name"], w["col_method"], w["col_tco2e"]])
         return frame, {w["col_tco2e"]: decimals("tCO2e")}, range(len(g), len(frame))
     g = d.groupby(["item", "unit"], sort=False)
     keys = list(g.groups)
@@ -156,6 +157,16 @@ def _totals(d: pd.DataFrame, kind: str, w: Words):
              w["col_energy_tce"]: d[col].sum(min_count=1)}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return frame, {w["col_quantity"]: np.append(qty, 0), w["col_energy_tce"]: decimals(unit)}, [len(frame) - 1]
+
+
+def _narrow(w: Words) -> dict:
+    """Widths (characters) at which the long text columns of the detail, benchmark and factor
+    sheets wrap, so that a sheet prints across one A4 page at 8 pt or more."""
+    return {w[k]: n for k, n in (("col_factor_source", 20), ("col_method", 18), ("col_name", 18),
+                                 ("col_source_name", 16), ("col_scope", 12), ("col_product", 14),
+                                 ("col_benchmark", 18), ("col_metric", 14), ("col_item", 14), ("col_period", 10),
+                                 ("col_verdict", 14), ("col_parameter", 20), ("col_source", 36), ("col_note", 36),
+                                 ("col_dataset", 14), ("col_comparison", 8), ("col_level", 10))}
 
 
 def _detail_sheet(s: Sheet, a, kind: str, w: Words) -> None:
@@ -173,15 +184,21 @@ def _detail_sheet(s: Sheet, a, kind: str, w: Words) -> None:
             places[w[key]] = decimals(unit)
     if kind == "ghg":
         places[w["col_activity"]] = _places(d["activity_unit"], d["activity"])
-    row = s.table(frame, places=places, least=4, wrap={w["col_factor_source"]: 24, w["col_method"]: 20,
-                                                       w["col_name"]: 20, w["col_source_name"]: 18,
-                                                       w["col_scope"]: 12})
+    sources = _col(d, "factor_source" if kind == "ghg" else "source").fillna("").astype(str)
+    numbers = {t: k + 1 for k, t in enumerate(dict.fromkeys(x for x in sources if x))}
+    if w["col_factor_source"] in frame:   # each source once, in the notes below: one line per row
+        frame[w["col_factor_source"]] = [f"[{numbers[x]}]" if x else "" for x in sources]
+    row = s.table(frame, places=places, least=4, wrap=_narrow(w))
     got = _totals(d, kind, w)
     if got is not None:
         totals, tplaces, bold = got
         s.line(row + 1, w["h_totals"].format(period=period_word(months_of(a), w.lang)), "heading")
-        s.table(totals, row=row + 2, col=2, places=tplaces, freeze=False, autofilter=False, bold_rows=bold,
-                wrap={w["col_name"]: 20, w["col_source_name"]: 18, w["col_scope"]: 12})
+        row = s.table(totals, row=row + 2, col=2, places=tplaces, freeze=False, autofilter=False, bold_rows=bold,
+                      wrap=_narrow(w))
+    if numbers:
+        s.line(row + 1, w["h_factor_sources"], "heading")
+        for k, (text, n) in enumerate(numbers.items()):
+            s.note(row + 2 + k, f"[{n}] {text}", span=min(len(frame.columns), 12))
 
 
 BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
@@ -236,7 +253,7 @@ def _benchmarks_sheet(s: Sheet, a, w: Words) -> None:
         numbers.setdefault(k, len(numbers) + 1)
     frame = _benchmark_frame(b, w, months_of(a), [c for c in BENCHMARK_COLUMNS if c not in NOTE_COLUMNS])
     frame[w["col_notes_ref"]] = [f"[{numbers[k]}]" for k in keys]
-    row = s.table(frame, places=_benchmark_places(b, w), fills=_verdict_fills(b))
+    row = s.table(frame, places=_benchmark_places(b, w), fills=_verdict_fills(b), wrap=_narrow(w))
     s.line(row + 1, w["h_notes"], "heading")
     row += 2
     for k, n in numbers.items():
@@ -252,14 +269,16 @@ def _factors_sheet(s: Sheet, a, w: Words) -> None:
     if not len(f):
         return
     overridden = f["overridden"].fillna(False).astype(bool)
+    source = f["source"].fillna("").astype(str) + np.where(f["reference"].fillna("").astype(str) != "",
+                                                           " — " + f["reference"].fillna("").astype(str), "")
     frame = pd.DataFrame({
         w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"].map(w.parameter),
         w["col_value"]: f["value"], w["col_unit"]: f["unit"].map(lambda x: unit_text(x, w.lang)),
         w["col_status"]: f["status"].map(w.status), w["col_overridden"]: np.where(overridden, w["yes"], w["no"]),
-        w["col_source"]: f["source"], w["col_reference"]: f["reference"], w["col_dataset"]: f["dataset"].map(
-            lambda d: w.t.get(f"ds_{d}", d)), w["col_note"]: f["note"]})
+        w["col_dataset"]: f["dataset"].map(lambda d: w.t.get(f"ds_{d}", d)), w["col_source"]: source,
+        w["col_note"]: f["note"]})
     fills = [FILL_USER if o else (FILL_WEAK if st != "primary" else None) for o, st in zip(overridden, f["status"])]
-    s.table(frame, row=3, least=4, fills=fills)
+    s.table(frame, row=3, least=4, fills=fills, wrap=_narrow(w))
 
 
 def _issues_sheet(s: Sheet, issues: list, inventory, w: Words) -> None:
@@ -538,7 +557,7 @@ def _summary_sheet(s: Sheet, a, w: Words, version: str) -> None:
             s, title, head, len(scopes), scopes.shape[1], w["axis_scope"], w["axis_emissions"], stacked=True)))
     chart_row = row
     row = chart_row + ((len(blocks) + 1) // 2) * CHART_ROWS + 1
-    s.ws.set_h_pagebreaks([chart_row - 1, row - 1])   # the charts on a page of their own
+    s.breaks = [chart_row - 1, row - 1]   # the charts on a page of their own
     if blocks:
         s.line(row, w["chart_data"], "heading")
         row += 1

@@ -62,14 +62,21 @@ def clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-LINE_PT = 16   # points per line of wrapped text (CJK lines are taller than Latin ones)
+ROW_PT = 15            # the height of a row of one line, points
 
 
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes in a column ``width`` characters wide (words are not
-    split, so a line holds about 85 % of the width)."""
-    room = max(1.0, (width - 1) * 0.85)
-    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+def wrapped_height(text: str, width: float) -> float:
+    """The height (points) of ``text`` wrapped in a column ``width`` characters wide: a Latin
+    letter takes about 0.8 of a width unit (the unit is a digit), a CJK character two units and
+    a taller line (17 pt against 15 pt); a line loses a little to whole words."""
+    text = str(text)
+    room = max(1.0, width - 1.5)
+    lines = 0
+    for part in text.split("\n"):
+        wide = text_width(part) - len(part)          # CJK characters
+        units = 0.8 * (len(part) - wide) + 2 * wide
+        lines += max(1, math.ceil(units / room))
+    return lines * (17 if text_width(text) > len(text) else ROW_PT)
 
 
 def plain(value):
@@ -132,9 +139,10 @@ class Sheet:
     def __init__(self, book: Book, ws, name: str, landscape: bool):
         self.book, self.ws, self.name, self.landscape = book, ws, name, landscape
         self.widths: dict[int, float] = {}
-        self.lines: dict[int, int] = {}       # row -> lines of wrapped text
+        self.heights: dict[int, float] = {}   # row -> points its wrapped text needs
         self.repeat: int | None = None         # the header row printed on every page
         self.chart_px = 0                      # right edge of the charts, pixels from column A
+        self.breaks: list[int] = []            # rows (1-based) that start a new printed page
 
     # -- cells
     def put(self, row: int, col: int, value, fmt=None) -> None:
@@ -166,7 +174,7 @@ class Sheet:
         f = self.book.fmt(text_wrap=True)
         self.ws.merge_range(row - 1, col - 1, row - 1, col - 2 + span, text, f)
         room = sum(self.widths.get(col + k, 8.43) for k in range(span))
-        self.lines[row] = max(self.lines.get(row, 1), wrapped_lines(text, room))
+        self.heights[row] = max(self.heights.get(row, 0), wrapped_height(text, room))
 
     def width(self, col: int, chars: float) -> None:
         self.widths[col] = max(self.widths.get(col, 0), min(MAX_WIDTH, chars))
@@ -196,8 +204,8 @@ class Sheet:
             head = book.fmt(bold=True, font_color="#FFFFFF", bg_color=GREEN, text_wrap=True,
                             **({"align": "right"} if numeric and n else {}))
             self.put(row, c, name, head)
-            self.width(c, min(text_width(str(name)) + 1, 11))
-            self.lines[row] = max(self.lines.get(row, 1), wrapped_lines(str(name), self.widths.get(c, 8)))
+            self.width(c, min(text_width(str(name)) + 1, 8))
+            self.heights[row] = max(self.heights.get(row, 0), wrapped_height(str(name), self.widths.get(c, 8)))
             col_fills = (cell_fills or {}).get(name)
             self._column(series, row + 1, c, places.get(name), least, fills if col_fills is None else list(col_fills),
                          bold, (wrap or {}).get(name, MAX_WIDTH), (formats or {}).get(name))
@@ -236,7 +244,7 @@ class Sheet:
                 w = text_width(v)
                 if w > limit:
                     ws.write_string(r, c - 1, v, book.fmt(text_wrap=True, **extra))
-                    self.lines[first + i] = max(self.lines.get(first + i, 1), wrapped_lines(v, limit))
+                    self.heights[first + i] = max(self.heights.get(first + i, 0), wrapped_height(v, limit))
                     widest = limit
                 else:
                     ws.write_string(r, c - 1, v, book.fmt(**extra))
@@ -248,7 +256,7 @@ class Sheet:
                 if dec is None and isinstance(v, float):
                     d = int(significant([v], least)[0])
                 ws.write_number(r, c - 1, v, book.fmt(num_format=num_format or number_format(d), **extra))
-                widest = max(widest, len(f"{v:,.{d}f}") + 2)
+                widest = max(widest, len(f"{v:,.{d}f}") + 1.5)
         self.width(c, max(widest, 6))
 
     # -- charts
@@ -278,12 +286,16 @@ class Sheet:
         ws = self.ws
         for c, w in self.widths.items():
             ws.set_column(c - 1, c - 1, max(w, 4))
-        for r, n in self.lines.items():
-            if n > 1:
-                ws.set_row(r - 1, LINE_PT * min(n, 20))
+        for r, h in self.heights.items():
+            if h > ROW_PT + 2:
+                ws.set_row(r - 1, min(h, 300))
         ws.set_paper(9)
         (ws.set_landscape if self.landscape else ws.set_portrait)()
-        ws.set_print_scale(self.scale())
+        if self.breaks:   # Excel ignores page breaks on a sheet fitted to the page: a set scale there
+            ws.set_print_scale(self.scale())
+            ws.set_h_pagebreaks(self.breaks)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.5, bottom=0.6)
         ws.set_footer(self.book.footer.text(), {"margin": 0.25})
         if self.repeat is not None:
@@ -294,11 +306,11 @@ class Sheet:
         return int(self.widths.get(col, 8.43) * 7 + 5)
 
     def scale(self) -> int:
-        """The print scale (%) that fits the used columns and the charts to the page width:
-        a set scale rather than 'fit to width', so that the page breaks set here hold."""
+        """The print scale (%) that fits the used columns and the charts to the page width (what
+        'fit to width' comes to, within a few %; the body text prints at 11 pt x scale)."""
         used = max(sum(self.px(c) for c in range(1, max(self.widths, default=1) + 1)), self.chart_px)
         page = PAGE_MM["landscape" if self.landscape else "portrait"] / 25.4 * 96
-        return max(10, min(100, int(page * 95 / max(used, 1))))   # 5 % to spare
+        return max(10, min(100, int(page * 90 / max(used, 1))))   # 10 % to spare
 
 
 def save(build, path, inventory=None, footer: Footer | None = None) -> None:
