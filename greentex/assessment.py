@@ -26,6 +26,10 @@ from greentex.units import conversion_factor, same_dimension
 METRIC_COLUMNS = ["metric", "item", "period", "value", "unit"]
 GWP_SETS = ("SAR", "AR4", "AR5", "AR6")
 ELECTRICITY_METHODS = ("calorific", "primary")
+COMBUSTION_TABLES = ("cn", "ipcc")  # fuel_properties tables: Chinese guideline defaults, IPCC 2006
+COMBUSTION_NOTES = {"cn": "fuel NCV, carbon content and oxidation from the Chinese GHG accounting guidelines' "
+                          "default table (常用化石燃料相关参数缺省值)",
+                    "ipcc": "fuel NCV, carbon content and oxidation from IPCC 2006 Vol.2 Ch.1 Tables 1.2-1.4"}
 DEFAULT_GWP = "AR5"
 INTENSITY_METRICS = ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity")
 HEADLINE_INTENSITIES = INTENSITY_METRICS[:3]  # the ones portfolios and scenario comparisons show
@@ -37,7 +41,8 @@ class Options:
 
     gwp: str = DEFAULT_GWP
     electricity_method: str = "calorific"
-    grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default from Site, else national
+    grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default: the site's province, region, nation
+    combustion_defaults: str | None = None  # "cn" or "ipcc"; default: cn for a Chinese site, else ipcc
     primary_coefficient: float | None = None  # kgce/kWh, for electricity_method="primary"
     benchmarks: tuple = ()  # benchmark set ids or CSV paths; empty: the sets for the site's country
     year: int | None = None  # report this calendar year only (other months serve the comparisons)
@@ -48,6 +53,9 @@ class Options:
         if self.electricity_method not in ELECTRICITY_METHODS:
             raise GreentexError(f"unknown electricity method '{self.electricity_method}'",
                                 hint="use calorific (当量值) or primary (等价值)")
+        if self.combustion_defaults not in (None,) + COMBUSTION_TABLES:
+            raise GreentexError(f"unknown combustion defaults '{self.combustion_defaults}'",
+                                hint="use cn (Chinese guideline table) or ipcc (IPCC 2006)")
 
 
 @dataclass
@@ -113,6 +121,14 @@ def _fits(factor_unit: str, quantity_unit: str, result: str) -> bool:
     return same_dimension(factor_unit, f"{result}/({quantity_unit})")
 
 
+def _is_number(value) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
 def _from_row(row: dict, dataset: str, parameter: str, label: str) -> Factor:
     """A bundled dataset row as the Factor used for ``label``'s ``parameter``."""
     return Factor(label, parameter, float(row["value"]), row["unit"], row["source"], row["reference"],
@@ -122,12 +138,15 @@ def _from_row(row: dict, dataset: str, parameter: str, label: str) -> Factor:
 class FactorSelector:
     """Chooses each factor (user override first, then the bundled default) and records it."""
 
-    def __init__(self, library: FactorLibrary, overrides: pd.DataFrame, options: Options):
+    def __init__(self, library: FactorLibrary, overrides: pd.DataFrame, options: Options, site: dict | None = None):
         self.lib = library
         self.options = options
         self.overrides = {(r.item, r.parameter): r for r in overrides.itertuples(index=False)}
         self.used: dict[tuple, Factor] = {}
-        self.grid_used: dict = {}  # reporting year -> {"grid", "year"} as grid() chose
+        self.grid_used: dict = {}  # reporting year -> {"grid", "year", "basis"} as grid() chose
+        country = str((site or {}).get("country") or "CN").upper()
+        #: the fuel_properties table of combustion defaults: the option, else by the site's country
+        self.combustion_table = options.combustion_defaults or ("cn" if country in ("CN", "CHN") else "ipcc")
 
     def _record(self, f: Factor) -> Factor:
         self.used[(f.item, f.parameter, f.unit, f.note)] = f  # the note tells a grid's data years apart
@@ -189,62 +208,113 @@ class FactorSelector:
     def ncv(self, item: str, unit: str) -> Factor | None:
         """Net calorific value [GJ per unit]; None when ``unit`` is already energy."""
         base = self.lookup_item(item)
-        f = self._user(base, "ncv")
-        if f is None:
-            f = self._bundled("fuel_properties", "ncv", base, item=base, parameter="ncv")
+        f = self._user(base, "ncv") or self._default(base, "ncv")
         if f is not None and _fits(f.unit, unit, "GJ"):
             return self._record(f)
         return None
 
+    def _default(self, item: str, parameter: str) -> Factor | None:
+        """A fuel property from the chosen combustion table, else from the table for any site."""
+        return self._bundled("fuel_properties", parameter, item, table=self.combustion_table, item=item,
+                             parameter=parameter) or \
+            self._bundled("fuel_properties", parameter, item, table="any", item=item, parameter=parameter)
+
     def parameter(self, item: str, parameter: str) -> Factor | None:
         """carbon_content [tC/GJ] or oxidation [fraction] of a fuel."""
         base = self.lookup_item(item)
-        f = self._user(base, parameter) or self._bundled("fuel_properties", parameter, base,
-                                                         item=base, parameter=parameter)
+        f = self._user(base, parameter) or self._default(base, parameter)
         return self._record(f) if f is not None else None
 
     def user_emission_factor(self, item: str) -> Factor | None:
         f = self._user(self.lookup_item(item), "emission_factor")
         return self._record(f) if f is not None else None
 
-    def grid(self, site: dict, year: int | None = None) -> tuple[Factor, Factor]:
-        """(location-based grid factor, market-based residual factor) [kgCO2/kWh] for reporting
-        ``year`` (default: the Site sheet's year)."""
-        report_year = year or site.get("year")
-        spec = self.options.grid or site.get("grid") or "national"
-        name, _, data_year = str(spec).partition(":")
-        name = name.strip().lower()
+    def grid_choice(self, site: dict, year: int | None = None) -> tuple[str, int, str]:
+        """(grid, data year, basis) of the shipped location-based factor for a report on ``year``
+        (default: the Site year). ``--grid NAME[:YEAR]`` or the Site ``grid`` names it; otherwise the
+        data year is Y - 2 (factors are published two years late; the latest shipped year if older
+        data are missing) and the grid the most precise one shipped for that year: the site's
+        province, else its regional grid, else the national average."""
         ds = self.lib.dataset("cn_grid_electricity").frame
-        avail = sorted(int(y) for y in ds.loc[ds["grid"] == name, "year"])
-        if not avail:
-            raise GreentexError(f"unknown grid '{name}'",
-                                hint="use one of " + ", ".join(sorted(ds["grid"].unique())))
-        if data_year:
-            if int(data_year) not in avail:
-                raise GreentexError(f"no {name} grid factor for {data_year}",
-                                    hint="available years: " + ", ".join(map(str, avail)))
-            chosen = int(data_year)
+        years = {g: sorted(int(y) for y in grp["year"]) for g, grp in ds.groupby("grid")}
+        spec = self.options.grid or (None if _is_number(site.get("grid")) else site.get("grid"))
+        if spec:
+            name, _, fixed = str(spec).partition(":")
+            code = self.lib.resolve_province(name)
+            name = self.lib.provinces.at[code, "grid"] if code and self.lib.provinces.at[code, "grid"] \
+                else name.strip().lower()
+            if name not in years:
+                raise GreentexError(f"unknown grid '{name}'", hint="use one of " + ", ".join(sorted(years)))
+            if fixed and int(fixed) not in years[name]:
+                raise GreentexError(f"no {name} grid factor for {fixed}",
+                                    hint="available years: " + ", ".join(map(str, years[name])))
+            chosen = [name]
         else:
-            # factors are published about two years late: a report for year Y uses Y-2
-            target = int(report_year or max(avail) + 2) - 2
-            older = [y for y in avail if y <= target]
-            chosen = max(older) if older else min(avail)
-        self.grid_used[str(report_year or "")] = {"grid": name, "year": chosen}
-        loc = self._bundled("cn_grid_electricity", "grid_factor_location", "electricity",
-                            grid=name, year=chosen)
-        loc.note = f"grid {name}, data year {chosen}. " + loc.note
-        market = self.user_emission_factor("electricity")
+            code = self.lib.resolve_province(site.get("province"))
+            province, region = self.lib.provinces.loc[code, ["grid", "region"]] if code else ("", "")
+            chosen = [g for g in (province, region) if g and g in years] + ["national"]
+            fixed = ""
+        if fixed:
+            return chosen[0], int(fixed), "given"
+        report_year = year or site.get("year")
+        target = int(report_year) - 2 if report_year else max(years["national"])
+        data_year = max([y for y in years["national"] if y <= target] or [min(years["national"])])
+        if spec:  # the grid named: its latest year up to the data year
+            older = [y for y in years[chosen[0]] if y <= data_year]
+            return chosen[0], max(older) if older else min(years[chosen[0]]), "given"
+        name = next(g for g in chosen if data_year in years[g])  # the national series has every year
+        return name, data_year, ("province" if name == chosen[0] and name == province else
+                                 "national" if name == "national" else "region")
+
+    def grid(self, site: dict, year: int | None = None) -> tuple[Factor, Factor]:
+        """(location-based, market-based) electricity factors [kgCO2/kWh] for a report on ``year``.
+
+        Location-based: a grid factor given (Factors sheet ``grid_factor`` or ``emission_factor``
+        of electricity, Site ``grid_factor``), else the shipped average grid_choice() names.
+        Market-based: a supplier's contractual factor given (``market_factor``), else the national
+        residual factor (excluding market-traded non-fossil power) of that data year."""
+        loc = self._user("electricity", "grid_factor") or self._user("electricity", "emission_factor") \
+            or self._site_factor(site, "grid_factor")
+        name, data_year, basis = self.grid_choice(site, year)
+        report = str(year or site.get("year") or "")
+        if loc is None:
+            loc = self._bundled("cn_grid_electricity", "grid_factor_location", "electricity",
+                                grid=name, year=data_year)
+            loc.note = f"grid {name}, data year {data_year}, chosen by: {basis}. " + loc.note
+            self.grid_used[report] = {"grid": name, "year": data_year, "basis": basis}
+        else:
+            loc.parameter = "grid_factor_location"
+            self.grid_used[report] = {"grid": f"given ({loc.reference})", "year": "-", "basis": "given"}
+        market = self._user("electricity", "market_factor") or self._site_factor(site, "market_factor")
         if market is None:
+            ds = self.lib.dataset("cn_grid_electricity").frame
             res_years = sorted(int(y) for y in ds.loc[ds["grid"] == "national_residual", "year"])
-            ry = max([y for y in res_years if y <= chosen] or res_years)
+            ry = max([y for y in res_years if y <= data_year] or res_years)
             market = self._bundled("cn_grid_electricity", "grid_factor_market", "electricity",
                                    grid="national_residual", year=ry)
             market.note = f"national residual factor, data year {ry}. " + market.note
         else:
             market.parameter = "grid_factor_market"
-        self._record(loc)
-        self._record(market)
-        return loc, market
+        return self._record(loc), self._record(market)
+
+    def _site_factor(self, site: dict, key: str) -> Factor | None:
+        """A grid or supplier factor written in the Site sheet [kgCO2/kWh = tCO2/MWh], or None."""
+        value = site.get(key)
+        if key == "grid_factor" and value is None and _is_number(site.get("grid")):
+            value = site.get("grid")  # a number under 'grid factor' is the factor, not a grid's name
+        if value is None or str(value).strip() == "":
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise GreentexError(f"{key} '{value}' is not a number", sheet="Site",
+                                hint="write the factor in kgCO2/kWh (= tCO2/MWh), e.g. 0.5978") from None
+        if not 0 <= number <= 2:
+            raise GreentexError(f"{key} {number:g} is not a factor in kgCO2/kWh", sheet="Site",
+                                hint="write the factor in kgCO2/kWh (= tCO2/MWh), e.g. 0.5978, or give it with "
+                                     "its unit in the Factors sheet")
+        return Factor("electricity", key, number, "kgCO2/kWh", "Site sheet", reference=f"Site!{key}",
+                      status="user", dataset="input workbook", overridden=True)
 
     def heat_factor(self) -> Factor:
         f = self._user("heat", "emission_factor") or self._user("steam", "emission_factor") \
@@ -434,7 +504,7 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
     options = options or Options()
     options.check()
     lib = library or load_library()
-    sel = FactorSelector(lib, inventory.overrides, options)
+    sel = FactorSelector(lib, inventory.overrides, options, inventory.site)
     act = aggregate(_with_previous(inventory, previous))
     P = PeriodIndex(act["period"], _reported_months(inventory, options))
     reported = act[act["period"].isin(P.reported)]
@@ -455,6 +525,9 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
         if coef is None:
             issues.append(Issue.of("error", "Energy", "", "no_coefficient", item=item, unit=unit))
         ncv[(item, unit)] = None if same_dimension(unit, "GJ") else sel.ncv(item, unit)
+        if coef is not None and ncv[(item, unit)] is not None and coef.status != "user":
+            issues += energy.ncv_disagreement(item, unit, coef.value_in(f"kgce/({unit})"),
+                                              ncv[(item, unit)].value_in(f"GJ/({unit})"))
         gj = conversion_factor(unit, "GJ") if same_dimension(unit, "GJ") else (
             ncv[(item, unit)].value_in(f"GJ/({unit})") if ncv[(item, unit)] else np.nan)
         pairs.append({"item": item, "unit": unit, "sign": float(items.at[item, "sign"]),
@@ -598,6 +671,9 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
     opts = asdict(options)
     opts["benchmarks"] = set_ids
     opts["gwp_note"] = f"GWP100 set {options.gwp}" + (" (default)" if options.gwp == DEFAULT_GWP else "")
+    opts["combustion_defaults"] = sel.combustion_table
+    opts["combustion_note"] = COMBUSTION_NOTES[sel.combustion_table] + (
+        " (by the site's country)" if options.combustion_defaults is None else " (chosen)")
     if blib.user_files:  # the user's data files, and how each was saved (UTF-8, GBK/GB18030 ...)
         opts["user_files"] = "; ".join(f"{Path(p).name} ({enc})" for p, enc in blib.user_files.items())
     return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,

@@ -101,11 +101,16 @@ def assessment_options(fn):
                           "(default: the sets for the site's country, and indicative international ones)."),
         click.option("--grid", default=None,
                      help="Grid factor: national, east, jiangsu, carbon_market ... optionally :YEAR "
-                          "(default: the Site sheet's grid, else national; year = report year - 2)."),
+                          "(default: the Site sheet's grid, else the site's province, its regional grid, "
+                          "else national; data year = report year - 2)."),
+        click.option("--combustion-defaults", type=click.Choice(["cn", "ipcc"]), default=None,
+                     help="Default NCV, carbon content and oxidation of fuels: cn (Chinese guideline table) "
+                          "or ipcc (IPCC 2006) (default: cn for a Chinese site, else ipcc)."),
     ]
 
     @functools.wraps(fn)
     def with_options(*args, names_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets,
+                     combustion_defaults,
                      **kwargs):
         from greentex.assessment import Options
 
@@ -118,7 +123,8 @@ def assessment_options(fn):
                                          param_hint="--names")
         kwargs["factor_paths"] = tuple(kwargs.get("factor_paths") or ()) + tuple(names_paths)
         kwargs["options"] = Options(gwp=gwp, electricity_method=electricity_method, grid=grid,
-                                    primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets))
+                                    primary_coefficient=primary_coefficient, benchmarks=tuple(benchmark_sets),
+                                    combustion_defaults=combustion_defaults)
         return fn(*args, **kwargs)
 
     for d in reversed(decorators):

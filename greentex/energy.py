@@ -34,6 +34,23 @@ def coefficient_from_ncv(ncv_mj_per_unit):
     return np.asarray(ncv_mj_per_unit, dtype=float) * conversion_factor("MJ", "kgce")
 
 
+#: Relative gap between the energy a standard-coal coefficient implies and the NCV used for GJ
+#: and CO2 above which the report says the two disagree (the published tables round to ~0.1 %).
+NCV_TOLERANCE = 0.01
+
+
+def ncv_disagreement(item: str, unit: str, coefficient: float, ncv: float) -> list:
+    """[an Issue] when the energy per unit implied by the standard-coal coefficient [kgce/unit]
+    (x 29.307 MJ/kgce) and the NCV [GJ/unit] differ by more than NCV_TOLERANCE, else []."""
+    from greentex.errors import Issue
+
+    implied = coefficient * conversion_factor("kgce", "GJ")
+    if ncv <= 0 or abs(implied - ncv) / ncv <= NCV_TOLERANCE:
+        return []
+    return [Issue.of("note", "Energy", "", "ncv_coefficient", item=item, unit=unit, implied=f"{implied:.4g}",
+                     ncv=f"{ncv:.4g}", gap=f"{(implied / ncv - 1) * 100:+.1f}")]
+
+
 def energy_content(quantity, ncv):
     """Energy content [GJ] of a quantity with net calorific value ``ncv`` [GJ per unit]."""
     return np.asarray(quantity, dtype=float) * ncv

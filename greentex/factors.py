@@ -110,7 +110,7 @@ def _read_csv(source, name: str) -> pd.DataFrame:
 
 NAME_TABLES = ("name_parts.csv", "product_words.csv", "product_forms.csv")  # greentex.names
 LOOKUP_TABLES = ("items.csv", "item_aliases.csv", "products.csv", "site_keys.csv", "site_values.csv",
-                 "factor_parameters.csv") + NAME_TABLES  # unit_aliases: greentex.units
+                 "factor_parameters.csv", "cn_provinces.csv") + NAME_TABLES  # unit_aliases: greentex.units
 
 
 def read_lookup(root, name: str) -> pd.DataFrame:
@@ -226,6 +226,7 @@ class FactorLibrary:
         self.products = tables["products.csv"].set_index("product")
         self.site_keys = tables["site_keys.csv"]
         self.site_value_table = tables["site_values.csv"]
+        self.provinces = tables["cn_provinces.csv"].set_index("code")  # ISO 3166-2 code -> grid, region
         self._build_item_index(tables["item_aliases.csv"])
         self._build_site_key_index()
         self.name_tables = {name: tables[name] for name in NAME_TABLES}
@@ -402,6 +403,16 @@ class FactorLibrary:
         """Canonical Factors-sheet parameter for a name as written (``emission_factor``,
         ``Emission factor``, 排放因子 ...), or None."""
         return self._parameter_index.get(match_key(label))
+
+    def resolve_province(self, label) -> str | None:
+        """ISO 3166-2 code (``CN-JS``) of a Chinese province as written: 江苏, 江苏省, Jiangsu, CN-JS."""
+        key = match_key(str(label or ""))
+        if not key:
+            return None
+        for code, row in self.provinces.iterrows():
+            if key in {match_key(v) for v in (code, row["name"], row["name_zh"], row["short_zh"], row["grid"]) if v}:
+                return code
+        return None
 
     def copy(self) -> "FactorLibrary":
         """A copy whose dataset list can grow (user benchmark files) without touching this one."""

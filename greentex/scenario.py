@@ -494,7 +494,7 @@ def apply_scenario(inventory, scenario: Scenario, *, options=None, library=None)
 
     library = library or load_library()
     options = options or Options()
-    sel = FactorSelector(library, inventory.overrides, options)
+    sel = FactorSelector(library, inventory.overrides, options, inventory.site)
     act = inventory.activity.copy()
     if "note" not in act:
         act["note"] = ""

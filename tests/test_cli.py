@@ -99,7 +99,8 @@ def test_round_trip_metrics_sheet_json_and_api_agree(runner, tmp_path):
 def test_json_is_strict_and_nulls_have_an_issue(runner, make_workbook, tmp_path):
     path = make_workbook({"Energy": [["period", "Coke [t]"], ["2024-01", 10]]})
     js = tmp_path / "r.json"
-    result = runner.invoke(cli, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), "--json", str(js)])
+    result = runner.invoke(cli, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), "--json", str(js),
+                                 "--combustion-defaults", "ipcc"])  # the IPCC table has no coke row
     assert result.exit_code == 0, result.output
     text = js.read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text

@@ -54,36 +54,37 @@ def test_column_functions_by_hand():
 # -- each change type against hand arithmetic --------------------------------------------------
 
 def test_coal_boiler_to_natural_gas():
-    """100 t raw coal = 2 230 GJ; before: 100 t x 0.7143 = 71.43 tce, CO2 2 230 x 0.0256 x 0.93 x 44/12
-    = 194.670 t. Boiler 0.70 -> 0.90: useful heat 2 230 x 0.7 = 1 561 GJ, gas 1 561 / 0.9 = 1 734.444 GJ
-    = 1 734.444 / 0.038931 = 44 551.7 m3 -> 44 551.7 x 1.33 / 1000 = 59.2538 tce and
-    1 734.444 x 0.0153 x 44/12 = 97.302 t CO2."""
+    """Chinese guideline table (CN site). 100 t raw coal x 23.204 GJ/t = 2 320.4 GJ; before: 100 t x
+    0.7143 = 71.43 tce, CO2 2 320.4 x 0.02618 x 0.93 x 44/12 = 207.150926 t. Boiler 0.70 -> 0.90:
+    useful heat 2 320.4 x 0.7 = 1 624.28 GJ, gas 1 624.28 / 0.9 = 1 804.75556 GJ = 1 804.75556 /
+    0.038931 = 46 357.80 m3 -> 46 357.80 x 1.33 / 1000 = 61.655875 tce and 1 804.75556 x 0.0153 x 0.99
+    x 44/12 = 100.234319 t CO2."""
     before, after, result = _run(_coal(), dict(change="fuel_switch", item="raw_coal", to="natural_gas", value=1.0,
                                                efficiency_old=0.7, efficiency_new=0.9, where="row 2"))
     assert_allclose(before.value("energy"), 71.43, rtol=1e-9)
-    assert_allclose(before.value("ghg", "total_location"), 194.670, rtol=1e-5)
-    assert_allclose(after.value("energy", "natural_gas"), 59.2538, rtol=1e-5)
+    assert_allclose(before.value("ghg", "total_location"), 207.150926, rtol=1e-5)
+    assert_allclose(after.value("energy", "natural_gas"), 61.655875, rtol=1e-5)
     assert_allclose(after.value("energy", "raw_coal"), 0.0, atol=1e-12)
-    assert_allclose(after.value("ghg", "combustion:natural_gas"), 97.302, rtol=1e-5)
-    assert_allclose(after.value("ghg", "total_location"), 97.302, rtol=1e-5)
+    assert_allclose(after.value("ghg", "combustion:natural_gas"), 100.234319, rtol=1e-5)
+    assert_allclose(after.value("ghg", "total_location"), 100.234319, rtol=1e-5)
     gas = after.details["energy"]
-    assert_allclose(gas.loc[gas.item == "natural_gas", "quantity"].sum(), 44_551.7, rtol=1e-5)
+    assert_allclose(gas.loc[gas.item == "natural_gas", "quantity"].sum(), 46_357.80, rtol=1e-5)
     c = result.comparison.set_index(["metric", "item"])
-    assert_allclose(c.loc[("energy", "total"), "change"], 59.2538 - 71.43, rtol=1e-5)
-    assert_allclose(c.loc[("ghg", "total_market"), "change"], 97.302 - 194.670, rtol=1e-5)
+    assert_allclose(c.loc[("energy", "total"), "change"], 61.655875 - 71.43, rtol=1e-5)
+    assert_allclose(c.loc[("ghg", "total_market"), "change"], 100.234319 - 207.150926, rtol=1e-5)
 
 
 def test_half_the_coal_to_purchased_steam():
-    """50 % of 100 t: 1 115 GJ x 0.7 = 780.5 GJ of steam (efficiency_new 1 for bought steam)
-    -> 780.5 x 34.12 / 1000 = 26.6307 tce and 780.5 x 0.11 = 85.855 t CO2 (scope 2); 50 t coal left:
-    35.715 tce and 97.335 t CO2."""
+    """50 % of 100 t: 1 160.2 GJ x 0.7 = 812.14 GJ of steam (efficiency_new 1 for bought steam)
+    -> 812.14 x 34.12 / 1000 = 27.7102168 tce and 812.14 x 0.11 = 89.3354 t CO2 (scope 2); 50 t coal
+    left: 35.715 tce and 207.150926 / 2 = 103.575463 t CO2."""
     _, after, _ = _run(_coal(), dict(change="fuel_switch", item="raw_coal", to="steam", value=0.5,
                                      efficiency_old=0.7, efficiency_new=1.0, where="row 2"))
-    assert_allclose(after.value("energy", "steam"), 26.6307, rtol=1e-5)
+    assert_allclose(after.value("energy", "steam"), 27.7102168, rtol=1e-5)
     assert_allclose(after.value("energy", "raw_coal"), 35.715, rtol=1e-9)
-    assert_allclose(after.value("ghg", "heat"), 85.855, rtol=1e-5)
-    assert_allclose(after.value("ghg", "scope1"), 194.670 / 2, rtol=1e-5)
-    assert_allclose(after.value("energy"), 26.6307 + 35.715, rtol=1e-5)
+    assert_allclose(after.value("ghg", "heat"), 89.3354, rtol=1e-5)
+    assert_allclose(after.value("ghg", "scope1"), 207.150926 / 2, rtol=1e-5)
+    assert_allclose(after.value("energy"), 27.7102168 + 35.715, rtol=1e-5)
 
 
 def test_rooftop_pv():
@@ -174,7 +175,7 @@ def test_water_reuse_turns_a_failing_benchmark_into_a_pass():
 
 
 def test_changes_apply_in_order_and_keep_provenance():
-    """Coal -> gas, then heat recovery of 10 % on the gas: 59.2538 x 0.9 = 53.3284 tce. The changed
+    """Coal -> gas, then heat recovery of 10 % on the gas: 61.655875 x 0.9 = 53.3284 tce. The changed
     coal rows keep their input cell; the new gas rows name the scenarios file row; the inventory
     given is not touched."""
     inv = _coal()
@@ -184,7 +185,7 @@ def test_changes_apply_in_order_and_keep_provenance():
                efficiency_new=0.9, where="plan.csv row 2"),
         Change("gas + recovery", "heat_recovery", item="natural_gas", value=0.1, where="plan.csv row 3")])
     new, texts = apply_scenario(inv, sc)
-    assert_allclose(assess(new).value("energy"), 59.2538 * 0.9, rtol=1e-5)
+    assert_allclose(assess(new).value("energy"), 61.655875 * 0.9, rtol=1e-5)
     pd.testing.assert_frame_equal(inv.activity, original)
     coal = new.activity[new.activity.item == "raw_coal"].iloc[0]
     assert coal.sheet == "scenario:gas + recovery" and coal.cell == "Energy!row 2"
@@ -279,7 +280,7 @@ def test_cli_scenario(tmp_path):
     lines = res.output.splitlines()
     assert lines[0].startswith("Gas to park steam: energy ")
     green = next(line for line in lines if line.startswith("Green electricity 30 %"))
-    assert "GHG location 51,223.9 tCO2e (+0.0)" in green and "market 48,528.1 tCO2e (-3,120.3)" in green
+    assert "GHG location 51,174.8 tCO2e (+0.0)" in green and "market 48,479.1 tCO2e (-3,120.3)" in green
     assert lines[-1] == f"wrote {out} and {js}"
     doc = json.loads(js.read_text())
     assert {s["scenario"] for s in doc["scenarios"]} == {r["scenario"] for r in doc["comparison"]}
@@ -301,11 +302,15 @@ def test_cli_scenario_bad_file_exits_2(tmp_path):
 
 
 def test_a_scenario_s_new_issue_names_the_scenario_in_the_report_language():
-    """Coal to coke, for which no carbon content or oxidation is known: the scenario's own issue,
-    worded in English for the JSON and in Chinese for a Chinese report."""
+    """Coal to coke at a site outside China (IPCC table, which has no coke row), so no carbon
+    content or oxidation is known: the scenario's own issue, worded in English for the JSON and in
+    Chinese for a Chinese report."""
     from greentex.factors import load_library
 
-    _, _, result = _run(_coal(), dict(change="fuel_switch", item="raw_coal", to="coke", value=1.0,
+    coal = _coal()
+    coal = Inventory.from_frames(energy=coal.activity[["period", "item", "quantity", "unit"]],
+                                 site={**SITE, "country": "DE"})
+    _, _, result = _run(coal, dict(change="fuel_switch", item="raw_coal", to="coke", value=1.0,
                                       efficiency_old=0.7, efficiency_new=0.7, where="row 2"))
     [issue] = result.issues
     assert issue.message == ("scenario s: combustion CO2 of coke not computed: no carbon_content, oxidation; "
