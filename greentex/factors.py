@@ -207,6 +207,16 @@ class Dataset:
         return found[0] if found else None
 
 
+def _spread_over_missing_keys(frame: pd.DataFrame, bundled: "Dataset") -> pd.DataFrame:
+    """A user's rows without one of the bundled dataset's key columns (e.g. fuel_properties'
+    ``table``) apply under every value of that key: one copy of the rows per value."""
+    for key in bundled.keys:
+        if key not in frame.columns and key in bundled.frame.columns and len(frame):
+            values = list(dict.fromkeys(bundled.frame[key].astype(str)))
+            frame = pd.concat([frame.assign(**{key: v}) for v in values], ignore_index=True)
+    return frame
+
+
 class FactorLibrary:
     """All datasets and lookup tables, bundled ones overlaid with the user's."""
 
@@ -284,7 +294,10 @@ class FactorLibrary:
             if not keys:
                 raise GreentexError(f"{file}: new dataset '{dataset_id}' needs its key columns in catalogue.csv")
             mode = "replace"
-        frame = validate_dataset(_read_csv(file, str(file)), keys, str(file))
+        frame = _read_csv(file, str(file))
+        if dataset_id in self.datasets:
+            frame = _spread_over_missing_keys(frame, self.datasets[dataset_id])
+        frame = validate_dataset(frame, keys, str(file))
         self.add(frame, dataset_id, keys, mode, entry, str(file))
 
     def add(self, frame: pd.DataFrame, dataset_id: str, keys: list[str], mode: str, meta: dict,

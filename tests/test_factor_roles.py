@@ -124,3 +124,14 @@ def test_site_sheet_factors_by_role():
     assert_allclose([a.value("ghg", "scope2_location"), a.value("ghg", "scope2_market")], [720.0, 300.0])
     with pytest.raises(GreentexError, match="not a factor in kgCO2/kWh"):
         _elec({"market_factor": 597.8})
+
+
+def test_a_user_fuel_file_without_a_table_column_applies_under_every_table(tmp_path):
+    """Your NCV 0.036 GJ/m3 for natural gas: 1 000 m3 -> 36 GJ, whichever table the site takes."""
+    path = tmp_path / "fuel_properties.csv"
+    path.write_text("item,parameter,value,unit,source,reference,status\n"
+                    "natural_gas,ncv,0.036,GJ/m**3,gas supplier,certificate 2024,user\n", encoding="utf-8")
+    lib = load_library([path])
+    for country in ("CN", "DE"):
+        a = assess(Inventory.from_frames(**_energy("natural_gas", 1000, "m3", country=country)), library=lib)
+        assert_allclose(a.value("energy_content", "natural_gas"), 36.0)

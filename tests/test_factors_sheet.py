@@ -88,13 +88,16 @@ def test_oxidation(make_workbook):
 
 
 def test_emission_factor_fuel_and_electricity(make_workbook):
-    """柴油 10 t with 排放因子 3.1 tCO2/t: 31 tCO2 from combustion. Electricity 10 万kWh with a
-    supplier's 'emission_factor' 0.5 kgCO2/kWh: market-based scope 2 = 100 000 x 0.5 kg = 50 t."""
+    """柴油 10 t with 排放因子 3.1 tCO2/t: 31 tCO2 from combustion. Electricity 10 万kWh: its
+    排放因子 is the grid factor, 0.6 kgCO2/kWh -> location-based 100 000 x 0.6 kg = 60 t; the
+    supplier's 供电合同排放因子 0.5 kgCO2/kWh -> market-based 100 000 x 0.5 kg = 50 t."""
     inv = _mill(make_workbook, [["柴油", 10, "t"], ["电力", 10, "万kWh"]],
                 [["柴油", "排放因子", 3.1, "tCO2/t", "供应商"],
-                 ["electricity", "emission_factor", 0.5, "kgCO2/kWh", "绿电交易合同"]])
+                 ["electricity", "排放因子", 0.6, "kgCO2/kWh", "省级电网平均排放因子"],
+                 ["electricity", "供电合同排放因子", 0.5, "kgCO2/kWh", "绿电交易合同"]])
     a = assess(inv)
     assert_allclose(a.value("ghg", "combustion:diesel"), 31.0)
+    assert_allclose(a.value("ghg", "scope2_location"), 60.0)
     assert_allclose(a.value("ghg", "scope2_market"), 50.0)
 
 

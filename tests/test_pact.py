@@ -43,7 +43,7 @@ def two_products(path, *, kwh=100_000, electricity_unit="kWh", site_extra=(), pr
         row for m in months for row in ((m, "woven_fabric", 1000, "hm"), (m, "knit_fabric", 20, "t"))])
     sheets = {"Site": site, "Energy": energy, "Chemicals": chemicals, "Production": production,
               "Factors": [("item", "parameter", "value", "unit", "source"),
-                          ("electricity", "emission_factor", 0.5, "kgCO2/kWh", "supplier contract 2024")]}
+                          ("electricity", "market_factor", 0.5, "kgCO2/kWh", "supplier contract 2024")]}
     sheets["产品信息"] = products if products is not None else [
         ("产品类别", "产品名称", "百米重 [kg/hm]"), ("机织物", "府绸", 20)]
     return write_workbook(path, sheets)
