@@ -306,7 +306,7 @@ def test_a_filled_chinese_template_exports(tmp_path):
         "2024-03", "机织物", 100, "hm", None
     for name in ("水", "化学品"):
         wb[name].delete_rows(2)
-    wb["因子"].append(["电力", "排放因子", 0.5, "kgCO2/kWh", "供电合同"])
+    wb["因子"].append(["电力", "供电合同排放因子", 0.5, "kgCO2/kWh", "供电合同"])
     wb["产品信息"].append(["机织物", "府绸", None, None, 150, 160, None])
     wb.save(path)
     [pf] = footprints_of(path)
