@@ -81,6 +81,14 @@ UNIT_WHERE = ("write the unit in the unit column, in the header in brackets ('ç”
 NUMBER_HINT = "write only the number in the cell, with its unit in the unit column or header"
 
 
+def _is_number(value) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
 def is_blank(value) -> bool:
     """None, NaN, or text of white space only."""
     return value is None or (isinstance(value, str) and value.strip() == "") or \
@@ -370,6 +378,9 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
             raise GreentexError(f"year '{site['year']}' is not a year", **loc("year"),
                                 hint="write the reporting year, e.g. 2024 or 2024å¹´")
         site["year"] = int(m.group(1))
+    if "grid" in site and _is_number(site["grid"]):  # a number under 'grid factor' is the factor itself
+        site.setdefault("grid_factor", site.pop("grid"))
+        cells.setdefault("grid_factor", cells.get("grid"))
     for key in library.site_value_keys():
         if key not in site:
             continue
