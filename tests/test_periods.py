@@ -56,8 +56,8 @@ def test_a_two_year_workbook_gives_each_year_what_a_one_year_workbook_gives():
         vb = b.benchmarks[b.benchmarks.period == "total"].set_index(["benchmark", "metric", "item"])["verdict"]
         assessed = vb[vb != "not assessed"]
         assert len(assessed) and (va.reindex(assessed.index) == assessed).all()
-    assert a.site["grid_used_by_year"] == {"2023": {"grid": "national", "year": 2021},
-                                           "2024": {"grid": "national", "year": 2022}}
+    assert a.site["grid_used_by_year"] == {"2023": {"grid": "national", "year": 2021, "basis": "national"},
+                                           "2024": {"grid": "national", "year": 2022, "basis": "national"}}
     # the total stays: two years' energy together, and a note says the workbook spans two years
     assert_allclose(a.value("energy"), assess(first).value("energy") + assess(second).value("energy"))
     notes = [i for i in a.issues if i.key == "several_years"]
