@@ -10,7 +10,6 @@ local web app (``greentex serve``) shows this same page.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import io
 import math
@@ -290,7 +289,7 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
     w = Words(lang)
     a = assessment
     version = version or greentex.__version__
-    generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    generated = generated or _r.generated()
     site, opts, src = a.site or {}, a.options or {}, a.inventory.source
     period = period_word(_r.months_of(a), lang)
     title = w["title"].format(name=_r.mill_name(a), period=period)
@@ -312,7 +311,7 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
 
 def render_html(assessment, *, lang: str = "en", version: str | None = None, generated: str | None = None) -> str:
     """The report summary as one self-contained HTML document (str), in ``lang`` (en or zh).
-    ``generated`` is the time shown in About (default: now, UTC, to the second)."""
+    ``generated`` is the time shown in About (default: now, UTC, to the minute, as the workbook)."""
     title, body = summary(assessment, lang=lang, version=version, generated=generated)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
