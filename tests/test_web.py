@@ -3,6 +3,7 @@ line, one-line errors as 400, 413 for uploads over the limit, hostile files refu
 on disk."""
 
 import io
+import json
 import re
 import shutil
 import time
@@ -162,11 +163,12 @@ def test_page_language_follows_the_browser_unless_asked(client):
 
 def test_page_shows_the_summary_and_downloads_equal_the_cli(client, tmp_path, monkeypatch):
     r = client.post("/", files=upload(), data={"lang": "en"})
-    assert r.status_code == 200 and "14,554.97" in r.text and "<svg" in r.text
+    energy = json.loads(cli_json(tmp_path, monkeypatch))["metrics"]
+    energy = next(m["value"] for m in energy if (m["metric"], m["item"], m["period"]) == ("energy", "total", "total"))
+    assert r.status_code == 200 and f"{energy:,.2f}" in r.text and "<svg" in r.text
     token = re.search(r'/results/([\w-]+)/report\.xlsx', r.text).group(1)
     zh = client.get(f"/results/{token}?lang=zh")
     assert "主要指标" in zh.text
-    cli_json(tmp_path, monkeypatch)  # cli.xlsx and cli.json
     assert client.get(f"/results/{token}/report.json").content == (tmp_path / "cli.json").read_bytes()
     book = client.get(f"/results/{token}/report.xlsx?lang=en")
     assert "attachment" in book.headers["content-disposition"]
