@@ -146,7 +146,7 @@ def test_mass_per_length_from_gsm_and_width(tmp_path):
     assert_allclose(float(woven["pcf"]["pCfExcludingBiogenic"]), 32_491.2 / 18_000)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kwh=st.floats(1_000, 1e7), unit=st.sampled_from(["kWh", "MWh"]))
 def test_same_electricity_in_kwh_or_mwh_gives_the_same_footprints(tmp_path_factory, kwh, unit):
     base = tmp_path_factory.mktemp("u")
@@ -155,6 +155,26 @@ def test_same_electricity_in_kwh_or_mwh_gives_the_same_footprints(tmp_path_facto
     for x, y in zip(a, b):
         assert x["id"] == y["id"]
         assert_allclose(float(x["pcf"]["pCfExcludingBiogenic"]), float(y["pcf"]["pCfExcludingBiogenic"]))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.floats(0.05, 1.0), min_size=1, max_size=4))
+def test_electricity_split_over_several_meters_gives_the_same_footprints(tmp_path_factory, parts):
+    """100 000 kWh as one row or as several meter rows of the same month (in any order)."""
+    base = tmp_path_factory.mktemp("s")
+    whole = footprints_of(two_products(base / "a.xlsx"))
+    path = two_products(base / "b.xlsx")
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    ws = wb["Energy"]
+    ws.delete_rows(2)
+    for w in reversed(parts):
+        ws.append(["2024-01", "electricity", 100_000 * w / sum(parts), "kWh"])
+    wb.save(path)
+    split = footprints_of(path)
+    for x, y in zip(whole, split):
+        assert x["id"] == y["id"]
+        assert_allclose(float(x["pcf"]["pCfExcludingBiogenic"]), float(y["pcf"]["pCfExcludingBiogenic"]), rtol=1e-12)
 
 
 def test_ids_are_stable_uuid4_and_json_is_strict(tmp_path):
