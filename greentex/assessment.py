@@ -544,6 +544,7 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
         en["energy_gj"] = np.where(np.isnan(gj_per_unit), from_coal, content)
         rows += _metric_rows("energy", en, "energy_tce", "tce", P)
         rows += _metric_rows("energy_content", en, "energy_gj", "GJ", P)
+        issues += quality.unit_mixups(en[en["period"].isin(P.reported)])
     details["energy"] = en
 
     # GHG ----------------------------------------------------------------------------------
@@ -663,6 +664,7 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
 
     metrics = _stack(rows, METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
     metrics = pd.concat([metrics, comparisons.change_rows(metrics)], ignore_index=True)
+    issues += quality.implausible_intensities(metrics, lib)
     details = {k: v[v["period"].isin(P.reported)].reset_index(drop=True) if "period" in v else v
                for k, v in details.items()}
     blib = lib.copy() if options.benchmarks else lib  # user files must not leak into the shared library

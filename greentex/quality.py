@@ -3,7 +3,13 @@
 - a month missing between the first and last month of a sheet;
 - a month more than SPIKE times, or less than 1/SPIKE of, the median of the months around it
   (NEIGHBOURS on each side) for the same item;
-- data covering only part of the Site's reporting year, or months outside it.
+- data covering only part of the Site's reporting year, or months outside it;
+- an energy carrier written in another unit in some months whose standard coal, after
+  conversion, is an order of magnitude (PLAUSIBLE times) or more away from its other months
+  (natural gas typed as kWh where the other months are in m3);
+- a product intensity outside a wide plausible band: from a PLAUSIBLE-th of the lowest to
+  PLAUSIBLE times the highest value of the shipped benchmarks for that metric and product (the
+  dyeing norms, the IFC PaCT water references); a product without a shipped benchmark has no band.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from greentex.tables import group_sums
 
 SPIKE = 3.0
 NEIGHBOURS = 2
+PLAUSIBLE = 10.0  # an order of magnitude
 
 
 def _month_range(first: str, last: str) -> list[str]:
@@ -107,6 +114,69 @@ def coverage(activity: pd.DataFrame, year) -> list[Issue]:
     if outside:
         out.append(Issue.of("warning", "", "", "outside_year", year=year,
                             months=", ".join(outside[:6]) + (" ..." if len(outside) > 6 else "")))
+    return out
+
+
+def unit_mixups(lines: pd.DataFrame) -> list[Issue]:
+    """Months of an energy carrier written in another unit than its usual one whose standard coal
+    is PLAUSIBLE times (or a PLAUSIBLE-th of) the median of its months in the usual unit. ``lines``:
+    monthly energy lines (item, unit, period, energy_tce, cells)."""
+    out = []
+    if lines is None or not len(lines) or "energy_tce" not in lines:
+        return out
+    for item, g in lines.groupby("item", sort=True):
+        if g["unit"].nunique() < 2:
+            continue
+        months = g.groupby("unit")["period"].nunique()
+        main = months.sort_values(ascending=False, kind="stable").index[0]
+        tce = g.groupby("period")["energy_tce"].sum().abs()
+        usual = float(np.median(tce[sorted(set(g.loc[g["unit"] == main, "period"]))]))
+        if not usual > 0:
+            continue
+        for row in g[g["unit"] != main].itertuples(index=False):
+            ratio = tce[row.period] / usual
+            if ratio >= PLAUSIBLE or ratio <= 1 / PLAUSIBLE:
+                sheet, _, cell = str(row.cells).partition("!")
+                out.append(Issue.of("warning", sheet, cell.split(" (")[0], "unit_mixup", item=item,
+                                    period=row.period, unit=row.unit, main=main, ratio=f"{ratio:.2g}"))
+    return out
+
+
+def intensity_bands(library) -> dict[tuple[str, str], tuple[float, float, str]]:
+    """{(metric, product): (low, high, unit)} from the shipped benchmark sets: a PLAUSIBLE-th of
+    the lowest and PLAUSIBLE times the highest value of any line for that metric and product."""
+    from greentex.units import conversion_factor
+
+    values: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for set_id in library.ids("benchmark"):
+        frame = library.dataset(set_id).frame
+        frame = frame[(frame["origin"] == "bundled") & frame["metric"].str.endswith("_intensity")]
+        for metric, item, value, unit in zip(frame["metric"], frame["item"], frame["value"], frame["unit"]):
+            values.setdefault((metric, item), []).append((float(value), unit))
+    bands = {}
+    for key, vals in values.items():
+        unit = vals[0][1]
+        vs = [v * conversion_factor(u, unit) for v, u in vals]
+        bands[key] = (min(vs) / PLAUSIBLE, max(vs) * PLAUSIBLE, unit)
+    return bands
+
+
+def implausible_intensities(metrics: pd.DataFrame, library) -> list[Issue]:
+    """Product intensities (whole input) outside the band of intensity_bands."""
+    from greentex.units import conversion_factor
+
+    bands = intensity_bands(library)
+    out = []
+    rows = metrics[metrics["metric"].str.endswith("_intensity") & (metrics["period"] == "total")]
+    for metric, item, value, unit in zip(rows["metric"], rows["item"], rows["value"], rows["unit"]):
+        band = bands.get((metric, item))
+        if band is None or value is None or not np.isfinite(value):
+            continue
+        low, high, bunit = band
+        v = float(value) * conversion_factor(unit, bunit)
+        if v < low or v > high:
+            out.append(Issue.of("warning", "", "", "implausible_intensity", metric=metric, item=item,
+                                value=_number(v), unit=bunit, low=_number(low), high=_number(high)))
     return out
 
 
