@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greentex import benchmarks as bench, chemicals, comparisons, emissions, energy, intensity, quality, water
+from greentex import (benchmarks as bench, chemicals, comparisons, emissions, energy, intensity, quality,
+                      refrigerants, water)
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
@@ -332,6 +333,23 @@ class FactorSelector:
         f = self._user(item, "emission_factor") or self._bundled("carbonates", "emission_factor", item, item=item)
         return self._record(f) if f is not None else None
 
+    def refrigerant(self, item: str) -> list[tuple[str, Factor, Factor]]:
+        """(component gas, mass fraction, GWP in the chosen set) of each component of a refrigerant."""
+        rows = self.lib.dataset("refrigerant_blends").rows(refrigerant=item)
+        if not rows:
+            raise GreentexError(f"no composition known for refrigerant {item}",
+                                hint="add its components to refrigerant_blends.csv with --factors")
+        out = []
+        for row in rows:
+            gas = row["component"]
+            gwp = self._bundled("gwp", f"gwp_{self.options.gwp}", gas, gwp_set=self.options.gwp, gas=gas)
+            if gwp is None:
+                raise GreentexError(f"no {self.options.gwp} GWP for {gas} (in refrigerant {item})",
+                                    hint="choose another --gwp set or add the value to gwp.csv with --factors")
+            share = _from_row(row, "refrigerant_blends", f"mass_fraction:{gas}", item)
+            out.append((gas, self._record(share), self._record(gwp)))
+        return out
+
     def wastewater(self, treatment: str) -> tuple[Factor, Factor]:
         b0 = self._bundled("wastewater_ch4", "b0", "wastewater", parameter="b0", treatment="all")
         mcf = self._bundled("wastewater_ch4", "mcf", "wastewater", parameter="mcf", treatment=treatment)
@@ -610,6 +628,8 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
                           "factor": f.value_in("tCO2/t"), "factor_unit": "tCO2/t", "factor_source": f.source,
                           "factor_status": f.status,
                           "tco2e": np.asarray(chemicals.carbonate_co2(t_mass, f.value_in("tCO2/t")), dtype=float)})
+    # refrigerants charged (scope 1 fugitive; Montreal gases on their own lines)
+    ghg_lines += refrigerants.lines(_monthly(act, "refrigerants"), sel)
     # wastewater CH4
     wa = _monthly(act, "water")
     cod = _cod_table(act) if len(wa) else {}
@@ -627,6 +647,9 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
         scope_table = np.vstack([s1, s2l, s2m, s1 + s2l, s1 + s2m])
         any_line = np.broadcast_to(present.any(axis=0), scope_table.shape)
         rows.append(_period_rows("ghg", names, *P.rollup(scope_table, any_line), "tCO2e", P))
+        fugitive = ghg[ghg["source_name"].astype(str).str.startswith("refrigerant:")]
+        rows += _metric_rows("ghg", fugitive.assign(fugitive="fugitive"), "tco2e", "tCO2e", P, item_col="fugitive",
+                             total_item=None)
 
     # water ---------------------------------------------------------------------------------
     details["water"] = wa

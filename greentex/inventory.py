@@ -432,6 +432,7 @@ class Inventory:
     @classmethod
     def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,
                     chemicals: pd.DataFrame | None = None, production: pd.DataFrame | None = None,
+                    refrigerants: pd.DataFrame | None = None,
                     site: dict | None = None, factors: pd.DataFrame | None = None,
                     library: FactorLibrary | None = None) -> "Inventory":
         """Build an Inventory from long frames with columns period, item, quantity, unit
@@ -442,7 +443,7 @@ class Inventory:
         library = library or load_library()
         parts, rejected, counts = [], [], {}
         for domain, frame in (("energy", energy), ("water", water), ("chemicals", chemicals),
-                              ("production", production)):
+                              ("production", production), ("refrigerants", refrigerants)):
             if frame is None:
                 continue
             raw = frame.reset_index(drop=True)  # a new frame: the caller's is not changed

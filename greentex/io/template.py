@@ -17,9 +17,9 @@ from greentex.io.workbook import TEMPLATE_MARK
 
 SHEET_NAMES = {
     "en": {"instructions": "Instructions", "site": "Site", "energy": "Energy", "water": "Water",
-           "chemicals": "Chemicals", "production": "Production", "factors": "Factors", "names": "Names", "products": "Products", "lists": "Lists"},
+           "chemicals": "Chemicals", "production": "Production", "refrigerants": "Refrigerants", "factors": "Factors", "names": "Names", "products": "Products", "lists": "Lists"},
     "zh": {"instructions": "填写说明", "site": "基本信息", "energy": "能源", "water": "水",
-           "chemicals": "化学品", "production": "产量", "factors": "因子", "names": "名称对照", "products": "产品信息", "lists": "Lists"},
+           "chemicals": "化学品", "production": "产量", "refrigerants": "制冷剂", "factors": "因子", "names": "名称对照", "products": "产品信息", "lists": "Lists"},
 }
 NAMES_HEADERS = {"en": ["label", "item"], "zh": ["台账名称", "项目"]}
 PRODUCTS_HEADERS = {  # for greentex pact (io.workbook.PRODUCT_COLUMNS)
@@ -37,12 +37,14 @@ UNITS = {
     "water": ["m3", "t", "万m³", "mg/L"],
     "chemicals": ["kg", "t"],
     "production": ["hm", "m", "万米", "t"],
+    "refrigerants": ["kg", "t"],
 }
 EXAMPLES = {
     "energy": ("electricity", 125000, "kWh"),
     "water": ("tap_water", 48000, "m3"),
     "chemicals": ("soda_ash", 3200, "kg"),
     "production": ("woven_fabric", 42000, "hm"),
+    "refrigerants": ("r410a", 12, "kg"),
 }
 SITE_KEYS = [
     ("name", "名称", "", "Mill name", "企业名称"),
@@ -65,7 +67,8 @@ SITE_KEYS = [
 INSTRUCTIONS = {
     "en": [
         "greentex input workbook",
-        "Fill one row per month, item and meter in Energy, Water, Chemicals and Production.",
+        "Fill one row per month, item and meter in Energy, Water, Chemicals and Production; refrigerant "
+        "charged or topped up (R-410A, R-22 ...) in kg in Refrigerants.",
         "period: a month (2024-01, 2024年1月, Jan 2024 or an Excel date). item and unit: pick from the list "
         "or type a known name (English or Chinese). Several rows for the same item and month add up.",
         "Instead of long rows you may use one column per item with the unit in the header, "
@@ -82,7 +85,7 @@ INSTRUCTIONS = {
     ],
     "zh": [
         "greentex 输入工作簿",
-        "能源、水、化学品、产量表：每月、每个项目、每块表计填写一行。",
+        "能源、水、化学品、产量表：每月、每个项目、每块表计填写一行；制冷剂表填写当月充注或补充的制冷剂（R410A、R22 等，kg）。",
         "月份：2024-01、2024年1月、Jan 2024 或 Excel 日期。项目与单位：从下拉列表选择，或填写中英文名称。"
         "同一月份同一项目的多行数据将累加。",
         "也可采用宽表：每个项目一列，单位写在表头括号中，如“电力（万kWh）”，每月一行。",
@@ -140,7 +143,7 @@ def write_template(path: str | Path, lang: str = "en") -> None:
 
     lists = wb.create_sheet(names["lists"])
     lists.sheet_state = "hidden"
-    for col, domain in enumerate(("energy", "water", "chemicals", "production"), start=1):
+    for col, domain in enumerate(("energy", "water", "chemicals", "production", "refrigerants"), start=1):
         items = _item_names(lib, domain, lang)
         for r, name in enumerate(items, start=1):
             lists.cell(row=r, column=2 * col - 1, value=name)

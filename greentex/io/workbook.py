@@ -32,13 +32,14 @@ SHEETS = {
     "water": ["water", "水", "用水", "水资源"],
     "chemicals": ["chemicals", "化学品", "染化料", "化工原料"],
     "production": ["production", "产量", "产品产量", "生产"],
+    "refrigerants": ["refrigerants", "制冷剂", "冷媒", "制冷剂充注"],
     "factors": ["factors", "因子", "排放因子", "参数"],
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
     "products": ["products", "产品信息", "产品清单", "产品规格"],
     "names": ["names", "名称对照", "名称对照表", "names map"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
-ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production")
+ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production", "refrigerants")
 COLUMNS = {
     "period": ["period", "month", "月份", "月", "期间", "日期", "时间", "年月"],
     "item": ["item", "名称", "项目", "品种", "能源品种", "类别"],
