@@ -17,6 +17,9 @@ from greentex.labels import LANGUAGES, labels
 
 # -- units -----------------------------------------------------------------------------------
 
+#: GHG sources named "<kind>:<item>" (src_<kind> in labels.csv words them).
+SOURCE_PREFIXES = ("combustion:", "refrigerant:", "montreal:")
+
 _UNIT_RULES = [(re.compile(p), r) for p, r in (
     (r"\*\*3\b", "³"), (r"\*\*2\b", "²"), (r"(?<![A-Za-z])(N?m)3\b", r"\1³"), (r"\bpercent\b", "%"),
     (r"CO2", "CO₂"), (r"CH4", "CH₄"), (r"\bdimensionless\b", "1"), (r"\s*\*\s*", "·"),
@@ -123,7 +126,7 @@ class Words:
     def name(self, item) -> str:
         """Display name of an item or product id (the id itself when unknown)."""
         name = self.names.get(item) or self.t.get(f"item_{item}")  # item_total, item_in, class:dye ...
-        if not (isinstance(name, str) and name) and isinstance(item, str) and item.startswith("combustion:"):
+        if not (isinstance(name, str) and name) and isinstance(item, str) and item.startswith(SOURCE_PREFIXES):
             return self.source(item)
         return name if isinstance(name, str) and name else ("" if item is None else str(item))
 
@@ -137,8 +140,9 @@ class Words:
     def source(self, name: str) -> str:
         """Display name of a GHG source (``combustion:natural_gas``, ``electricity_market``...)."""
         base = str(name).removesuffix("_market")
-        if base.startswith("combustion:"):
-            return self.t["src_combustion"].format(item=self.short(base.split(":", 1)[1]))
+        if base.startswith(SOURCE_PREFIXES):  # combustion:natural_gas, refrigerant:r410a, montreal:r22
+            prefix, item = base.split(":", 1)
+            return self.t[f"src_{prefix}"].format(item=self.short(item))
         return self.t.get(f"src_{base}") or self.t.get(base) or self.name(base)
 
     def severity(self, sev: str) -> str:
