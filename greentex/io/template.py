@@ -76,7 +76,8 @@ INSTRUCTIONS = {
         "The example rows (note: 'example row') are ignored: replace or delete them.",
         "Factors (optional): your own values with their source; parameters: coefficient (kgce per unit), "
         "ncv (e.g. GJ/t, MJ/m3), carbon_content (tC/GJ), oxidation (fraction), emission_factor "
-        "(e.g. tCO2/MWh), primary_coefficient (electricity, kgce/kWh).",
+        "(e.g. tCO2/MWh), primary_coefficient (electricity, kgce/kWh), standard_product_coefficient (a product); "
+        "written as the id, in words (Emission factor) or in Chinese (排放因子, 低位发热量).",
         "Names (optional): a name your ledger uses that greentex does not know, in column A, and the item or "
         "product it means in column B (e.g. 'Boiler diesel' -> diesel, '全棉府绸' -> woven_fabric).",
         "Products (optional, for greentex pact): per product category its trade name, product id (a URN), "
@@ -92,7 +93,7 @@ INSTRUCTIONS = {
         "示例行（备注为 example row）不参与计算：请替换或删除。",
         "因子表（可选）：填写自有数值及来源；参数：coefficient（折标系数）、ncv（低位发热量）、"
         "carbon_content（单位热值含碳量 tC/GJ）、oxidation（碳氧化率）、emission_factor（排放因子）、"
-        "primary_coefficient（电力等价值 kgce/kWh）。",
+        "primary_coefficient（电力等价值 kgce/kWh）、standard_product_coefficient（标准品折算系数）；参数可写英文或中文名称。",
         "名称对照（可选）：A 列填写台账中 greentex 不认识的名称，B 列填写对应的项目或产品（如 锅炉用柴油 -> 柴油，全棉府绸 -> 机织物）。",
         "产品信息（可选，用于 greentex pact 产品碳足迹）：每个产品类别的产品名称、产品编号（URN）、CPC 代码及质量："
         "百米重，或克重与幅宽（按长度计量的产品必填）。",
