@@ -135,3 +135,28 @@ def test_a_user_fuel_file_without_a_table_column_applies_under_every_table(tmp_p
     for country in ("CN", "DE"):
         a = assess(Inventory.from_frames(**_energy("natural_gas", 1000, "m3", country=country)), library=lib)
         assert_allclose(a.value("energy_content", "natural_gas"), 36.0)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_filled_template_uses_the_province_and_the_supplier_factor(tmp_path, lang):
+    """Template Site rows: province 江苏, year 2024, market_factor (供电合同排放因子) 0.45; 1 000 kWh:
+    location 1 000 x 0.5978 (Jiangsu 2022) = 0.5978 t, market 1 000 x 0.45 = 0.45 t."""
+    from openpyxl import load_workbook
+    from greentex.io.template import write_template
+    from greentex.io.workbook import read_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, lang=lang)
+    wb = load_workbook(path)
+    values = {"province": "江苏", "省份": "江苏", "year": 2024, "年份": 2024, "market_factor": 0.45, "供电合同排放因子": 0.45}
+    for row in wb.worksheets[1].iter_rows(min_row=2):
+        row[1].value = values.get(row[0].value, row[1].value)
+    energy = wb.worksheets[2]
+    for col, v in zip("ABCDE", ("2024-01", "电力", 1000, "kWh", None)):
+        energy[f"{col}2"] = v
+    for ws in wb.worksheets[3:7]:
+        ws.delete_rows(2)
+    wb.save(path)
+    a = assess(read_workbook(path))
+    assert_allclose([a.value("ghg", "scope2_location"), a.value("ghg", "scope2_market")], [0.5978, 0.45])
+    assert a.site["grid_used"]["grid"] == "jiangsu"

@@ -55,8 +55,12 @@ SITE_KEYS = [
     ("year", "年份", "", "Reporting year, e.g. 2024", "报告年份，如 2024"),
     ("enterprise", "企业类型", "existing", "existing or new", "现有 或 新建"),
     ("product", "产品类别", "", "Main product category, e.g. woven_fabric", "主要产品类别，如 机织物"),
-    ("grid", "电网因子", "", "Grid factor: national, east, jiangsu ... (optional :year)",
-     "电网排放因子：national、east、jiangsu 等（可加 :年份）"),
+    ("grid", "电网因子", "", "Grid (location-based): empty = the province's factor, else its region's, else national; "
+     "or national, east, jiangsu ... (optional :year); or a number, your grid factor in kgCO2/kWh",
+     "电网（基于位置）：留空则用所在省份的因子，无则用区域、全国；或填 national、east、jiangsu 等（可加 :年份）；"
+     "或填数值：电网排放因子 kgCO2/kWh"),
+    ("market_factor", "供电合同排放因子", "", "Supplier's contractual factor in kgCO2/kWh (market-based); "
+     "empty = national residual factor", "供电合同排放因子 kgCO2/kWh（基于市场）；留空则用全国剩余电力因子"),
     ("wastewater_treatment", "污水处理方式", "", "e.g. anaerobic_reactor, aerobic_well_managed",
      "如 anaerobic_reactor、aerobic_well_managed"),
     ("discharge", "排放方式", "", "Wastewater discharge: indirect_park, indirect or direct",
