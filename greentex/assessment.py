@@ -20,6 +20,7 @@ from greentex import (benchmarks as bench, chemicals, comparisons, emissions, en
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
+from greentex.names import Names
 from greentex.periods import PeriodIndex, is_month, year_months
 from greentex.tables import group_sums
 from greentex.units import conversion_factor, same_dimension
@@ -863,7 +864,10 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
             if not part.strip():
                 continue
             name, _, val = part.replace("：", ":").partition(":")
-            item = lib.resolve_item(name.strip())
+            try:  # products named as ledgers write them (纯棉机织布: 60%)
+                item = Names(lib).resolve(name.strip(), "production")
+            except GreentexError:
+                item = None
             try:
                 v = float(val.strip().rstrip("%")) / (100.0 if "%" in val else 1.0)
             except ValueError:

@@ -159,6 +159,9 @@ def test_several_products_by_tag_and_allocation():
     a = assess(Inventory.from_frames(energy=energy, production=prod, site=site))
     assert_allclose(a.value("energy_intensity", "woven_fabric"), 7.374)
     assert_allclose(a.value("energy_intensity", "knit_fabric"), 0.35552)
+    zh = assess(Inventory.from_frames(energy=energy, production=prod,
+                                      site={"year": 2024, "分摊": "纯棉机织布：60%；针织物：40%"}))
+    assert_allclose(zh.value("energy_intensity", "woven_fabric"), 7.374)
     no_alloc = assess(Inventory.from_frames(energy=energy, production=prod, site={"year": 2024}))
     assert math.isnan(no_alloc.value("energy_intensity", "woven_fabric"))
     assert any("cannot be shared" in i.message for i in no_alloc.issues)
