@@ -134,7 +134,8 @@ def unit_mixups(lines: pd.DataFrame) -> list[Issue]:
         if not usual > 0:
             continue
         for row in g[g["unit"] != main].itertuples(index=False):
-            ratio = tce[row.period] / usual
+            with np.errstate(over="ignore", invalid="ignore"):
+                ratio = tce[row.period] / usual
             if ratio >= PLAUSIBLE or ratio <= 1 / PLAUSIBLE:
                 sheet, _, cell = str(row.cells).partition("!")
                 out.append(Issue.of("warning", sheet, cell.split(" (")[0], "unit_mixup", item=item,
