@@ -304,69 +304,95 @@ def pact(path, output, previous_path, factor_paths, options):
     click.echo(_wrote(out))
 
 
+LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of what is printed: English or Chinese.")
+
+
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
+@LANG_OPTION
 @assessment_options
 @period_options
 @handle_errors
-def validate(path, factor_paths, options, previous_path):
+def validate(path, lang, factor_paths, options, previous_path):
     """Check the workbook PATH and list the rows read and the issues found; writes nothing."""
+    from greentex.display import Words
+
+    w = Words(lang)
     progress = Progress()
     a = _assess(path, factor_paths, options, progress, previous_path)
     progress.done()
     inv = a.inventory
     for sheet, c in inv.counts.items():
-        click.echo(f"{sheet}: {c['read']} rows read, {c['used']} used, {c['rejected']} rejected")
+        click.echo(w["cli_counts"].format(sheet=w.t.get(f"sheet_{sheet}", sheet), **c))
     for issue in a.issues:
         where = " ".join(filter(None, (issue.sheet, issue.cell)))
-        click.echo(f"{issue.severity}: {where + ': ' if where else ''}{issue.message}")
-    click.echo("ok" if not any(i.severity == "error" for i in a.issues) else "ok, with errors above")
+        click.echo(f"{w.severity(issue.severity)}: {where + ': ' if where else ''}{issue.text(lang, w.names)}")
+    click.echo(w["cli_ok"] if not any(i.severity == "error" for i in a.issues) else w["cli_ok_errors"])
 
 
 def _fmt(v, digits=2) -> str:
     return "" if v != v else f"{v:,.{digits}f}"
 
 
-def verdict_table(b) -> list[str]:
-    """Aligned text lines of verdict rows."""
+def verdict_table(b, w=None, months=()) -> list[str]:
+    """Aligned text lines of verdict rows; with Chinese Words ``w``, in Chinese (names, not ids)."""
+    from greentex.display import text_width, unit_text
+
     head = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict", "margin %", "status",
             "why"]
+    zh = w is not None and w.lang == "zh"
     rows = [[r.benchmark, r.metric, r.item, r.period, _fmt(r.value), _fmt(r.limit), r.unit, r.verdict,
              _fmt(r.margin_pct, 1), r.status + (" (check)" if r.check else ""),
              r.note if r.verdict in ("not assessed", "not applicable") else ""] for r in b.itertuples()]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    return ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [head] + rows]
+    if zh:
+        head = w["cli_verdict_head"].split("|")
+        rows = [[w.benchmark(r.benchmark), w.metric(r.metric), w.short(r.item), w.period(r.period, months), _fmt(r.value),
+                 _fmt(r.limit), unit_text(r.unit, "zh"), w.verdict(r.verdict), _fmt(r.margin_pct, 1),
+                 w.status(r.status) + (w["cli_check_mark"] if r.check else ""),
+                 w.reason(r.note) if r.verdict in ("not assessed", "not applicable") else ""]
+                for r in b.itertuples()]
+    widths = [max(text_width(str(x)) for x in col) for col in zip(head, *rows)]
+    return ["  ".join(str(x) + " " * (n - text_width(str(x))) for x, n in zip(line, widths)).rstrip()
+            for line in [head] + rows]
 
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
+@LANG_OPTION
 @assessment_options
 @period_options
 @handle_errors
-def check(path, monthly, factor_paths, options, previous_path):
+def check(path, monthly, lang, factor_paths, options, previous_path):
     """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
     from greentex.benchmarks import failed, headline
     from greentex.periods import month_mask
 
+    from greentex.display import Words
+
+    w = Words(lang)
     progress = Progress()
     a = _assess(path, factor_paths, options, progress, previous_path)
     progress.done()
+    w.messages = {i.message: i.text(lang, w.names) for i in a.issues}
     b = a.benchmarks
     shown = b if monthly else headline(b)
     if shown.empty:
-        click.echo("no benchmark line applies to this workbook")
-    for line in verdict_table(shown):
+        click.echo(w["cli_no_lines"])
+    from greentex.io.report import months_of
+
+    for line in verdict_table(shown, w, months_of(a)):
         click.echo(line)
     bad = failed(b, monthly=monthly)
     if not monthly:
         months = failed(b, monthly=True)
         months = months[month_mask(months["period"])]
         if len(months):
-            click.echo(f"{len(months)} monthly line(s) fail; see --monthly or the report's Benchmarks sheet")
+            click.echo(w["cli_monthly_fail"].format(n=len(months)))
     if (b["check"] != "").any():
-        click.echo("lines marked (check) come from secondary sources: check them against the standard text")
-    click.echo("not compliant" if len(bad) else "compliant")
+        click.echo(w["cli_check_note"])
+    click.echo(w["cli_not_compliant"] if len(bad) else w["cli_compliant"])
     sys.exit(1 if len(bad) else 0)
 
 

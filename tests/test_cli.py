@@ -171,3 +171,15 @@ def test_an_output_in_a_missing_folder_is_refused_before_anything_is_written(run
     assert result.exit_code == 2
     assert result.output.strip().endswith("folder not found (create it or choose another output path)")
     assert not out.exists()
+
+
+def test_validate_and_check_speak_chinese():
+    """--lang zh: the row counts, verdict table and closing word in Chinese, names not ids."""
+
+    runner = CliRunner()
+    v = runner.invoke(cli, ["validate", str(SAMPLES / "knit_dyeing_2024.xlsx"), "--lang", "zh"])
+    assert v.exit_code == 0 and "读取 68 行，使用 68 行，剔除 0 行" in v.output and v.output.strip().endswith("通过")
+    c = runner.invoke(cli, ["check", str(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx"), "--lang", "zh"])
+    assert c.exit_code == 0 and "印染行业规范条件（2017版）" in c.output and "2024年全年" in c.output
+    assert "cn_dyeing_norms_2017" not in c.output and "woven_fabric" not in c.output
+    assert c.output.strip().endswith("达标")

@@ -424,3 +424,62 @@ def test_data_issues_in_the_report_language(tmp_path):
     assert not english & shown
     write_report(a, out, lang="en")
     assert english <= {c.value for c in _cells(openpyxl.load_workbook(out)["Data issues"])}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_sheet_is_set_up_to_print_on_a4(assessments, tmp_path, lang):
+    """Paper 9 (A4); detail sheets fitted to one page wide with their header row on every page;
+    the body text (11 pt) prints at 8 pt or more: the columns' width (7 px a character + 5)
+    times the scale fits the printable width of A4 (297 or 210 mm less 2 x 13 mm, at 96 px an
+    inch), so the scale that fitting needs is at least 8 / 11 = 73 %; footers name the mill,
+    the period, page x of y, the version, the time and the SHA-256 prefix; Metrics is hidden."""
+    a = assessments["multi_product_2024"]
+    wb = _book(a, tmp_path, lang)
+    sha = a.inventory.source["sha256"][:12]
+    for ws in wb.worksheets:
+        if ws.title in ("Metrics", "指标"):
+            assert ws.sheet_state == "hidden"
+            continue
+        ps = ws.page_setup
+        assert ps.paperSize in (9, "9") and ps.orientation in ("landscape", "portrait")
+        footer = ws.oddFooter
+        assert "&P" in footer.center.text and "&N" in footer.center.text
+        assert sha in footer.right.text and "greentex" in footer.right.text and "UTC" in footer.right.text
+        assert "Example Jiangsu" in footer.left.text
+        used = sum(int((ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43) * 7 + 5)
+                   for c in range(1, ws.max_column + 1))
+        page = (297 if ps.orientation == "landscape" else 210) - 26
+        scale = min(100, page / 25.4 * 96 * 100 / used)
+        if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ps.fitToWidth in (1, None) and ps.fitToHeight == 0
+            assert scale >= 73, (ws.title, scale)
+            if ws.freeze_panes:                                   # a table sheet: its header repeats
+                assert ws.print_title_rows is not None
+        else:
+            assert int(ps.scale or 100) >= 73, ws.title
+
+
+def test_detail_totals_tie_to_the_summary(assessments, tmp_path):
+    """The Energy sheet's grand total (tce) is the Summary's comprehensive energy consumption;
+    the GHG sheet's scope totals are the Summary's scope figures."""
+    a = assessments["jiangsu_woven_dyeing_2024"]
+    wb = _book(a, tmp_path)
+    cells = {c.value: c for c in _cells(wb["Energy"])}
+    total = next(c for c in _cells(wb["Energy"]) if c.value == "Total" and c.row > len(a.details["energy"]) + 1)
+    tce = wb["Energy"].cell(total.row, total.column + 3).value
+    assert tce == pytest.approx(a.value("energy"), rel=1e-12)
+    assert "Totals (whole year 2024)" in cells
+    ghg = wb["GHG"]
+    rows = [[c.value for c in r] for r in ghg.iter_rows()]
+    scope1 = next(r for r in rows if r[1] == "Scope 1" and r[2] == "Total")
+    assert scope1[4] == pytest.approx(a.value("ghg", "scope1"), rel=1e-12)
+
+
+def test_input_quantity_shown_as_written_beside_the_converted_one(assessments, tmp_path):
+    """The Jiangsu ledger writes electricity in 万kWh: 135.51 万kWh in 2024-01 is 1 355 100 kWh."""
+    ws = _book(assessments["jiangsu_woven_dyeing_2024"], tmp_path)["Energy"]
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    line = dict(zip(header, row))
+    assert (line["As written"], line["Unit as written"]) == (pytest.approx(135.51), "万kWh")
+    assert (line["Quantity"], line["Unit"]) == (pytest.approx(1355100), "kWh")
