@@ -211,6 +211,10 @@ class Words:
             return self.benchmark(value)
         if key in ("product",) or (isinstance(value, str) and value in self.names):
             return self.name(value)
+        if key == "combustion_note":
+            table = "ipcc" if "IPCC" in str(value) else "cn"
+            how = "how_chosen" if str(value).endswith("(chosen)") else "how_country"
+            return self.t[f"note_combustion_{table}"].format(how=self.t[how])
         if key == "gwp_note":
             return self.t["gwp_note"].format(v=str(value).removeprefix("GWP100 set ").removesuffix(" (default)"),
                                              d=self.t["default"] if str(value).endswith("(default)") else "")
