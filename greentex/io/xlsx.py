@@ -108,7 +108,7 @@ class Book:
     """One workbook being written; ``close()`` writes it."""
 
     def __init__(self, target, footer: Footer | None = None):
-        self.wb = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False,
+        self.wb = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                                "strings_to_urls": False, "nan_inf_to_errors": False})
         self.footer = footer or Footer()
         self._formats: dict = {}
