@@ -859,28 +859,10 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
         return pd.DataFrame(1.0, index=periods, columns=products)
     alloc = site.get("allocation")
     if alloc:
-        shares = {}
-        for part in str(alloc).replace("；", ";").replace("，", ";").replace(",", ";").split(";"):
-            if not part.strip():
-                continue
-            name, _, val = part.replace("：", ":").partition(":")
-            try:  # products named as ledgers write them (纯棉机织布: 60%)
-                item = Names(lib).resolve(name.strip(), "production")
-            except GreentexError:
-                item = None
-            try:
-                v = float(val.strip().rstrip("%")) / (100.0 if "%" in val else 1.0)
-            except ValueError:
-                raise GreentexError(f"allocation '{part.strip()}' is not 'product: share'", sheet="Site",
-                                    hint="write e.g. woven_fabric: 0.6; knit_fabric: 0.4") from None
-            if item not in products:
-                raise GreentexError(f"allocation names '{name.strip()}', which is not a product of this mill",
-                                    sheet="Site", hint="products: " + ", ".join(products))
-            shares[item] = v
-        total = sum(shares.values())
-        if abs(total - 1.0) > 1e-6 or set(shares) != set(products):
-            raise GreentexError(f"allocation shares must cover every product and add up to 1 (they add up to {total:g})",
-                                sheet="Site", hint="products: " + ", ".join(products))
+        try:
+            shares = intensity.allocation_shares(alloc, products, lambda n: Names(lib).resolve(n, "production"))
+        except GreentexError as exc:
+            raise exc.located(sheet="Site") from None
         return pd.DataFrame({p: [shares[p]] * len(periods) for p in products}, index=periods)
     units = set(pr["unit"].unique())
     if len(units) == 1:

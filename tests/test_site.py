@@ -3,6 +3,7 @@ sheet and cell."""
 
 import pytest
 
+from greentex.assessment import assess
 from greentex.errors import GreentexError
 from greentex.factors import load_library
 from greentex.io.workbook import read_workbook
@@ -66,3 +67,28 @@ def test_errors_name_file_sheet_cell(make_workbook, rows, cell, words):
 def test_unknown_key_stays_a_note(make_workbook):
     inv = _site(make_workbook, [["法人代表", "张三"]])
     assert any(i.key == "unknown_site_key" for i in inv.issues)
+
+
+TWO_PRODUCTS = {"能源": [["月份", "电力（万kWh）"], ["2024-01", 1]],
+                "产量": [["月份", "纯棉机织布（万米）", "针织物（吨）"], ["2024-01", 10, 50]]}
+
+
+@pytest.mark.parametrize("written, words", [
+    ("纯棉机织布：60%；针织物：30%", "add up to 1 (they add up to 0.9)"),
+    ("纯棉机织布：60%；毛巾：40%", "names '毛巾', which is not a product"),
+    ("纯棉机织布 60%；针织物：40%", "is not 'product: share'"),
+])
+def test_allocation_errors_name_their_cell(make_workbook, written, words):
+    """An allocation that cannot be used is refused at reading, at the cell where it is written."""
+    rows = [["项目", "内容"], ["企业名称", "x"], ["分摊比例", written]]
+    with pytest.raises(GreentexError) as e:
+        read_workbook(make_workbook({"基本信息": rows, **TWO_PRODUCTS}))
+    assert (e.value.file, e.value.sheet, e.value.cell) == ("mill.xlsx", "基本信息", "B3")
+    assert words in str(e.value)
+
+
+def test_allocation_as_ledgers_write_it_is_read(make_workbook):
+    rows = [["项目", "内容"], ["分摊比例", "纯棉机织布：60%；针织物：40%"]]
+    inv = read_workbook(make_workbook({"基本信息": rows, **TWO_PRODUCTS}))
+    shares = assess(inv).details["allocation"]
+    assert shares.loc["2024-01"].to_dict() == {"knit_fabric": 0.4, "woven_fabric": 0.6}

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from greentex import intensity
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
@@ -393,6 +394,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         for key, value, cell in pairs:
             if not is_blank(key) and library.resolve_site_key(str(key)) is None:
                 issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
+        _check_allocation(site, pairs, activity, library, names, file, found["site"])
     else:
         site = parse_site([], library)
     overrides = None
@@ -412,6 +414,22 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
 
 _PRODUCT_ROLE = _name_index(PRODUCT_COLUMNS)
 
+
+
+def _check_allocation(site: dict, pairs, activity: pd.DataFrame, library, names, file, sheet) -> None:
+    """The Site sheet's allocation checked against the workbook's products where its cell is
+    known (the rule itself is intensity.allocation_shares)."""
+    if not site.get("allocation"):
+        return
+    products = sorted(set(activity.loc[activity["domain"] == "production", "item"]))
+    if len(products) < 2:
+        return
+    cell = next((c for k, _, c in pairs if not is_blank(k) and library.resolve_site_key(str(k)) == "allocation"), None)
+    resolver = names or Names(library)
+    try:
+        intensity.allocation_shares(site["allocation"], products, lambda n: resolver.resolve(n, "production"))
+    except GreentexError as exc:
+        raise exc.located(file=file, sheet=sheet, cell=cell) from None
 
 def _read_products(rows: list[list], name: str, file: str, names: Names) -> pd.DataFrame:
     """The Products sheet: one row per product, its category resolved into ``item`` like the
