@@ -111,7 +111,7 @@ class Words:
         self.t = labels()[lang]
         lib = load_library()
         self.names = lib.item_table["label_zh" if lang == "zh" else "label_en"].to_dict()
-        self._grids = _grid_names(lib) if lang == "zh" else {}
+        self._grids = _grid_names(lib, lang)
         self.messages: dict[str, str] = {}   # English issue message -> this language (set by a report)
 
     def __getitem__(self, key: str) -> str:
@@ -271,8 +271,11 @@ _REASONS = [(k, re.compile(p)) for k, p in (
 )]
 
 
-def _grid_names(lib) -> dict:
-    """{grid id: Chinese name} from the grid factor data's label_zh (empty without that data)."""
+def _grid_names(lib, lang: str) -> dict:
+    """{grid id: name}: in Chinese the grid factor data's label_zh, in English a province's
+    name from cn_provinces (empty without that data)."""
+    if lang != "zh":
+        return dict(zip(lib.provinces["grid"], lib.provinces["name"]))
     frame = lib.datasets["cn_grid_electricity"].frame if "cn_grid_electricity" in lib.datasets else None
     if frame is None or "label_zh" not in frame:
         return {}

@@ -215,3 +215,20 @@ def test_serve_binds_to_loopback_and_warns_loudly_otherwise(monkeypatch):
     res = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "9000", "--max-upload", "5"])
     assert calls[-1]["host"] == "0.0.0.0" and "WARNING: serving on 0.0.0.0" in res.output
     assert "upload limit 5 MB" in res.output
+
+
+@pytest.mark.parametrize("lang, national, region, province", [
+    ("en", "national grid average", "East China grid", "Jiangsu"),
+    ("zh", "全国电网平均", "华东区域电网", "江苏省"),
+])
+def test_the_grid_list_names_each_grid_in_the_page_language(client, lang, national, region, province):
+    """The grid options carry ids as values and names as text: national factors first, then the
+    regional grids, then the provinces; the empty choice says the province comes first."""
+    page = client.get(f"/?lang={lang}").text
+    select = re.search(r'<select name="grid">(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    names = dict(options)
+    assert (names["national"], names["east"], names["jiangsu"]) == (national, region, province)
+    order = [value for value, _ in options]
+    assert order.index("national") < order.index("east") < order.index("jiangsu")
+    assert ("province" if lang == "en" else "省份") in names[""]

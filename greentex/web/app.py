@@ -211,6 +211,17 @@ class LimitUploads:
 
 # -- the app ---------------------------------------------------------------------------------
 
+def grid_order(lib) -> list[str]:
+    """The shipped grids as a person looks for them: national factors, then the regional grids,
+    then the provinces (ids of cn_grid_electricity)."""
+    if "cn_grid_electricity" not in lib.datasets:
+        return []
+    grids = set(lib.datasets["cn_grid_electricity"].frame["grid"])
+    provinces, regions = set(lib.provinces["grid"]), set(lib.provinces["region"])
+    rank = lambda g: (g in provinces, g in regions and g not in provinces, g)  # noqa: E731
+    return sorted(grids, key=rank)
+
+
 def prefers_chinese(accept_language: str | None) -> bool:
     """Whether the browser's Accept-Language puts a Chinese language first (by q value)."""
     best, best_q = "", -1.0
@@ -248,7 +259,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
     results = Results(keep, keep_seconds)
     env = Environment(loader=PackageLoader("greentex.web", "templates"), autoescape=select_autoescape())
     lib = load_library()
-    grids = sorted(set(lib.datasets["cn_grid_electricity"].frame["grid"])) if "cn_grid_electricity" in lib.datasets else []
+    grids = grid_order(lib)
     benchmark_sets = lib.ids("benchmark")
 
     async def run(fn, *args, **kwargs):
@@ -269,7 +280,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
             title, body = summary(result.assessment, lang=lang)
         html = env.get_template("page.html").render(
             t=t, lang=lang, other="zh" if lang == "en" else "en", error=error, token=token, body=body,
-            title=title, css=CSS, form=form or {}, grids=grids, benchmark_sets=[(b, w.benchmark(b)) for b in benchmark_sets],
+            title=title, css=CSS, form=form or {}, grids=[(g, w.grid(g)) for g in grids], benchmark_sets=[(b, w.benchmark(b)) for b in benchmark_sets],
             gwp_sets=["SAR", "AR4", "AR5", "AR6"], max_mb=max_upload / 2**20, version=greentex.__version__,
             name=result.name if result else None, stem=Path(result.name).stem if result else None)
         return HTMLResponse(html, status_code=status)
