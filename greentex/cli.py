@@ -62,9 +62,12 @@ def handle_errors(fn):
     return wrapper
 
 
-def _wrote(*paths) -> str:
-    """'wrote a', 'wrote a and b', 'wrote a, b and c' for the paths given (empty ones left out)."""
+def _wrote(*paths, lang: str = "en") -> str:
+    """'wrote a', 'wrote a and b', 'wrote a, b and c' (已写出 a、b、c) for the paths given (empty
+    ones left out)."""
     written = [str(p) for p in paths if p]
+    if lang == "zh":
+        return "已写出 " + "、".join(written)
     return "wrote " + " and ".join([", ".join(written[:-1]), written[-1]] if len(written) > 1 else written)
 
 
@@ -207,9 +210,11 @@ def template(path, lang):
     click.echo(_wrote(path))
 
 
-def _summary_lines(a) -> list[str]:
+def _summary_lines(a, w) -> list[str]:
     """The headline figures of each calendar year (of the whole input when it covers one year),
-    with the change against the same months of last year where the input holds them."""
+    with the change against the same months of last year where the input holds them, in the
+    words of ``w`` (display.Words)."""
+    from greentex.display import unit_text
     from greentex.periods import headline_periods, is_year
 
     m = a.metrics
@@ -219,19 +224,38 @@ def _summary_lines(a) -> list[str]:
         def fmt(metric, item="total"):
             v = a.value(metric, item, period)
             if v != v:
-                return "not computed"
+                return w["not_computed"]
             yoy = a.value(metric + "_yoy_pct", item, period if period != "total" else "".join(years[:1]))
-            return f"{v:,.2f} {a.unit(metric, item)}" + ("" if yoy != yoy else f" ({yoy:+.1f} % on last year)")
+            return f"{v:,.2f} {unit_text(a.unit(metric, item), w.lang)}" + ("" if yoy != yoy else w["cli_yoy"].format(pct=yoy))
 
         if period != "total":
             lines.append(f"{period}:")
         pad = "  " if period != "total" else ""
-        lines += [f"{pad}energy {fmt('energy')}", f"{pad}GHG total (location) {fmt('ghg', 'total_location')}",
-                  f"{pad}GHG total (market) {fmt('ghg', 'total_market')}"]
+        lines += [f"{pad}{w['cli_energy']} {fmt('energy')}", f"{pad}{w['cli_ghg_location']} {fmt('ghg', 'total_location')}",
+                  f"{pad}{w['cli_ghg_market']} {fmt('ghg', 'total_market')}"]
         for product in sorted(set(m.loc[(m.metric == "energy_intensity") & (m.period == period), "item"])):
-            lines.append(f"{pad}{product}: {fmt('energy_intensity', product)}, {fmt('ghg_intensity', product)}")
+            lines.append(pad + w["cli_product"].format(product=product if w.lang == "en" else w.short(product),
+                                                       energy=fmt("energy_intensity", product),
+                                                       ghg=fmt("ghg_intensity", product)))
         if a.figure("water_reuse_rate", "total", period) is not None:
-            lines.append(f"{pad}water reuse rate {fmt('water_reuse_rate')}")
+            lines.append(f"{pad}{w['cli_reuse']} {fmt('water_reuse_rate')}")
+    return lines
+
+
+def _closing_lines(a, w) -> list[str]:
+    """The verdict counts and issue counts under the report's headline figures."""
+    lines = []
+    if len(a.benchmarks):
+        from greentex.benchmarks import headline
+
+        counts = headline(a.benchmarks)["verdict"].value_counts().sort_index().items()
+        lines.append(w["cli_benchmarks"].format(list=w["cli_list_sep"].join(
+            w["cli_count"].format(n=n, what=v if w.lang == "en" else w.verdict(v)) for v, n in counts)))
+    counts = {s: sum(1 for i in a.issues if i.severity == s) for s in ("error", "warning", "note")}
+    if any(counts.values()):
+        lines.append(w["cli_issues"].format(list=w["cli_list_sep"].join(
+            w["cli_count"].format(n=n, what=(f"{s}{'s' if n != 1 else ''}" if w.lang == "en" else w.severity(s)))
+            for s, n in counts.items() if n)))
     return lines
 
 
@@ -255,19 +279,12 @@ def report(path, output, json_path, lang, rows_path, html_path, factor_paths, op
     a = run_report(path, report=out, json=json_path, rows=rows_path, html=html_path, lang=lang, options=options,
                    factor_paths=factor_paths, progress=progress, previous_path=previous_path)
     progress.done()
-    for line in _summary_lines(a):
-        click.echo(line)
-    b = a.benchmarks
-    if len(b):
-        from greentex.benchmarks import headline
+    from greentex.display import Words
 
-        tot = headline(b)
-        click.echo("benchmarks: " + ", ".join(f"{n} {v}" for v, n in tot["verdict"].value_counts().sort_index().items()))
-    counts = {s: sum(1 for i in a.issues if i.severity == s) for s in ("error", "warning", "note")}
-    if any(counts.values()):
-        click.echo("issues: " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-                   + " (see the Data issues sheet)")
-    click.echo(_wrote(out, json_path, rows_path, html_path))
+    w = Words(lang)
+    for line in _summary_lines(a, w) + _closing_lines(a, w):
+        click.echo(line)
+    click.echo(_wrote(out, json_path, rows_path, html_path, lang=lang))
 
 
 @cli.command()

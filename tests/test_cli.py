@@ -1,5 +1,6 @@
 """The command line, through click's CliRunner: every command, its help, its exit codes."""
 
+import re
 import json
 import math
 
@@ -71,9 +72,22 @@ def test_report_summary_and_files(runner, make_workbook, tmp_path):
     result = runner.invoke(cli, ["report", str(_mill(make_workbook)), "-o", str(out), "--json", str(js)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "energy 837.23 tce"
-    assert "woven_fabric: 11.96 kgce/hm" in result.output
+    assert "woven_fabric: 11.96 kgce/(100 m)" in result.output
     assert result.output.splitlines()[-1] == f"wrote {out} and {js}"
     assert out.exists() and js.exists()
+
+
+def test_report_summary_in_chinese(runner, make_workbook, tmp_path):
+    """The same figures as above (837.23 tce; 11.96 kgce/百米) in Chinese words, names not ids."""
+    out, js = tmp_path / "r.xlsx", tmp_path / "r.json"
+    result = runner.invoke(cli, ["report", str(_mill(make_workbook)), "-o", str(out), "--json", str(js), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "综合能源消费量 837.23 tce"
+    assert any(line.endswith("：11.96 kgce/百米；" + line.split("；")[-1]) and "woven_fabric" not in line
+               for line in lines)
+    assert lines[-1] == f"已写出 {out}、{js}"
+    assert not re.search(r"\b(energy|GHG|benchmarks|issues|wrote|fail|pass)\b", result.output)
 
 
 def test_round_trip_metrics_sheet_json_and_api_agree(runner, tmp_path):
