@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from greentex import (benchmarks as bench, chemicals, comparisons, emissions, energy, intensity, quality,
-                      refrigerants, water)
+                      refrigerants, targets, water)
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
@@ -92,6 +92,7 @@ class Assessment:
     options: dict
     inventory: Inventory
     benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=targets.TARGET_COLUMNS))
 
     def _lookup(self) -> dict:
         """(metric, item, period) -> (value, unit), built once from the metrics table."""
@@ -702,8 +703,12 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
         " (by the site's country)" if options.combustion_defaults is None else " (chosen)")
     if blib.user_files:  # the user's data files, and how each was saved (UTF-8, GBK/GB18030 ...)
         opts["user_files"] = "; ".join(f"{Path(p).name} ({enc})" for p, enc in blib.user_files.items())
-    return Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
-                      site=site, options=opts, inventory=inventory, benchmarks=verdicts)
+    a = Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
+                   site=site, options=opts, inventory=inventory, benchmarks=verdicts)
+    if inventory.targets is not None and len(inventory.targets):
+        a.targets = targets.evaluate(a, inventory.targets)
+        a.metrics = pd.concat([a.metrics, targets.metric_rows(a.targets)], ignore_index=True)
+    return a
 
 
 def _with_previous(inventory: Inventory, previous: Inventory | None) -> pd.DataFrame:

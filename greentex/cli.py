@@ -369,6 +369,13 @@ def verdict_table(b, w=None, months=()) -> list[str]:
                  w.status(r.status) + (w["cli_check_mark"] if r.check else ""),
                  w.reason(r.note) if r.verdict in ("not assessed", "not applicable") else ""]
                 for r in b.itertuples()]
+    return aligned(head, rows)
+
+
+def aligned(head: list, rows: list[list]) -> list[str]:
+    """Text lines of a table, columns padded to their display width (CJK characters count twice)."""
+    from greentex.display import text_width
+
     widths = [max(text_width(str(x)) for x in col) for col in zip(head, *rows)]
     return ["  ".join(str(x) + " " * (n - text_width(str(x))) for x, n in zip(line, widths)).rstrip()
             for line in [head] + rows]
@@ -377,11 +384,14 @@ def verdict_table(b, w=None, months=()) -> list[str]:
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
+@click.option("--targets", "with_targets", is_flag=True,
+              help="Also judge the year's targets (Targets sheet): exit 1 when one is exceeded, missed or "
+                   "forecast to be (at risk).")
 @LANG_OPTION
 @assessment_options
 @period_options
 @handle_errors
-def check(path, monthly, lang, factor_paths, options, previous_path):
+def check(path, monthly, with_targets, lang, factor_paths, options, previous_path):
     """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
     from greentex.benchmarks import failed, headline
     from greentex.periods import month_mask
@@ -410,7 +420,23 @@ def check(path, monthly, lang, factor_paths, options, previous_path):
     if (b["check"] != "").any():
         click.echo(w["cli_check_note"])
     click.echo(w["cli_not_compliant"] if len(bad) else w["cli_compliant"])
-    sys.exit(1 if len(bad) else 0)
+    late = _check_targets(a, w) if with_targets else 0
+    sys.exit(1 if len(bad) or late else 0)
+
+
+def _check_targets(a, w) -> int:
+    """Print the targets table and its closing line; the number of targets failing."""
+    from greentex.io.monthly import target_lines
+    from greentex.targets import failing
+
+    if not len(a.targets):
+        click.echo(w["cli_no_targets"])
+        return 0
+    for line in aligned(*target_lines(a, w)):
+        click.echo(line)
+    n = len(failing(a.targets))
+    click.echo(w["cli_targets_fail"].format(n=n) if n else w["cli_targets_ok"])
+    return n
 
 
 @cli.command()

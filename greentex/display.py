@@ -165,6 +165,18 @@ class Words:
         """A metric's name (energy_intensity -> Energy intensity), translated when known."""
         return self._word("met_", metric)
 
+    def target(self, kind) -> str:
+        """A target's name (energy -> Energy budget / 能耗总量), see greentex.targets."""
+        return self._word("tgt_", kind)
+
+    def target_verdict(self, verdict) -> str:
+        """on_track / at_risk / exceeded / missed / not_assessed, translated."""
+        return self._word("tv_", verdict)
+
+    def target_reason(self, code) -> str:
+        """Why a target's forecast or verdict is missing (no_data, no_baseline ...), translated."""
+        return self._word("tr_", code) if code else ""
+
     def level(self, name) -> str:
         """A benchmark level's name (limit, typical, best practice ...), translated when known."""
         return self._word("lvl_", name)

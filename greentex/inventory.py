@@ -428,6 +428,7 @@ class Inventory:
     source: dict = field(default_factory=dict)
     drivers: DriverTable | None = None
     products: pd.DataFrame | None = None  # the Products sheet as written (io.workbook._read_products)
+    targets: pd.DataFrame | None = None   # the Targets sheet (greentex.targets.read_targets)
 
     @classmethod
     def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,

@@ -45,3 +45,34 @@ def make_workbook(tmp_path):
     def make(sheets: dict, name: str = "mill.xlsx") -> Path:
         return write_workbook(tmp_path / name, sheets)
     return make
+
+
+def cut_workbook(src: Path, dest: Path, last: str, extra: dict | None = None) -> Path:
+    """A copy of the workbook ``src`` holding only the months up to ``last`` (YYYY-MM) — the
+    monthly run of a year in progress — with the sheets ``extra`` ({name: rows}) added."""
+    from openpyxl import load_workbook
+
+    from greentex.errors import GreentexError
+    from greentex.inventory import parse_period
+
+    wb = load_workbook(src)
+    for ws in wb:
+        for r in range(ws.max_row, 1, -1):
+            try:
+                month = parse_period(ws.cell(r, 1).value)
+            except GreentexError:
+                continue
+            if month > last:
+                ws.delete_rows(r)
+    for name, rows in (extra or {}).items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(dest)
+    return dest
+
+
+#: targets of the Jiangsu sample's year, in Chinese (a 目标 sheet)
+JIANGSU_TARGETS = {"目标": [["年度", "指标", "产品", "目标值", "单位"], [2024, "能耗总量", None, 14000, "吨标准煤"],
+                            [2024, "单位产品能耗", "机织物", 28, "kgce/百米"],
+                            [2024, "温室气体排放总量", None, 50000, "tCO2e"], [2024, "水重复利用率", None, 40, "%"]]}

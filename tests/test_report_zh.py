@@ -14,6 +14,8 @@ from greentex.io.report import write_report
 from greentex.io.workbook import read_workbook
 from greentex.labels import labels
 
+from conftest import JIANGSU_TARGETS, cut_workbook
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 # units, symbols, acronyms and names that are the same in a Chinese text
@@ -41,9 +43,17 @@ def _citation(sheet: str, header: str | None, value: str, own: set[str]) -> bool
             or value in own or value.startswith("Status: "))
 
 
-@pytest.mark.parametrize("name", ["jiangsu_woven_dyeing_2024", "knit_dyeing_2024", "multi_product_2024"])
+@pytest.mark.parametrize("name", ["jiangsu_woven_dyeing_2024", "knit_dyeing_2024", "multi_product_2024",
+                                  "jiangsu_2024_07_targets"])
 def test_every_cell_of_the_chinese_report_is_chinese(name, tmp_path):
-    a = assess(read_workbook(SAMPLES / f"{name}.xlsx"))
+    """Each sample; and the Jiangsu sample cut to January–July with a 目标 sheet (the monthly run:
+    the Targets table, its chart data and notes)."""
+    if name == "jiangsu_2024_07_targets":
+        path = cut_workbook(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx", tmp_path / "m.xlsx", "2024-07", JIANGSU_TARGETS)
+    else:
+        path = SAMPLES / f"{name}.xlsx"
+    a = assess(read_workbook(path))
+    assert name != "jiangsu_2024_07_targets" or len(a.targets) == 4
     out = tmp_path / "r.xlsx"
     write_report(a, out, lang="zh")
     src = a.inventory.source

@@ -25,7 +25,7 @@ import greentex
 from greentex.io.jsonout import atomic_write_bytes, check_outputs
 from greentex.benchmarks import headline
 from greentex.display import Words, period_word, unit_text
-from greentex.io import report as _r
+from greentex.io import monthly, report as _r
 
 COLORS = ["#2e6b47", "#d08a2c", "#3a78b5", "#a23b3b", "#7b5aa6", "#5b9c9a", "#8c6d3f", "#c25c8e"]
 LIMIT_COLOR = "#a23b3b"
@@ -239,6 +239,21 @@ def _verdicts(a, w) -> str:
     return table(frame, classes, _r._benchmark_places(shown, w))
 
 
+def _targets(a, w) -> str:
+    """The targets table (greentex.io.monthly), its heading and the notes on missing forecasts."""
+    frame = monthly.target_frame(a, w)
+    if not len(frame):
+        return ""
+    t = a.targets
+    years = ", ".join(sorted({str(int(y)) for y in t["year"].dropna()}))
+    classes = ["fail" if v in ("exceeded", "missed") else "weak" if v == "at_risk" else "pass" if v == "on_track"
+               else "" for v in t["verdict"]]
+    notes = "".join(f'<p class="note">{esc(n)}: {esc(w.target_reason(r))}</p>'
+                    for n, r in zip(monthly.target_names(t, w), t["reason"]) if r)
+    return (f"<h2>{esc(w['targets_heading'].format(period=years, n=int(t['months'].max())))}</h2>"
+            + table(frame, classes, {w["col_elapsed"]: 0, w["col_of_target"]: 0}) + notes)
+
+
 def _issues(a, w) -> str:
     rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in a.issues]
     rej = a.inventory.rejected
@@ -301,7 +316,7 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
         f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(sub)}</p>',
         f"<h2>{esc(w['key_figures'].format(period=period))}</h2>", _key_figures(a, w),
         f'<div class="charts">{figures}</div>' if figures else "",
-        f"<h2>{esc(w['verdicts'].format(period=period))}</h2>", _verdicts(a, w),
+        f"<h2>{esc(w['verdicts'].format(period=period))}</h2>", _verdicts(a, w), _targets(a, w),
         f"<h2>{esc(w['issues'])}</h2>", _issues(a, w),
         f"<h2>{esc(w['factors'])}</h2>", _factors(a, w),
         f"<h2>{esc(w['about'])}</h2>", _about(a, w, version, generated),

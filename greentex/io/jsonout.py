@@ -56,11 +56,12 @@ def document(body: dict, assessment=None, *, options: dict | None = None, head: 
 
 
 def assessment_dict(assessment) -> dict:
-    """The design's JSON document: version, input, site, options, metrics, benchmarks,
-    factors, issues."""
+    """The design's JSON document: version, input, site, options, metrics, benchmarks, targets
+    (greentex.targets.TARGET_COLUMNS), factors, issues."""
     return document({
         "metrics": records(assessment.metrics),
         "benchmarks": records(assessment.benchmarks),
+        "targets": records(getattr(assessment, "targets", None)),
         "factors": records(assessment.factors),
         "issues": [i.as_dict() for i in assessment.issues],
         "rows": assessment.inventory.counts,

@@ -22,6 +22,7 @@ import pandas as pd
 
 import greentex
 from greentex.display import Words, decimals, period_word, text_width, unit_text
+from greentex.io import monthly
 from greentex.io.xlsx import (CHART_H, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, FILL_USER, FILL_WEAK, PX_CM,
                               Book, Footer, Sheet, save)
 from greentex.labels import labels
@@ -537,9 +538,10 @@ def _summary_sheet(s: Sheet, a, w: Words, version: str) -> None:
         cols = ["benchmark", "metric", "item", "level", "value", "limit", "unit", "verdict", "margin"]
         row = s.table(_benchmark_frame(shown, w, months_of(a), cols), row=row + 1, freeze=False, autofilter=False,
                       places=_benchmark_places(shown, w), fills=_verdict_fills(shown)) + 1
+    row = monthly.write_targets(s, a, w, row)
 
     # (title, table, chart maker) for each chart; charts first, then the data they plot
-    blocks = []
+    blocks = monthly.chart_blocks(s, a, w)
     for metric, key in (("energy_intensity", "chart_energy_intensity"), ("ghg_intensity", "chart_ghg_intensity")):
         got = _intensity_table(a, metric, w)
         if got is not None:

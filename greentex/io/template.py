@@ -17,9 +17,9 @@ from greentex.io.workbook import TEMPLATE_MARK
 
 SHEET_NAMES = {
     "en": {"instructions": "Instructions", "site": "Site", "energy": "Energy", "water": "Water",
-           "chemicals": "Chemicals", "production": "Production", "refrigerants": "Refrigerants", "factors": "Factors", "names": "Names", "products": "Products", "lists": "Lists"},
+           "chemicals": "Chemicals", "production": "Production", "refrigerants": "Refrigerants", "factors": "Factors", "names": "Names", "products": "Products", "targets": "Targets", "lists": "Lists"},
     "zh": {"instructions": "填写说明", "site": "基本信息", "energy": "能源", "water": "水",
-           "chemicals": "化学品", "production": "产量", "refrigerants": "制冷剂", "factors": "因子", "names": "名称对照", "products": "产品信息", "lists": "Lists"},
+           "chemicals": "化学品", "production": "产量", "refrigerants": "制冷剂", "factors": "因子", "names": "名称对照", "products": "产品信息", "targets": "目标", "lists": "Lists"},
 }
 NAMES_HEADERS = {"en": ["label", "item"], "zh": ["台账名称", "项目"]}
 PRODUCTS_HEADERS = {  # for greentex pact (io.workbook.PRODUCT_COLUMNS)
@@ -30,6 +30,9 @@ HEADERS = {
     "en": ["period", "item", "quantity", "unit", "note", "product"],
     "zh": ["月份", "项目", "数量", "单位", "备注", "产品"],
 }
+TARGET_HEADERS = {"en": ["year", "target", "product", "value", "unit", "note"],  # greentex.targets
+                  "zh": ["年度", "指标", "产品", "目标值", "单位", "备注"]}
+TARGET_EXAMPLE = {"en": [2024, "energy", None, 15000, "tce"], "zh": [2024, "能耗总量", None, 15000, "吨标准煤"]}
 FACTOR_HEADERS = {"en": ["item", "parameter", "value", "unit", "source"],
                   "zh": ["项目", "参数", "数值", "单位", "来源"]}
 UNITS = {
@@ -86,6 +89,10 @@ INSTRUCTIONS = {
         "product it means in column B (e.g. 'Boiler diesel' -> diesel, '全棉府绸' -> woven_fabric).",
         "Products (optional, for greentex pact): per product category its trade name, product id (a URN), "
         "CPC code and mass: kg per 100 m, or gsm and width (needed for products counted by length).",
+        "Targets (optional): the year's targets, one row each: year, target (energy = the energy budget in tce, "
+        "energy_intensity, ghg_intensity or water_intensity with the product, ghg in tCO2e, water_intake, "
+        "water_reuse_rate in %), product, value, unit. The report shows the year to date, a forecast to year end "
+        "and a verdict (on track, at risk, exceeded); greentex check --targets exits 1 when one is at risk.",
         "Then run: greentex report THIS_FILE.xlsx -o report.xlsx",
     ],
     "zh": [
@@ -101,6 +108,9 @@ INSTRUCTIONS = {
         "名称对照（可选）：A 列填写台账中 greentex 不认识的名称，B 列填写对应的项目或产品（如 锅炉用柴油 -> 柴油，全棉府绸 -> 机织物）。",
         "产品信息（可选，用于 greentex pact 产品碳足迹）：每个产品类别的产品名称、产品编号（URN）、CPC 代码及质量："
         "百米重，或克重与幅宽（按长度计量的产品必填）。",
+        "目标（可选）：本年度目标，每个目标一行：年度、指标（能耗总量 tce、单位产品能耗/单位产品温室气体排放/单位产品取水量"
+        "（填产品）、温室气体排放总量 tCO2e、取水总量、水重复利用率 %）、产品、目标值、单位。报告给出本年累计、"
+        "预计年末值和结论（按进度可完成、有风险、已超出）；greentex check --targets 在有目标有风险时返回 1。",
         "然后运行：greentex report 本文件.xlsx -o report.xlsx",
     ],
 }
@@ -122,6 +132,21 @@ def _header(ws, names: list[str]) -> None:
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEF", (12, 28, 14, 12, 36, 18)):
         ws.column_dimensions[col].width = width
+
+
+def _targets_sheet(wb, names: dict, lang: str) -> None:
+    """The Targets sheet: headers, one example row, a drop-down of the targets' names."""
+    from greentex.labels import labels
+    from greentex.targets import TARGETS
+
+    ws = wb.create_sheet(names["targets"])
+    _header(ws, TARGET_HEADERS[lang])
+    ws.append(TARGET_EXAMPLE[lang] + [f"{TEMPLATE_MARK}: replace or delete"])
+    words = list(TARGETS) if lang == "en" else [labels()["zh"][f"tgt_{k}"] for k in TARGETS]
+    dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showErrorMessage=False)
+    ws.add_data_validation(dv)
+    dv.add("B2:B200")
+    ws.column_dimensions["B"].width = 40
 
 
 def write_template(path: str | Path, lang: str = "en") -> None:
@@ -169,6 +194,7 @@ def write_template(path: str | Path, lang: str = "en") -> None:
     _header(fac, FACTOR_HEADERS[lang])
     _header(wb.create_sheet(names["names"]), NAMES_HEADERS[lang])
     _header(wb.create_sheet(names["products"]), PRODUCTS_HEADERS[lang])
+    _targets_sheet(wb, names, lang)
     wb.move_sheet(lists, offset=len(wb.sheetnames))
     buffer = BytesIO()
     wb.save(buffer)

@@ -1,8 +1,8 @@
 """Read a mill's workbook into an Inventory.
 
 Sheets are matched by name in English or Chinese (Site/基本信息, Energy/能源, Water/水,
-Chemicals/化学品, Production/产量, Factors/因子, Drivers/驱动因素); other sheets are listed as a
-note. Activity sheets are long (period, item, quantity, unit[, note][, product]) or wide (period, then one
+Chemicals/化学品, Production/产量, Factors/因子, Drivers/驱动因素, Targets/目标); other sheets are
+listed as a note. Activity sheets are long (period, item, quantity, unit[, note][, product]) or wide (period, then one
 column per item with its unit in brackets: ``Electricity [kWh]``, ``电力（万kWh）``).
 
 Cells are read column-wise with calamine (cached values of formulas, as Excel saved them).
@@ -25,6 +25,7 @@ from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activi
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, read_names_table
+from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
@@ -38,6 +39,7 @@ SHEETS = {
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
     "products": ["products", "产品信息", "产品清单", "产品规格"],
     "names": ["names", "名称对照", "名称对照表", "names map"],
+    "targets": ["targets", "目标", "年度目标", "目标值"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production", "refrigerants")
@@ -325,7 +327,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                 hint="the file was written by a program and never calculated: open it in "
                                      "Excel or LibreOffice, let it calculate, and save it")
 
-    check_formulas([found[k] for k in ("site", "factors", "drivers", "names") if k in found])
+    check_formulas([found[k] for k in ("site", "factors", "drivers", "names", "targets") if k in found])
     names = Names(library, {**library.user_names,
                             **(_read_names(_grid_checked(wb, found["names"], file), found["names"], library, file)
                                if "names" in found else {})})
@@ -407,6 +409,9 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     if overrides is not None:
         inv.overrides = overrides
     inv.drivers = drivers
+    if "targets" in found:
+        inv.targets = read_targets(_grid_checked(wb, found["targets"], file), names, file=file,
+                                   sheet=found["targets"], site_year=site.get("year"))
     if "products" in found:
         inv.products = _read_products(_grid_checked(wb, found["products"], file), found["products"], file, names)
     return inv
