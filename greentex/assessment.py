@@ -9,7 +9,7 @@ every month and for ``total``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -703,12 +703,21 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
         " (by the site's country)" if options.combustion_defaults is None else " (chosen)")
     if blib.user_files:  # the user's data files, and how each was saved (UTF-8, GBK/GB18030 ...)
         opts["user_files"] = "; ".join(f"{Path(p).name} ({enc})" for p, enc in blib.user_files.items())
-    a = Assessment(metrics=metrics, details=details, factors=sel.table(), issues=issues,
+    a = Assessment(metrics=metrics, details=details, factors=sel.table(),
+                   issues=_on_sheets_as_named(issues, inventory.source.get("sheets", {})),
                    site=site, options=opts, inventory=inventory, benchmarks=verdicts)
     if inventory.targets is not None and len(inventory.targets):
         a.targets = targets.evaluate(a, inventory.targets)
         a.metrics = pd.concat([a.metrics, targets.metric_rows(a.targets)], ignore_index=True)
     return a
+
+
+def _on_sheets_as_named(issues: list[Issue], sheets: dict) -> list[Issue]:
+    """Issues raised on a kind of sheet (Energy, Site ...) put on the workbook's own sheet of that
+    kind (能源消耗, 企业基本情况 ...), where the reader of the report finds it."""
+    named = {kind.capitalize(): name for kind, name in sheets.items()}
+    return [replace(i, sheet=named[i.sheet]) if i.sheet in named and named[i.sheet] != i.sheet else i
+            for i in issues]
 
 
 def _with_previous(inventory: Inventory, previous: Inventory | None) -> pd.DataFrame:

@@ -7,7 +7,8 @@ from numpy.testing import assert_allclose
 
 from greentex.errors import GreentexError
 from greentex.io.template import write_template
-from greentex.io.workbook import column_letter, read_workbook
+from greentex.assessment import assess
+from greentex.io.workbook import _kind_of_sheet, column_letter, read_workbook
 
 from conftest import SAMPLES
 
@@ -164,3 +165,36 @@ def test_a_factors_row_is_read_from_the_first_value_column_and_points_to_it(make
                                       ["natural_gas", "ncv", 0.036, "GJ/m3", "supplier 2024", 0.099]]})
     o = read_workbook(path).overrides
     assert o["value"].tolist() == [0.036] and o["cell"].tolist() == ["C2"]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("企业基本情况", "site"), ("基本情况", "site"), ("2024年能源消耗统计表", "energy"), ("能源购进、消费与库存", "energy"),
+    ("用水台账", "water"), ("产品产量表", "production"), ("化学品消耗", "chemicals"), ("染化料用量台账", "chemicals"),
+    ("Energy 2024", "energy"), ("2024年度 水", "water"), ("杂项", None), ("2024", None),
+])
+def test_sheet_names_as_ledgers_write_them(name, kind):
+    """Years, 企业 / 台账 / 统计表 / 消耗 ... around a sheet's kind are the ledger's words, not its kind."""
+    assert _kind_of_sheet(name) == kind
+
+
+def test_a_sheet_of_site_keys_is_the_site_sheet_whatever_its_name(make_workbook):
+    """基本资料 is no sheet name greentex knows, but its first column is Site keys: read as Site,
+    and said so; a data sheet it cannot name is a warning, an empty one a note."""
+    inv = read_workbook(make_workbook({
+        "基本资料": [["企业名称", "某印染厂"], ["所在省份", "浙江省"], ["报告年度", 2024]],
+        "能源": [["月份", "电力（万kWh）"], ["2024-01", 1]],
+        "杂项": [["月份", "蒸汽（吨）"], ["2024-01", 5]],
+        "空表": [[None]]}))
+    assert (inv.site["name"], inv.site["province"], inv.site["year"]) == ("某印染厂", "浙江省", 2024)
+    by_sheet = {i.sheet: i for i in inv.issues}
+    assert by_sheet["基本资料"].key == "sheet_read_as_site" and "企业名称" in by_sheet["基本资料"].message
+    assert (by_sheet["杂项"].severity, by_sheet["杂项"].key) == ("warning", "sheet_ignored")
+    assert by_sheet["杂项"].text("zh").startswith("无法识别的工作表，其数据未读取")
+
+
+def test_issues_are_on_the_sheets_the_workbook_names(make_workbook):
+    """A note raised on the Energy rule (diesel's tce coefficient vs its NCV) names 能源消耗, the
+    workbook's own sheet."""
+    inv = read_workbook(make_workbook({"能源消耗": [["月份", "柴油（吨）"], ["2024-01", 1]]}))
+    notes = [i for i in assess(inv).issues if i.key == "ncv_coefficient"]
+    assert notes and {i.sheet for i in notes} == {"能源消耗"}

@@ -29,11 +29,11 @@ from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
 
 SHEETS = {
-    "site": ["site", "基本信息", "企业信息", "info"],
-    "energy": ["energy", "能源", "能耗", "能源消耗"],
-    "water": ["water", "水", "用水", "水资源"],
+    "site": ["site", "基本信息", "企业信息", "info", "基本情况", "概况", "企业概况", "site info"],
+    "energy": ["energy", "能源", "能耗", "能源消耗", "能源消费", "能源购进、消费与库存", "能源购进消费与库存"],
+    "water": ["water", "水", "用水", "水资源", "取水", "取用水", "水耗", "用排水"],
     "chemicals": ["chemicals", "化学品", "染化料", "化工原料"],
-    "production": ["production", "产量", "产品产量", "生产"],
+    "production": ["production", "产量", "产品产量", "生产", "产值产量", "工业产品产量"],
     "refrigerants": ["refrigerants", "制冷剂", "冷媒", "制冷剂充注"],
     "factors": ["factors", "因子", "排放因子", "参数"],
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
@@ -107,8 +107,36 @@ _SHEET_KIND = _name_index(SHEETS)
 _COLUMN_ROLE = _name_index(COLUMNS)
 
 
-def _kind_of_sheet(name: str) -> str | None:
-    return _SHEET_KIND.get(match_key(name))
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:年度?)?|(?:19|20)\d\d(?:年度?)?$")
+
+
+def _kind_of_sheet(name: str, library: FactorLibrary | None = None) -> str | None:
+    """The kind of a sheet from its name as written: 能源, or with the words ledgers put around
+    it (2024年能源消耗统计表, 企业基本情况, 用水台账; the words are factors/name_parts.csv rows
+    of kind ``sheet``)."""
+    key = match_key(name)
+    if key in _SHEET_KIND:
+        return _SHEET_KIND[key]
+    affixes = _sheet_affixes(library or load_library())
+    level = {_YEAR.sub("", key)}
+    for _ in range(4):
+        for core in level:
+            if core in _SHEET_KIND:
+                return _SHEET_KIND[core]
+        level = {c for core in level for a in affixes for c in
+                 ((core[len(a):],) if core.startswith(a) else ()) + ((core[:-len(a)],) if core.endswith(a) else ())
+                 if c}
+    return None
+
+
+def _sheet_affixes(library: FactorLibrary) -> tuple[str, ...]:
+    parts = library.name_tables["name_parts.csv"]
+    return tuple(sorted({match_key(p) for p, k in zip(parts["part"], parts["kind"]) if k == "sheet"}, key=len))
+
+
+def _site_keys_in(rows: list[list], library: FactorLibrary) -> list[str]:
+    """Site keys (name, province, year ...) written in the first column of ``rows``."""
+    return [str(r[0]) for r in rows[:60] if r and not is_blank(r[0]) and library.resolve_site_key(str(r[0]))]
 
 
 def _column_role(header) -> str | None:
@@ -297,17 +325,20 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     file = path.name
     issues: list[Issue] = []
     found: dict[str, str] = {}
+    unknown = []
     for name in wb.sheet_names:
-        kind = _kind_of_sheet(name)
+        kind = _kind_of_sheet(name, library)
         if kind == "ignored":
             continue
         if kind is None:
-            issues.append(Issue.of("note", name, "", "sheet_ignored"))
+            unknown.append(name)
         elif kind in found:
             raise GreentexError(f"two {kind} sheets: '{found[kind]}' and '{name}'", file=file, sheet=name,
                                 hint="keep one sheet per kind")
         else:
             found[kind] = name
+    for name in unknown:
+        _unknown_sheet(wb, name, file, found, library, issues)
     hidden = wb.hidden()
     for kind, name in found.items():
         if name in hidden:
@@ -420,6 +451,20 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
 _PRODUCT_ROLE = _name_index(PRODUCT_COLUMNS)
 
 
+
+
+def _unknown_sheet(wb, name: str, file: str, found: dict, library: FactorLibrary, issues: list) -> None:
+    """A sheet whose name is not understood: read as the Site sheet when its first column holds
+    Site keys (and there is none), else ignored with a warning when it holds anything."""
+    rows = _grid_checked(wb, name, file)
+    keys = _site_keys_in(rows, library) if "site" not in found else []
+    if len(keys) >= 2:
+        found["site"] = name
+        issues.append(Issue.of("note", name, "", "sheet_read_as_site", keys="、".join(keys[:4])))
+    elif any(not is_blank(v) for r in rows for v in r):
+        issues.append(Issue.of("warning", name, "", "sheet_ignored"))
+    else:
+        issues.append(Issue.of("note", name, "", "sheet_empty_ignored"))
 
 def _check_allocation(site: dict, pairs, activity: pd.DataFrame, library, names, file, sheet) -> None:
     """The Site sheet's allocation checked against the workbook's products where its cell is
