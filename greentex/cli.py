@@ -291,8 +291,9 @@ def report(path, output, json_path, lang, rows_path, html_path, factor_paths, op
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Footprints JSON to write [default: PATH's name + _pact.json, beside it].")
-@click.option("--previous", "previous_path", type=click.Path(dir_okay=False), default=None,
-              help="The footprints exported before: unchanged ones keep their version, changed ones "
+@click.option("--update-from", "previous_path", type=click.Path(dir_okay=False), default=None,
+              metavar="PREVIOUS.json",
+              help="The footprints JSON exported before: unchanged ones keep their version, changed ones "
                    "get version + 1 (PACT lifecycle). May be the same file as -o.")
 @assessment_options
 @handle_errors

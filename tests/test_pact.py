@@ -296,8 +296,11 @@ def test_cli_pact_writes_and_updates(tmp_path):
     assert r.exit_code == 0, r.output
     assert "府绸 2024: 1.625 kgCO2e/kg (version 1, Active)" in r.output
     validate(json.loads(out.read_text(encoding="utf-8")))
-    r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--previous", str(out)])
+    r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--update-from", str(out)])
     assert r.exit_code == 0 and "version 1" in r.output
+    # `report --previous` is last year's workbook; pact's old option of that name is gone
+    r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--previous", str(out)])
+    assert r.exit_code == 2 and "No such option '--previous'" in r.output
     assert "note:" not in r.output  # 2024: dqi is not yet required
     late = two_products(tmp_path / "late.xlsx", months=("2025-01",))
     r = CliRunner().invoke(cli, ["pact", str(late), "-o", str(tmp_path / "late.json")])
