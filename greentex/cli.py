@@ -317,8 +317,6 @@ def pact(path, output, previous_path, factor_paths, options):
         c = pf["pcf"]
         click.echo(f"{pf['productNameCompany']} {c['referencePeriodStart'][:4]}: "
                    f"{float(c['pCfExcludingBiogenic']):.4g} kgCO2e/kg (version {pf['version']}, {pf['status']})")
-    for gap in pact_api.gaps(items):
-        click.echo(f"note: {gap}")
     click.echo(_wrote(out))
 
 

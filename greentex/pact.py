@@ -8,6 +8,23 @@ the mill's own scope 1 and market-based scope 2 (gate-to-gate), shared between p
 project's allocation rule (greentex.intensity; the same shares as the intensities), divided by
 the year's output in kg. Upstream materials, chemicals, fuels' upstream emissions and transport
 are outside the boundary and declared so in the footprint's own fields.
+
+Data quality (§5.2 primaryDataShare and dqi, §5.3 DataQualityIndicators; required, with
+biogenicCarbonWithdrawal and biogenicAccountingMethodology, for reference periods that include
+2025-01-01 or later, and written for every period). The inputs are the footprint's emission lines
+grouped by source and factor; those above 5 % of the footprint are rated from 1 (best) to 3 and
+averaged weighted by their emissions; coveragePercent is their share of the footprint. greentex's
+rule (a 1-3 reading of the PACT Methodology's matrix, see _ratings):
+  technological: 1 the mill's own factor (Factors sheet) or exact chemistry (carbonate, refrigerant
+     GWP); 2 a published default for the same fuel or process
+  geographical:  1 own or exact; 2 a Chinese national factor for a mill in China; 3 a global (IPCC)
+     default, or a national factor of another country
+  temporal:      1 own or exact, or the factor's data year within 1 year of the reference year;
+     2 within 2 years; 3 older, or the data year unknown
+  completeness:  1 the input has a ledger row in every month of the reference period; 2 in at
+     least half of them; 3 fewer
+  reliability:   2: the mill's own meter readings and invoices, not verified (greentex cannot see
+     a verification, which 1 needs)
 """
 
 from __future__ import annotations
@@ -15,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -37,6 +55,12 @@ NON_EMISSION_PARAMETERS = ("coefficient", "primary_coefficient", "standard_produ
 LIFECYCLE_FIELDS = ("created", "updated", "version", "status", "statusComment", "precedingPfIds")
 _ID_SEED = "greentex PACT ProductFootprint"
 PACT_TABLES = ("cn_provinces.csv", "cpc_products.csv")  # lookup tables in factors/ that only the export reads
+DQI_THRESHOLD = 5.0  # % of the footprint: inputs above it are rated (§5.3: "inputs representing >5%")
+RELIABILITY = 2.0  # ledger data, not verified: see the module docstring
+EXACT_DATASETS = ("carbonates", "gwp", "refrigerant_blends")  # chemistry and physics: same everywhere and always
+CN_DATASETS = ("cn_grid_electricity", "heat_factors", "gbt2589_coefficients")
+BIOGENIC_METHOD = "GHGP"  # §5.2 biogenicAccountingMethodology: GHG Protocol (as crossSectoralStandards)
+CO2_PER_C = 44.0095 / 12.011  # kg CO2 per kg C, standard atomic weights (IUPAC 2021: C 12.011, O 15.999)
 
 BOUNDARY = (
     "Gate-to-gate: the mill's own dyeing and finishing processes, from the receipt of greige fabric or "
@@ -49,6 +73,26 @@ EXEMPTED = (
     "No emission source inside the gate-to-gate boundary was left out. The upstream stages named in "
     "boundaryProcessesDescription are outside the declared boundary, not exemptions: a cradle-to-gate "
     "footprint must add them from the suppliers' footprints.")
+
+DQI_NOTE = (
+    "dqi: the emission lines above 5 % of the footprint, rated 1 (best) to 3 and weighted by their "
+    "emissions: technological and geographical 1 for the mill's own factors and exact chemistry, "
+    "2 for Chinese national defaults, 3 (geographical) for IPCC global defaults; temporal by the "
+    "factor's data year (1 within 1 year of the reference year, 2 within 2, 3 older or unknown); "
+    "completeness by the months of the reference period with a ledger row (1 all, 2 half or more, "
+    "3 fewer); reliability 2 (the mill's meter readings and invoices, not verified).")
+CARBON_NOTE = (
+    "fossilCarbonContent and biogenicCarbonContent are 0 because they are not reported, not because "
+    "the product holds no carbon: the carbon of a fabric is in its fibres (cotton's is biogenic, "
+    "polyester's fossil), which come from upstream of this gate-to-gate boundary and whose shares "
+    "the mill did not give (Products sheet columns 'biogenic carbon' and 'fossil carbon', % of the "
+    "product's mass); take them from the fibre or fabric supplier's footprint. "
+    "biogenicCarbonWithdrawal is therefore 0 as well.")
+CARBON_GIVEN = (
+    "fossilCarbonContent and biogenicCarbonContent: the carbon shares of the product's mass given by "
+    "the mill (Products sheet); biogenicCarbonWithdrawal = -44.0095/12.011 x biogenicCarbonContent. "
+    "The CO2 taken up by the fibre crop is upstream of this gate-to-gate boundary and is not "
+    "counted in pCfIncludingBiogenic.")
 
 
 def footprints(assessment, *, previous: list[dict] | None = None, now: dt.datetime | None = None) -> list[dict]:
@@ -92,17 +136,19 @@ def footprints(assessment, *, previous: list[dict] | None = None, now: dt.dateti
                 "pCfExcludingBiogenic": _decimal(y["total"] * 1000 / kg),
                 "pCfIncludingBiogenic": _decimal(y["total"] * 1000 / kg),
                 "fossilGhgEmissions": _decimal((y["total"] - y["biogenic"]) * 1000 / kg),
-                "fossilCarbonContent": "0",
-                "biogenicCarbonContent": "0",
+                "fossilCarbonContent": _decimal(p["carbon"]["fossil"]),
+                "biogenicCarbonContent": _decimal(p["carbon"]["biogenic"]),
                 "dLucGhgEmissions": "0",
                 "landManagementGhgEmissions": "0",
                 "otherBiogenicGhgEmissions": _decimal(y["biogenic"] * 1000 / kg),
+                "biogenicCarbonWithdrawal": _decimal(-CO2_PER_C * p["carbon"]["biogenic"]),
                 **common,
                 "referencePeriodStart": _stamp(_month_start(y["first"])),
                 "referencePeriodEnd": _stamp(_month_start(y["last"], 1)),
                 **geography,
                 "allocationRulesDescription": _allocation_text(assessment, p),
                 "primaryDataShare": float(100.0 * y["primary"] / y["total"]) if y["total"] > 0 else 0.0,
+                "dqi": y["dqi"],
             },
         }
         out.append(pf)
@@ -195,6 +241,7 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
                            + (f"; {given['mass_note']}" if given.get("mass_note") else ""),
             "kg_per_unit": _kg_per_unit(product, unit, given, inv),
             "unit": unit,
+            "carbon": {kind: _carbon(given, f"{kind}_carbon") for kind in ("fossil", "biogenic")},
         }
     return out
 
@@ -249,6 +296,20 @@ def _kg_per_unit(product: str, unit: str, given: dict, inv) -> float:
                         hint=f"give it a row in a Products sheet (产品信息) with {what}")
 
 
+def _carbon(given: dict, role: str) -> float:
+    """kg of carbon per kg of product from the Products sheet column ``role`` (a mass fraction,
+    e.g. 40 %); 0 when not given: greentex does not know the fibres (see CARBON_NOTE)."""
+    if role not in given:
+        return 0.0
+    v = float(given[role]) * conversion_factor(given["units"][role], "dimensionless")
+    if not 0 <= v <= 1:
+        file, sheet, letters, row = given["where"]
+        raise GreentexError(f"{role.replace('_', ' ')} content {v:.4g} kg per kg is not between 0 and 100 %",
+                            file=file, sheet=sheet, cell=f"{letters[role]}{row}",
+                            hint="write the carbon as a share of the product's mass, e.g. 40 %")
+    return v
+
+
 def _sheet_name(inv, kind: str) -> str:
     """The name of the workbook's sheet of ``kind`` (e.g. 产品信息 for products), else the English one."""
     if kind == "products" and inv.products is not None:
@@ -288,6 +349,8 @@ def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
               (in_scope[in_scope["factor_status"] == "user"], "tco2e"),
               (ghg[ghg["scope"].isin(LOCATION_SCOPES)], "tco2e")]
     (total, _), (bio, _), (primary, _), (location, _) = allocated(frames, shares)
+    inputs = _inputs(assessment, in_scope)
+    rated = allocated([(g, "tco2e") for g, _ in inputs], shares)
     pr = d["production"]
     periods = list(shares.index)
     sums = in_scope.groupby("period")["tco2e"].sum()
@@ -319,13 +382,83 @@ def _yearly(assessment, products: dict) -> dict[tuple[str, str], dict]:
                 continue
             used = [m for m in np.array(periods)[k] if output[m] > 0 or total[product][periods.index(m)] != 0]
             grid = in_scope[(in_scope["source_name"] == "electricity_market") & in_scope["period"].str.startswith(year)]
+            inside = k & np.array([min(used) <= m <= max(used) for m in periods])
+            lines = [dict(q, tco2e=float(a[product][k].sum()), months=int(has[inside].sum()))
+                     for (_, q), (a, has) in zip(inputs, rated)]
             out[(product, year)] = {
+                "dqi": dqi(lines, _months(min(used), max(used)), int(year)),
                 "total": float(total[product][k].sum()), "biogenic": float(bio[product][k].sum()),
                 "primary": float(primary[product][k].sum()), "location": float(location[product][k].sum()),
                 "output": float(output[k].sum()), "first": min(used), "last": max(used),
                 "grid": sorted({f"{f:g} {u} ({src})" for f, u, src in
                                 zip(grid["factor"], grid["factor_unit"], grid["factor_source"])})}
     return out
+
+
+# -- data quality --------------------------------------------------------------------------------
+
+def _inputs(assessment, in_scope: pd.DataFrame) -> list[tuple[pd.DataFrame, dict]]:
+    """The footprint's inputs: its emission lines grouped by source and factor, each with its
+    factor's ratings (module docstring)."""
+    f = assessment.factors
+    known = list(zip(f["source"], f["dataset"], f["note"].astype(str))) if len(f) else []
+    country = str(assessment.site.get("country") or "CN").strip().upper()
+    keys = ["source_name", "factor_status", "factor_source"]
+    return [(g, _ratings(status, [(d, s, n) for s, d, n in known if s and s in str(source)], country))
+            for (_, status, source), g in in_scope.groupby(keys, dropna=False, sort=True)]
+
+
+def _ratings(status: str, parts: list[tuple[str, str, str]], country: str) -> dict:
+    """Technological and geographical rating (1-3) of a line's factor and its data year (0:
+    timeless, None: unknown); ``parts``: (dataset, source, note) of the factors it combines. The
+    mill's own (status user) and exact ones (chemistry, GWPs) rate 1."""
+    datasets = {d for d, _, _ in parts}
+    if status == "user" or (datasets and datasets <= set(EXACT_DATASETS)):
+        return {"technological": 1, "geographical": 1, "data_year": 0}
+    chinese = bool(datasets) and all(d in CN_DATASETS or d in EXACT_DATASETS
+                                     or (d == "fuel_properties" and "NDRC" in s) for d, s, _ in parts)
+    years = [int(y) for _, _, n in parts for y in re.findall(r"data year (\d{4})", n)]
+    return {"technological": 2, "geographical": 2 if chinese and country == "CN" else 3,
+            "data_year": min(years) if years else None}
+
+
+def dqi(lines: list[dict], months: int, year: int) -> dict:
+    """DataQualityIndicators (§5.3) of a footprint from its input ``lines`` (each: tco2e, the
+    ratings of _ratings and the number of ``months`` of the reference period with a row): the
+    inputs above DQI_THRESHOLD % of the footprint, averaged weighted by their emissions."""
+    total = sum(max(x["tco2e"], 0.0) for x in lines)
+    big = [x for x in lines if total > 0 and x["tco2e"] > total * DQI_THRESHOLD / 100]
+    weights = np.array([x["tco2e"] for x in big])
+    if not big:  # nothing emitted: rate what there is, unweighted
+        big, weights = lines, np.ones(len(lines))
+    if not big:
+        raise GreentexError("the footprint has no input to rate", hint="fill the Energy sheet (能源)")
+
+    def mean(scores) -> float:
+        return round(float(np.dot(weights, scores) / weights.sum()), 4)
+
+    return {"coveragePercent": round(float(100.0 * weights.sum() / total), 4) if total > 0 else 0.0,
+            "technologicalDQR": mean([x["technological"] for x in big]),
+            "temporalDQR": mean([_temporal(x["data_year"], year) for x in big]),
+            "geographicalDQR": mean([x["geographical"] for x in big]),
+            "completenessDQR": mean([1 if x["months"] >= months else 2 if 2 * x["months"] >= months else 3
+                                     for x in big]),
+            "reliabilityDQR": RELIABILITY}
+
+
+def _temporal(data_year: int | None, year: int) -> int:
+    """1: timeless or within 1 year of the reference year; 2: within 2 years; 3: older or unknown."""
+    if data_year == 0:
+        return 1
+    if data_year is None:
+        return 3
+    gap = abs(year - data_year)
+    return 1 if gap <= 1 else 2 if gap <= 2 else 3
+
+
+def _months(first: str, last: str) -> int:
+    """Calendar months from ``first`` to ``last`` (YYYY-MM), both counted."""
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
 
 
 def _common(assessment, gwp: str, geography: dict) -> dict:
@@ -346,6 +479,7 @@ def _common(assessment, gwp: str, geography: dict) -> dict:
         "exemptedEmissionsPercent": 0.0,
         "exemptedEmissionsDescription": EXEMPTED,
         "packagingEmissionsIncluded": False,
+        "biogenicAccountingMethodology": BIOGENIC_METHOD,
     }
     if sources:
         common["secondaryEmissionFactorSources"] = sources
@@ -375,8 +509,7 @@ def _comment(assessment, y: dict, kg: float, p: dict) -> str:
             f"= {kg:,.1f} kg. Scope 2 market-based: purchased electricity x {how}; location-based it would "
             f"be {y['location'] * 1000 / kg:.6g} kgCO2e/kg. Primary data share: emissions computed with the "
             "mill's own measured factors (Factors sheet); lines with default factors count as secondary. "
-            "fossilCarbonContent and biogenicCarbonContent: the fibre carbon content is not assessed (0 "
-            "stated). Data quality indicators (dqi) are not given.")
+            + DQI_NOTE + " " + (CARBON_GIVEN if any(p["carbon"].values()) else CARBON_NOTE))
 
 
 # -- lifecycle ---------------------------------------------------------------------------------
@@ -442,18 +575,6 @@ def _scope(pf: dict) -> tuple:
     c = pf.get("pcf", {})
     return (tuple(pf.get("companyIds", ())), tuple(pf.get("productIds", ())),
             c.get("referencePeriodStart"), c.get("referencePeriodEnd"))
-
-
-def gaps(items: list[dict]) -> list[str]:
-    """What PACT 2.3.3 asks of a footprint whose reference period reaches 2025 or later (§5.2 'O*'
-    properties, §5.3 dqi) and greentex does not provide."""
-    late = sorted({pf["pcf"]["referencePeriodStart"][:4] for pf in items
-                   if pf["status"] == "Active" and pf["pcf"]["referencePeriodEnd"] > "2025-01-01T00:00:00Z"})
-    if not late:
-        return []
-    return [f"for footprints of {', '.join(late)} (reaching 2025 or later) PACT 2.3.3 (§5.2) asks for "
-            "dqi, biogenicCarbonWithdrawal and biogenicAccountingMethodology, which greentex does not "
-            "compute: add them before sending"]
 
 
 def read_previous(path: str | Path) -> list[dict]:

@@ -25,6 +25,11 @@ SCHEMA = json.loads((Path(pact.__file__).parent / "pact_schema.json").read_text(
 NOW = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
 
 
+DQRS = ("technologicalDQR", "temporalDQR", "geographicalDQR", "completenessDQR", "reliabilityDQR")
+O_STAR = ("pCfIncludingBiogenic", "dLucGhgEmissions", "landManagementGhgEmissions", "otherBiogenicGhgEmissions",
+          "biogenicCarbonWithdrawal", "biogenicAccountingMethodology", "primaryDataShare", "dqi")
+
+
 def validate(items):
     jsonschema.Draft202012Validator(SCHEMA).validate(items)
 
@@ -301,10 +306,12 @@ def test_cli_pact_writes_and_updates(tmp_path):
     # `report --previous` is last year's workbook; pact's old option of that name is gone
     r = CliRunner().invoke(cli, ["pact", str(path), "-o", str(out), "--previous", str(out)])
     assert r.exit_code == 2 and "No such option '--previous'" in r.output
-    assert "note:" not in r.output  # 2024: dqi is not yet required
     late = two_products(tmp_path / "late.xlsx", months=("2025-01",))
     r = CliRunner().invoke(cli, ["pact", str(late), "-o", str(tmp_path / "late.json")])
-    assert r.exit_code == 0 and "note: for footprints of 2025 (reaching 2025 or later)" in r.output
+    assert r.exit_code == 0 and "note:" not in r.output
+    written = json.loads((tmp_path / "late.json").read_text(encoding="utf-8"))
+    validate(written)  # the 2025 rule of the schema: dqi and the O* properties are there
+    assert all(set(pf["pcf"]["dqi"]) == set(DQRS) | {"coveragePercent"} for pf in written)
     r = CliRunner().invoke(cli, ["pact", str(tmp_path / "none.xlsx")])
     assert r.exit_code == 2
 
@@ -336,3 +343,118 @@ def test_a_filled_chinese_template_exports(tmp_path):
     assert_allclose(float(pf["pcf"]["pCfExcludingBiogenic"]), 5_000 / 2_400)
     assert pf["pcf"]["primaryDataShare"] == 100.0 and pf["productNameCompany"] == "府绸"
     validate([pf])
+
+
+def test_dqi_by_hand():
+    """Four inputs of a 2025 footprint, 140 t in all; d (2 t) is not above 5 % (7 t), so a, b and
+    c are rated: coverage 138 / 140 = 98.571429 %. Weighted by 100, 30 and 8 t over 138 t:
+      technological (1, 2, 2):      (100 + 60 + 16) / 138 = 176 / 138 = 1.275362
+      geographical  (1, 2, 3):      (100 + 60 + 24) / 138 = 184 / 138 = 1.333333
+      temporal (timeless 1; data year 2023 is 2 years before 2025: 2; unknown: 3)
+                                    (100 + 60 + 24) / 138 = 1.333333
+      completeness (2 of 2 months: 1; 1 of 2: half, 2; 2 of 2: 1)
+                                    (100 + 60 + 8) / 138 = 168 / 138 = 1.217391
+      reliability 2 (ledger data, not verified)."""
+    lines = [{"tco2e": 100.0, "technological": 1, "geographical": 1, "data_year": 0, "months": 2},
+             {"tco2e": 30.0, "technological": 2, "geographical": 2, "data_year": 2023, "months": 1},
+             {"tco2e": 8.0, "technological": 2, "geographical": 3, "data_year": None, "months": 2},
+             {"tco2e": 2.0, "technological": 3, "geographical": 3, "data_year": None, "months": 0}]
+    d = pact.dqi(lines, 2, 2025)
+    assert_allclose([d[k] for k in ("coveragePercent",) + DQRS],
+                    [100 * 138 / 140, 176 / 138, 184 / 138, 184 / 138, 168 / 138, 2.0], atol=1e-4)
+
+
+@pytest.mark.parametrize("data_year, rating", [(0, 1), (2025, 1), (2024, 1), (2026, 1), (2023, 2), (2022, 3),
+                                               (2006, 3), (None, 3)])
+def test_temporal_rating_by_the_factors_data_year(data_year, rating):
+    line = {"tco2e": 1.0, "technological": 1, "geographical": 1, "data_year": data_year, "months": 1}
+    assert pact.dqi([line], 1, 2025)["temporalDQR"] == rating
+
+
+def late_mill(path, products=None):
+    """2025-01 and 2025-02 as two_products (electricity 100 000 kWh x 0.5 kgCO2/kWh, the mill's
+    supplier factor; 10 t soda ash, exact chemistry), plus 10 000 m3 natural gas in January only
+    with the bundled NDRC defaults."""
+    path = two_products(path, months=("2025-01", "2025-02"), products=products)
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    wb["Energy"].append(["2025-01", "natural_gas", 10_000, "m3"])
+    wb.save(path)
+    return path
+
+
+def test_a_2025_footprint_by_hand(tmp_path):
+    """Inputs of each footprint (the Site shares are the same each month, so both products get the
+    same ratings): electricity 2 x 50 t = 100 t (own factor: 1, 1, 1; both months: 1); soda ash
+    2 x 4.152 t = 8.304 t (stoichiometry: 1, 1, 1; both months); natural gas 10 000 m3 x 389.31
+    GJ/10^4 m3 x 15.3 tC/TJ x 0.99 x 44/12 = 21.621888 t (NDRC default: technological 2,
+    geographical 2 (China), temporal 3 (data year not known); one month of two: completeness 2).
+    T = 129.925888 t, each input above 5 %: coverage 100 %.
+      technological = geographical = completeness = (108.304 + 2 x 21.621888) / T = 1.166417
+      temporal = (108.304 + 3 x 21.621888) / T = 1.332834
+    primaryDataShare = 100 / T = 76.967... %. The mill's 2025 total comes back from the footprints."""
+    path = late_mill(tmp_path / "late.xlsx")
+    a = assess(read_workbook(path))
+    items = pact.footprints(a, now=NOW)
+    gas = 10_000 * 389.31 / 1e4 * 15.3 / 1000 * 0.99 * 44 / 12
+    total = 100 + 8.304 + gas
+    assert_allclose(gas, 21.621888, rtol=1e-7)
+    for pf in items:
+        c = pf["pcf"]
+        assert set(O_STAR) <= set(c) and c["biogenicAccountingMethodology"] == "GHGP"
+        assert c["biogenicCarbonWithdrawal"] == c["biogenicCarbonContent"] == "0"
+        assert_allclose([c["dqi"][k] for k in ("coveragePercent",) + DQRS],
+                        [100, (108.304 + 2 * gas) / total, (108.304 + 3 * gas) / total,
+                         (108.304 + 2 * gas) / total, (108.304 + 2 * gas) / total, 2], atol=1e-4)
+        assert_allclose(c["primaryDataShare"], 100 * 100 / total)
+        assert "not because the product holds no carbon" in pf["comment"]
+    validate(items)
+    # footprint x kg over the products = the mill's scope 1 + market scope 2 of 2025
+    by = {pf["productNameCompany"]: float(pf["pcf"]["pCfExcludingBiogenic"]) for pf in items}
+    assert_allclose(by["府绸"] * 2 * 20_000 + by["knit_fabric"] * 2 * 20_000, total * 1000)
+    assert_allclose(a.value("ghg", "total_market"), total)
+
+
+def test_the_schema_holds_2025_footprints_to_the_o_star_rule(tmp_path):
+    """§5.2: a reference period including 2025-01-01 or later must define the O* properties and
+    all of dqi (§5.3); an earlier one needs primaryDataShare or dqi; a DQR is between 1 and 3."""
+    [late] = [pf for pf in pact.footprints(assess(read_workbook(late_mill(tmp_path / "l.xlsx"))), now=NOW)
+              if pf["productNameCompany"] == "府绸"]
+    validate([late])
+    for key in O_STAR:
+        c = {k: v for k, v in late["pcf"].items() if k != key}
+        with pytest.raises(jsonschema.ValidationError):
+            validate([dict(late, pcf=c)])
+    for key in DQRS + ("coveragePercent",):
+        c = dict(late["pcf"], dqi={k: v for k, v in late["pcf"]["dqi"].items() if k != key})
+        with pytest.raises(jsonschema.ValidationError):
+            validate([dict(late, pcf=c)])
+    with pytest.raises(jsonschema.ValidationError):
+        validate([dict(late, pcf=dict(late["pcf"], dqi=dict(late["pcf"]["dqi"], temporalDQR=3.5)))])
+    # a period that ends when 2025 begins (end exclusive) is a 2024 one: dqi alone or the share alone do
+    early = dict(late["pcf"], referencePeriodStart="2024-01-01T00:00:00Z", referencePeriodEnd="2025-01-01T00:00:00Z")
+    for key in ("dqi", "primaryDataShare"):
+        validate([dict(late, pcf={k: v for k, v in early.items() if k not in (key, "biogenicAccountingMethodology")})])
+    with pytest.raises(jsonschema.ValidationError):
+        validate([dict(late, pcf={k: v for k, v in early.items() if k not in ("dqi", "primaryDataShare")})])
+    one_second_later = dict(early, referencePeriodEnd="2025-01-01T00:00:01Z")
+    with pytest.raises(jsonschema.ValidationError):
+        validate([dict(late, pcf={k: v for k, v in one_second_later.items() if k != "dqi"})])
+
+
+def test_carbon_content_given_by_the_mill(tmp_path):
+    """Products sheet: 生物碳含量 40 % (cotton) and 化石碳含量 [kg/kg] 0.05: biogenicCarbonContent
+    0.4 kgC/kg, fossilCarbonContent 0.05 kgC/kg, biogenicCarbonWithdrawal = -0.4 x 44.0095 / 12.011
+    = -1.465640 kgCO2e/kg; the footprint itself is the hand value of the two-products case."""
+    products = [("产品类别", "产品名称", "百米重 [kg/hm]", "生物碳含量", "化石碳含量 [kg/kg]"), ("机织物", "府绸", 20, 40, 0.05)]
+    items = footprints_of(two_products(tmp_path / "m.xlsx", products=products))
+    woven = next(pf for pf in items if pf["productNameCompany"] == "府绸")
+    c = woven["pcf"]
+    assert (c["biogenicCarbonContent"], c["fossilCarbonContent"]) == ("0.4", "0.05")
+    assert_allclose(float(c["biogenicCarbonWithdrawal"]), -0.4 * 44.0095 / 12.011)
+    assert_allclose(float(c["pCfIncludingBiogenic"]), 1.62456)
+    assert "given by the mill" in woven["comment"]
+    validate(items)
+    bad = [("product", "kg per 100 m", "biogenic carbon [%]"), ("woven_fabric", 20, 140)]
+    with pytest.raises(GreentexError, match=r"sheet '产品信息' ?cell C2: biogenic carbon content 1.4 kg per kg"):
+        footprints_of(two_products(tmp_path / "b.xlsx", products=bad))

@@ -23,8 +23,10 @@ SHEET_NAMES = {
 }
 NAMES_HEADERS = {"en": ["label", "item"], "zh": ["台账名称", "项目"]}
 PRODUCTS_HEADERS = {  # for greentex pact (io.workbook.PRODUCT_COLUMNS)
-    "en": ["product", "name", "product id", "cpc", "gsm [g/m2]", "width [cm]", "kg per 100 m [kg/hm]"],
-    "zh": ["产品类别", "产品名称", "产品编号", "cpc", "克重 [g/m2]", "幅宽 [cm]", "百米重 [kg/hm]"],
+    "en": ["product", "name", "product id", "cpc", "gsm [g/m2]", "width [cm]", "kg per 100 m [kg/hm]",
+           "biogenic carbon [%]", "fossil carbon [%]"],
+    "zh": ["产品类别", "产品名称", "产品编号", "cpc", "克重 [g/m2]", "幅宽 [cm]", "百米重 [kg/hm]",
+           "生物碳含量 [%]", "化石碳含量 [%]"],
 }
 HEADERS = {
     "en": ["period", "item", "quantity", "unit", "note", "product"],
@@ -88,7 +90,8 @@ INSTRUCTIONS = {
         "Names (optional): a name your ledger uses that greentex does not know, in column A, and the item or "
         "product it means in column B (e.g. 'Boiler diesel' -> diesel, '全棉府绸' -> woven_fabric).",
         "Products (optional, for greentex pact): per product category its trade name, product id (a URN), "
-        "CPC code and mass: kg per 100 m, or gsm and width (needed for products counted by length).",
+        "CPC code and mass: kg per 100 m, or gsm and width (needed for products counted by length); the "
+        "carbon in the product as % of its mass, biogenic (cotton, viscose) and fossil (polyester), if known.",
         "Targets (optional): the year's targets, one row each: year, target (energy = the energy budget in tce, "
         "energy_intensity, ghg_intensity or water_intensity with the product, ghg in tCO2e, water_intake, "
         "water_reuse_rate in %), product, value, unit. The report shows the year to date, a forecast to year end "
@@ -107,7 +110,7 @@ INSTRUCTIONS = {
         "primary_coefficient（电力等价值 kgce/kWh）、standard_product_coefficient（标准品折算系数）；参数可写英文或中文名称。",
         "名称对照（可选）：A 列填写台账中 greentex 不认识的名称，B 列填写对应的项目或产品（如 锅炉用柴油 -> 柴油，全棉府绸 -> 机织物）。",
         "产品信息（可选，用于 greentex pact 产品碳足迹）：每个产品类别的产品名称、产品编号（URN）、CPC 代码及质量："
-        "百米重，或克重与幅宽（按长度计量的产品必填）。",
+        "百米重，或克重与幅宽（按长度计量的产品必填）；已知时填写产品中碳占质量的百分比：生物碳（棉、粘胶）与化石碳（涤纶）。",
         "目标（可选）：本年度目标，每个目标一行：年度、指标（能耗总量 tce、单位产品能耗/单位产品温室气体排放/单位产品取水量"
         "（填产品）、温室气体排放总量 tCO2e、取水总量、水重复利用率 %）、产品、目标值、单位。报告给出本年累计、"
         "预计年末值和结论（按进度可完成、有风险、已超出）；greentex check --targets 在有目标有风险时返回 1。",

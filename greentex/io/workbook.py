@@ -61,8 +61,11 @@ PRODUCT_COLUMNS = {  # Products sheet: one row per product category of the Produ
     "gsm": ["gsm", "grams per square metre", "mass per area", "克重", "面密度"],
     "width": ["width", "幅宽", "门幅"],
     "mass_per_length": ["mass per length", "kg per 100 m", "百米重", "百米重量"],
+    "biogenic_carbon": ["biogenic carbon", "biogenic carbon content", "生物碳含量", "生物质碳含量"],
+    "fossil_carbon": ["fossil carbon", "fossil carbon content", "化石碳含量"],
 }
-PRODUCT_UNITS = {"gsm": "g/m**2", "width": "cm", "mass_per_length": "kg/hm"}  # when the header names none
+PRODUCT_UNITS = {"gsm": "g/m**2", "width": "cm", "mass_per_length": "kg/hm",  # when the header names none
+                 "biogenic_carbon": "%", "fossil_carbon": "%"}  # carbon per mass of product
 TEMPLATE_MARK = "example row"
 MAX_ROWS = 1_048_576  # Excel's own limits
 MAX_COLUMNS = 16_384
