@@ -116,7 +116,7 @@ def test_names_resolve_in_english_and_chinese():
     lib = load_library()
     assert lib.resolve_item("电力") == "electricity"
     assert lib.resolve_item("Natural Gas") == "natural_gas"
-    assert lib.resolve_item("新鲜水") == "tap_water"
+    assert lib.resolve_item("新鲜水") == "fresh_water"
     assert lib.resolve_item("机织物") == "woven_fabric"
     assert "electricity" in lib.suggest_items("electricty")
 

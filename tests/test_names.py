@@ -32,7 +32,6 @@ def test_resolves(names, label, item):
 
 
 @pytest.mark.parametrize("label, domain, units, candidates", [
-    ("取水量", "water", (), ["tap_water", "surface_water", "groundwater", "other_water"]),
     ("生活用水", "water", (), ["tap_water", "groundwater", "other_water"]),
     ("棉布", "production", (), ["woven_fabric", "knit_fabric"]),
 ])
@@ -41,6 +40,28 @@ def test_ambiguous_labels_list_the_candidates(names, label, domain, units, candi
         names.resolve(label, domain, units)
     assert "ambiguous" in e.value.message and all(c in e.value.message for c in candidates)
     assert "Names sheet (名称对照)" in e.value.hint
+
+
+@pytest.mark.parametrize("label", ["取水量", "新鲜水取水量", "新水", "本月新鲜水用量"])
+def test_intake_not_split_by_source_is_fresh_water(names, label):
+    """新水 / 取水量 is the intake from all sources (GB/T 12452, GB/T 18916.1): one item that says
+    the sources are not split, not a guess at tap water."""
+    assert names.resolve(label, "water") == "fresh_water"
+
+
+def test_fresh_water_counts_in_intake_and_the_reuse_rate():
+    """2 000 m3 of 新鲜水 + 500 m3 of 自来水 taken, 1 500 m3 reused:
+    intake 2 500 m3; reuse rate 1 500 / (1 500 + 2 500) = 37.5 %."""
+    import pandas as pd
+    from greentex.assessment import assess
+    from greentex.inventory import Inventory
+
+    inv = Inventory.from_frames(water=pd.DataFrame({
+        "period": ["2024-01"] * 3, "item": ["新鲜水", "自来水", "回用水"],
+        "quantity": [2000, 500, 1500], "unit": ["m3", "m3", "m3"]}))
+    a = assess(inv)
+    assert a.value("water_intake", "total", "2024-01") == pytest.approx(2500)
+    assert a.value("water_reuse_rate", "total", "2024-01") == pytest.approx(37.5)
 
 
 def test_unit_tells_fabric_apart(names):
