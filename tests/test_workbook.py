@@ -171,6 +171,7 @@ def test_a_factors_row_is_read_from_the_first_value_column_and_points_to_it(make
     ("企业基本情况", "site"), ("基本情况", "site"), ("2024年能源消耗统计表", "energy"), ("能源购进、消费与库存", "energy"),
     ("用水台账", "water"), ("产品产量表", "production"), ("化学品消耗", "chemicals"), ("染化料用量台账", "chemicals"),
     ("Energy 2024", "energy"), ("2024年度 水", "water"), ("杂项", None), ("2024", None),
+    ("2025年能耗目标", "targets"), ("节能目标表", "targets"),
 ])
 def test_sheet_names_as_ledgers_write_them(name, kind):
     """Years, 企业 / 台账 / 统计表 / 消耗 ... around a sheet's kind are the ledger's words, not its kind."""

@@ -39,7 +39,7 @@ SHEETS = {
     "drivers": ["drivers", "driver", "驱动因素", "相关变量"],
     "products": ["products", "产品信息", "产品清单", "产品规格"],
     "names": ["names", "名称对照", "名称对照表", "names map"],
-    "targets": ["targets", "目标", "年度目标", "目标值"],
+    "targets": ["targets", "目标", "年度目标", "目标值", "能耗目标", "节能目标", "用能目标", "能耗双控目标", "targets and budgets"],
     "ignored": ["instructions", "填写说明", "说明", "lists", "readme"],
 }
 ACTIVITY_SHEETS = ("energy", "water", "chemicals", "production", "refrigerants")
