@@ -22,7 +22,9 @@ SOURCE_PREFIXES = ("combustion:", "refrigerant:", "montreal:")
 
 _UNIT_RULES = [(re.compile(p), r) for p, r in (
     (r"\*\*3\b", "³"), (r"\*\*2\b", "²"), (r"(?<![A-Za-z])(N?m)3\b", r"\1³"), (r"\bpercent\b", "%"),
-    (r"CO2", "CO₂"), (r"CH4", "CH₄"), (r"\bdimensionless\b", "1"), (r"\s*\*\s*", "·"),
+    (r"CO2", "CO₂"), (r"CH4", "CH₄"), (r"\bdimensionless\b", "1"),
+    (r"\b(?:1e4|10\*\*4|10000)\s*\*\s*", "万"),   # GJ/(1e4*Nm3) -> GJ/万Nm³, as the guidelines write it
+    (r"\s*\*\s*", "·"),
     (r"/\(([^()*/·]+)\)", r"/\1"),          # kgce/(m³) -> kgce/m³ (one unit needs no brackets)
 )]
 

@@ -7,6 +7,7 @@ from greentex.display import Words, decimals, number_format, period_word, unit_t
 
 @pytest.mark.parametrize("unit, en, zh", [
     ("m**3", "m³", "m³"), ("percent", "%", "%"), ("kgce/hm", "kgce/(100 m)", "kgce/百米"),
+    ("GJ/(1e4*Nm3)", "GJ/万Nm³", "GJ/万Nm³"), ("t*km", "t·km", "t·km"),
     ("tCO2e", "tCO₂e", "tCO₂e"), ("万kWh", "万kWh", "万kWh"), ("kgce/(m**3)", "kgce/m³", "kgce/m³"),
     ("m**3/hm", "m³/(100 m)", "m³/百米"), ("hm", "100 m", "百米"), ("万Nm3", "万Nm³", "万Nm³"),
     ("tCO2/MWh", "tCO₂/MWh", "tCO₂/MWh"), (None, "", ""),
