@@ -3,7 +3,9 @@
 - a month missing between the first and last month of a sheet;
 - a month more than SPIKE times, or less than 1/SPIKE of, the median of the months around it
   (NEIGHBOURS on each side) for the same item;
-- data covering only part of the Site's reporting year, or months outside it;
+- data covering only part of the Site's reporting year, or months outside it (the months after
+  the last month of a year in progress are still to come: a note says the figures are the year
+  to date, no warning);
 - an energy carrier written in another unit in some months whose standard coal, after
   conversion, is an order of magnitude (PLAUSIBLE times) or more away from its other months
   (natural gas typed as kWh where the other months are in m3);
@@ -103,14 +105,24 @@ def spikes(activity: pd.DataFrame) -> list[Issue]:
 
 
 def coverage(activity: pd.DataFrame, year) -> list[Issue]:
+    """The Site year's coverage. The monthly run: when the data end inside the reporting year (its
+    last month with data is the input's last), the months after it are still to come: a note
+    says the figures are the year to date, and no warning. A month of that year missing before
+    its last month with data (or all months after it, when later data exist) is a warning."""
     if not year:
         return []
     periods = set(activity["period"].unique())
-    inside = {p for p in periods if p.startswith(f"{int(year):04d}-")}
+    inside = sorted(p for p in periods if p.startswith(f"{int(year):04d}-"))
     out = []
     if len(inside) < 12:
-        out.append(Issue.of("warning", "", "", "partial_year", n=len(inside), year=year))
-    outside = sorted(periods - inside)
+        in_progress = bool(inside) and inside[-1] == max(periods)
+        past = _month_range(f"{int(year):04d}-01", inside[-1] if in_progress else f"{int(year):04d}-12")
+        if set(past) - set(inside):
+            out.append(Issue.of("warning", "", "", "partial_year", n=len(inside), year=year))
+        elif in_progress:
+            out.append(Issue.of("note", "", "", "year_to_date", year=year, first=inside[0], last=inside[-1],
+                                n=len(inside)))
+    outside = sorted(periods - set(inside))
     if outside:
         out.append(Issue.of("warning", "", "", "outside_year", year=year,
                             months=", ".join(outside[:6]) + (" ..." if len(outside) > 6 else "")))
