@@ -57,8 +57,9 @@ def test_one_month_of_a_woven_mill_by_hand(woven_month):
     assert_allclose(v("water_intensity", "woven_fabric"), 1.25)
     assert_allclose(v("chemicals"), 3800)
     assert_allclose(v("chemicals", "class:basic"), 3000)
-    assert [i.message for i in a.issues] == [
-        "the data cover 1 of the 12 months of 2024: totals and intensities are for those months only"]
+    assert [i.message for i in a.issues] == [  # January of the Site year: the monthly run, no warning
+        "year to date: the data run from 2024-01 to 2024-01 (1 of the 12 months of 2024); the months still to come "
+        "are not missing, and every 2024 figure is the year to date"]
 
 
 def test_every_factor_used_is_listed_with_its_status(woven_month):
