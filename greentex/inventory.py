@@ -428,6 +428,7 @@ class Inventory:
     source: dict = field(default_factory=dict)
     drivers: DriverTable | None = None
     products: pd.DataFrame | None = None  # the Products sheet as written (io.workbook._read_products)
+    product_masses: pd.DataFrame | None = None  # mass columns of the Production sheet (io.workbook._production_masses)
     targets: pd.DataFrame | None = None   # the Targets sheet (greentex.targets.read_targets)
 
     @classmethod

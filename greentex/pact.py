@@ -54,6 +54,7 @@ BIOGENIC_SOURCES = ("wastewater_ch4",)  # CH4 from organic matter in the wastewa
 NON_EMISSION_PARAMETERS = ("coefficient", "primary_coefficient", "standard_product_coefficient")
 LIFECYCLE_FIELDS = ("created", "updated", "version", "status", "statusComment", "precedingPfIds")
 _ID_SEED = "greentex PACT ProductFootprint"
+MASS_ROLES = {"gsm", "width", "mass_per_length"}  # Products or Production sheet columns giving a product's mass
 PACT_TABLES = ("cn_provinces.csv", "cpc_products.csv")  # lookup tables in factors/ that only the export reads
 DQI_THRESHOLD = 5.0  # % of the footprint: inputs above it are rated (§5.3: "inputs representing >5%")
 RELIABILITY = 2.0  # ledger data, not verified: see the module docstring
@@ -219,7 +220,8 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
     if pr is None or not len(pr):
         raise GreentexError("no production: a footprint is per kilogram of product", file=inv.source.get("name"),
                             hint="fill the Production sheet (产量)")
-    sheet = _products_sheet(inv)
+    sheet = _products_sheet(inv.products)
+    masses = _products_sheet(inv.product_masses)
     cpc = read_lookup(bundled_dir(), "cpc_products.csv").set_index("product")["cpc"].to_dict()
     act = inv.activity[inv.activity["domain"] == "production"]
     written = dict(zip(act["item"][::-1], act["label"][::-1]))  # each product's first name as written
@@ -239,16 +241,17 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
             "cpc": str(code),
             "description": f"{label_en} ({label_zh}), dyed and finished; output reported in {unit}"
                            + (f"; {given['mass_note']}" if given.get("mass_note") else ""),
-            "kg_per_unit": _kg_per_unit(product, unit, given, inv),
+            "kg_per_unit": _kg_per_unit(product, unit, given if MASS_ROLES & given.keys() else
+                                        masses.get(product, {}), inv),
             "unit": unit,
             "carbon": {kind: _carbon(given, f"{kind}_carbon") for kind in ("fossil", "biogenic")},
         }
     return out
 
 
-def _products_sheet(inv) -> dict[str, dict]:
-    """The Products sheet's rows by product category, mass columns with their units."""
-    frame = inv.products
+def _products_sheet(frame: pd.DataFrame | None) -> dict[str, dict]:
+    """The rows of the Products sheet (or of the Production sheet's mass columns) by product
+    category, mass columns with their units."""
     if frame is None or not len(frame):
         return {}
     a = frame.attrs
@@ -293,7 +296,8 @@ def _kg_per_unit(product: str, unit: str, given: dict, inv) -> float:
         sheet = _sheet_name(inv, "production")
     raise GreentexError(f"'{product}' is reported in {unit}: its footprint per kg needs its mass, which is missing",
                         file=file, sheet=sheet, cell=cell,
-                        hint=f"give it a row in a Products sheet (产品信息) with {what}")
+                        hint=f"give it {what} in columns of the Production sheet, or a row in a Products "
+                             f"sheet (产品信息)")
 
 
 def _carbon(given: dict, role: str) -> float:

@@ -458,3 +458,51 @@ def test_carbon_content_given_by_the_mill(tmp_path):
     bad = [("product", "kg per 100 m", "biogenic carbon [%]"), ("woven_fabric", 20, 140)]
     with pytest.raises(GreentexError, match=r"sheet '产品信息' ?cell C2: biogenic carbon content 1.4 kg per kg"):
         footprints_of(two_products(tmp_path / "b.xlsx", products=bad))
+
+
+def with_production_masses(path, header, values):
+    """Extra columns on the Production sheet of ``path``: ``header`` cells, and ``values`` on the
+    rows of woven_fabric (by row order)."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    ws = wb["Production"]
+    for j, text in enumerate(header, start=5):
+        ws.cell(1, j, text)
+    woven = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == "woven_fabric"]
+    for r, row in zip(woven, values):
+        for j, v in enumerate(row, start=5):
+            ws.cell(r, j, v)
+    wb.save(path)
+    return path
+
+
+def test_mass_from_the_production_sheet(tmp_path):
+    """克重 120 g/m2 x 幅宽 150 cm written on the Production rows (no Products sheet) = 18 kg per
+    100 m: the woven footprint is 32.4912 t / (1000 hm x 18 kg) = 1.805067 kgCO2e/kg, as with the
+    same columns on a Products sheet; a Products row without mass takes them too."""
+    path = with_production_masses(two_products(tmp_path / "m.xlsx", products=[]), ["克重 [g/m2]", "幅宽 [cm]"],
+                                  [(120, 150)])
+    woven = next(pf for pf in footprints_of(path) if pf["productNameCompany"] == "woven_fabric")
+    assert_allclose(float(woven["pcf"]["pCfExcludingBiogenic"]), 32_491.2 / 18_000)
+    named = with_production_masses(two_products(tmp_path / "n.xlsx", products=[("product", "name"), ("woven_fabric", "poplin")]),
+                                   ["kg per 100 m"], [(18,)])
+    woven = next(pf for pf in footprints_of(named) if pf["productNameCompany"] == "poplin")
+    assert_allclose(float(woven["pcf"]["pCfExcludingBiogenic"]), 32_491.2 / 18_000)
+
+
+def test_production_rows_of_a_category_must_agree_on_its_mass(tmp_path):
+    """Two months of woven fabric at 18 and 20 kg per 100 m: one footprint per category cannot
+    take both, so the reader names the second cell."""
+    path = with_production_masses(two_products(tmp_path / "m.xlsx", months=("2024-01", "2024-02"), products=[]),
+                                  ["百米重 [kg/hm]"], [(18,), (20,)])
+    with pytest.raises(GreentexError, match=r"sheet 'Production' ?cell E4: woven_fabric has mass per length 20 "
+                                            r"here but 18 in E2"):
+        footprints_of(path)
+    gap = with_production_masses(two_products(tmp_path / "g.xlsx", months=("2024-01", "2024-02"), products=[]),
+                                 ["gsm", "width"], [(120, 150), (120, None)])
+    with pytest.raises(GreentexError, match=r"cell F4: woven_fabric has width empty here but 150 in F2"):
+        footprints_of(gap)
+    same = with_production_masses(two_products(tmp_path / "s.xlsx", months=("2024-01", "2024-02"), products=[]),
+                                  ["百米重 [kg/hm]"], [(18,), (18,)])
+    woven = next(pf for pf in footprints_of(same) if pf["productNameCompany"] == "woven_fabric")
+    assert_allclose(float(woven["pcf"]["pCfExcludingBiogenic"]), 32_491.2 / 18_000)

@@ -367,6 +367,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                if "names" in found else {})})
     parts, rejected, counts = [], [], {}
     template_rows = 0
+    masses = None
     for kind in ACTIVITY_SHEETS:
         if kind not in found:
             continue
@@ -386,6 +387,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                 raise GreentexError("no period column", file=file, sheet=name, cell=f"A{h + 1}",
                                     hint="add a column 'period' (月份) with the month of each row")
             raw, n_read, wide_rejected, blanks = _long_frame(rows, h, roles, name)
+            if kind == "production":
+                masses = _production_masses(rows, h, name, file, names)
         else:
             raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file)
         if blanks:
@@ -443,6 +446,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     if overrides is not None:
         inv.overrides = overrides
     inv.drivers = drivers
+    inv.product_masses = masses
     if "targets" in found:
         inv.targets = read_targets(_grid_checked(wb, found["targets"], file), names, file=file,
                                    sheet=found["targets"], site_year=site.get("year"))
@@ -492,22 +496,7 @@ def _read_products(rows: list[list], name: str, file: str, names: Names) -> pd.D
     h = _header_index(rows)
     if h is None:
         return pd.DataFrame()
-    columns, units = {}, {}
-    for j, text in enumerate(rows[h]):
-        if is_blank(text):
-            continue
-        m = _HEADER_UNIT.match(normalize_text(str(text)))
-        label, unit = (m.group(1), m.group(2).strip()) if m else (str(text), None)
-        role = _PRODUCT_ROLE.get(match_key(label))
-        if role is None or role in columns:
-            continue
-        columns[role] = j
-        if role in PRODUCT_UNITS:
-            units[role] = unit or PRODUCT_UNITS[role]
-            try:
-                parse_unit(units[role])
-            except GreentexError as exc:
-                raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{h + 1}") from None
+    columns, units = _product_header(rows[h], h, name, file, PRODUCT_COLUMNS)
     if "product" not in columns:
         raise GreentexError("no product column", file=file, sheet=name, cell=f"A{h + 1}",
                             hint="name a column 'product' (产品类别) with the categories of the Production sheet")
@@ -515,17 +504,7 @@ def _read_products(rows: list[list], name: str, file: str, names: Names) -> pd.D
     for i, row in enumerate(rows[h + 1:], start=h + 2):
         if all(is_blank(v) for v in row):
             continue
-        rec = {"row": i}
-        for role, j in columns.items():
-            value = row[j] if j < len(row) else None
-            if role in PRODUCT_UNITS:
-                try:
-                    value = parse_number(value)
-                except GreentexError as exc:
-                    raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{i}") from None
-            else:
-                value = None if is_blank(value) else normalize_text(str(value))
-            rec[role] = value
+        rec = _product_values(row, i, columns, name, file)
         cell = f"{column_letter(columns['product'])}{i}"
         try:
             if rec["product"] is None:
@@ -538,6 +517,83 @@ def _read_products(rows: list[list], name: str, file: str, names: Names) -> pd.D
             raise exc.located(file=file, sheet=name, cell=cell) from None
         out.append(rec)
     frame = pd.DataFrame(out, columns=["row", "item"] + list(columns))
+    frame.attrs.update(sheet=name, file=file, units=units,
+                       letters={role: column_letter(j) for role, j in columns.items()})
+    return frame
+
+
+def _product_header(header: list, h: int, name: str, file: str, roles) -> tuple[dict, dict]:
+    """({role: column} of the header cells naming one of ``roles`` (PRODUCT_COLUMNS), {role:
+    unit}: the unit in brackets after the name, else PRODUCT_UNITS)."""
+    columns, units = {}, {}
+    for j, text in enumerate(header):
+        if is_blank(text):
+            continue
+        m = _HEADER_UNIT.match(normalize_text(str(text)))
+        label, unit = (m.group(1), m.group(2).strip()) if m else (str(text), None)
+        role = _PRODUCT_ROLE.get(match_key(label))
+        if role is None or role not in roles or role in columns:
+            continue
+        columns[role] = j
+        if role in PRODUCT_UNITS:
+            units[role] = unit or PRODUCT_UNITS[role]
+            try:
+                parse_unit(units[role])
+            except GreentexError as exc:
+                raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{h + 1}") from None
+    return columns, units
+
+
+def _product_values(row: list, i: int, columns: dict, name: str, file: str) -> dict:
+    """One row's values by role: numbers for the PRODUCT_UNITS roles, text for the others."""
+    rec = {"row": i}
+    for role, j in columns.items():
+        value = row[j] if j < len(row) else None
+        if role in PRODUCT_UNITS:
+            try:
+                value = parse_number(value)
+            except GreentexError as exc:
+                raise exc.located(file=file, sheet=name, cell=f"{column_letter(j)}{i}") from None
+        else:
+            value = None if is_blank(value) else normalize_text(str(value))
+        rec[role] = value
+    return rec
+
+
+MASS_ROLES = ("gsm", "width", "mass_per_length")
+
+
+def _production_masses(rows: list[list], h: int, name: str, file: str, names: Names) -> pd.DataFrame | None:
+    """The mass columns a Production sheet may carry beside its rows (克重, 幅宽, 百米重), as one
+    record per product category like the Products sheet's; every row of a category that gives a
+    mass must give the same (footprints are per category)."""
+    columns, units = _product_header(rows[h], h, name, file, MASS_ROLES)
+    col = {_column_role(text): j for j, text in reversed(list(enumerate(rows[h])))}
+    item_col, unit_col = col.get("item"), col.get("unit")
+    if not columns or item_col is None:
+        return None
+    first: dict[str, dict] = {}
+    for i, row in enumerate(rows[h + 1:], start=h + 2):
+        rec = _product_values(row, i, columns, name, file)
+        label, unit = (row[j] if j is not None and j < len(row) else None for j in (item_col, unit_col))
+        rec.update({r: None for r in columns if rec[r] is None or np.isnan(rec[r])})
+        if all(rec[r] is None for r in columns) or is_blank(label):
+            continue
+        try:
+            rec["item"] = names.resolve(str(label), "production", () if is_blank(unit) else (str(unit),))
+        except GreentexError:
+            continue  # the activity reader reports the label
+        seen = first.setdefault(rec["item"], rec)
+        differs = [r for r in columns if rec[r] != seen[r]]
+        if differs:
+            r = differs[0]
+            here, there = ("empty" if v is None else f"{v:g}" for v in (rec[r], seen[r]))
+            raise GreentexError(f"{rec['item']} has {r.replace('_', ' ')} {here} here but {there} in "
+                                f"{column_letter(columns[r])}{seen['row']}", file=file, sheet=name,
+                                cell=f"{column_letter(columns[r])}{i}",
+                                hint="a footprint is per product category: give each category one mass, or "
+                                     "name the fabrics as separate categories")
+    frame = pd.DataFrame(list(first.values()), columns=["row", "item"] + list(columns))
     frame.attrs.update(sheet=name, file=file, units=units,
                        letters={role: column_letter(j) for role, j in columns.items()})
     return frame
