@@ -14,7 +14,10 @@ biogenicCarbonWithdrawal and biogenicAccountingMethodology, for reference period
 2025-01-01 or later, and written for every period). The inputs are the footprint's emission lines
 grouped by source and factor; those above 5 % of the footprint are rated from 1 (best) to 3 and
 averaged weighted by their emissions; coveragePercent is their share of the footprint. greentex's
-rule (a 1-3 reading of the PACT Methodology's matrix, see _ratings):
+rule (a 1-3 reading of the PACT Methodology's matrix: version 2 rates emission factors on
+technological, geographical and temporal and activity data on completeness and reliability, 1 to
+3, per the PACT Methodology Checklists of April 2025, p. 17,
+https://wbcsd.github.io/tr/websitedocs/PACT_Methodology_Alignment_Checklists.pdf; see _ratings):
   technological: 1 the mill's own factor (Factors sheet) or exact chemistry (carbonate, refrigerant
      GWP); 2 a published default for the same fuel or process
   geographical:  1 own or exact; 2 a Chinese national factor for a mill in China; 3 a global (IPCC)
