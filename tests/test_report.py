@@ -286,7 +286,7 @@ def test_benchmarks_sheet_lists_every_line_and_fails_stand_out(assessments, tmp_
     wb = openpyxl.load_workbook(out)
     ws = wb["Benchmarks"]
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["Benchmark", "Metric", "Item", "Month"] and "Verdict" in header
+    assert header[:4] == ["Benchmark", "Metric", "Item", "Period"] and "Verdict" in header
     n = len(a.benchmarks)
     assert ws.cell(n + 1, 1).value and ws.cell(n + 2, 1).value is None
     notes = [c.value for c in ws["A"][n + 1:] if c.value and str(c.value).startswith("[")]

@@ -217,6 +217,19 @@ def charts(a, w) -> list[tuple[str, str]]:
 # -- the page ----------------------------------------------------------------------------------
 
 def _key_figures(a, w) -> str:
+    """Cards of the key figures; a table with a column per year when the report covers several,
+    then the 同比 / 环比 tables when last year's figures are there."""
+    by_year = monthly.year_figures(a, w)
+    yoy = "".join(table(frame, places=places) for frame, places in monthly.yoy_frames(a, w))
+    if yoy:
+        year, _ = monthly._this_year(a)
+        yoy = f"<h2>{esc(w['yoy_heading'].format(period=monthly.year_word(a, year, w)))}</h2>" + yoy
+    if by_year is not None:
+        return table(by_year[0], places=by_year[1]) + yoy
+    return _cards(a, w) + yoy
+
+
+def _cards(a, w) -> str:
     frame, units = _r._key_figures(a, w)
     places = _r._places(units, pd.to_numeric(frame.iloc[:, 1], errors="coerce"))
     cards = []
@@ -311,12 +324,14 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
     grid = site.get("grid_used") or {}
     sub = w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
                                grid=w.value("grid_used", grid) if grid else "")
+    by_year = monthly.year_figures(a, w)
     figures = "".join(f"<figure><figcaption>{esc(caption)}</figcaption>{svg}</figure>" for caption, svg in charts(a, w))
     parts = [
         f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(sub)}</p>',
-        f"<h2>{esc(w['key_figures'].format(period=period))}</h2>", _key_figures(a, w),
+        f"<h2>{esc(w['key_figures'].format(period=by_year[2] if by_year else period))}</h2>", _key_figures(a, w),
         f'<div class="charts">{figures}</div>' if figures else "",
-        f"<h2>{esc(w['verdicts'].format(period=period))}</h2>", _verdicts(a, w), _targets(a, w),
+        f"<h2>{esc(w['verdicts'].format(period=by_year[2] if by_year else period))}</h2>", _verdicts(a, w),
+        _targets(a, w),
         f"<h2>{esc(w['issues'])}</h2>", _issues(a, w),
         f"<h2>{esc(w['factors'])}</h2>", _factors(a, w),
         f"<h2>{esc(w['about'])}</h2>", _about(a, w, version, generated),

@@ -61,8 +61,8 @@ def target_fills(a) -> list:
 
 
 def target_chart_frame(a, w: Words) -> pd.DataFrame:
-    """Chart data, one row per target assessed: year to date, forecast and the target itself,
-    each as % of the target (targets of different units on one axis)."""
+    """Chart data, one row per target assessed: year to date, forecast and the target itself
+    (100), each as % of the target (targets of different units on one axis; horizontal bars)."""
     t = a.targets[(a.targets["verdict"] != "not_assessed") & (a.targets["target_value"] > 0)]
     if not len(t):
         return pd.DataFrame()
@@ -95,29 +95,26 @@ def write_targets(s, a, w: Words, row: int) -> int:
     return row + 1
 
 
-def targets_chart(s, w: Words, head: int, n: int):
-    """Columns of year to date and forecast (% of target) per target, the target as a line at 100."""
-    chart = s.chart("column", w["chart_targets"])
-    cats = s.ref(head + 1, 1, head + n, 1)
-    for j in (2, 3):
-        chart.add_series({"name": s.ref(head, j), "categories": cats, "values": s.ref(head + 1, j, head + n, j)})
-    line = s.book.wb.add_chart({"type": "line"})
-    line.add_series({"name": s.ref(head, 4), "categories": cats, "values": s.ref(head + 1, 4, head + n, 4),
-                     "line": {"color": "#C00000", "width": 2, "dash_type": "dash"}, "marker": {"type": "none"}})
-    chart.combine(line)
-    chart.set_y_axis({"name": w["axis_pct_target"], "min": 0, "num_format": "0", "name_font": {"size": 9, "bold": False},
-                      "num_font": {"size": 9}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_x_axis({"num_font": {"size": 9}})
-    return chart
-
-
 def chart_blocks(s, a, w: Words) -> list:
     """(title, chart data, chart maker) blocks of the monthly run for the Summary's charts."""
     blocks = []
     frame = target_chart_frame(a, w) if getattr(a, "targets", None) is not None and len(a.targets) else pd.DataFrame()
     if len(frame):
-        blocks.append((w["chart_targets"], frame, lambda head, n=len(frame): targets_chart(s, w, head, n)))
+        blocks.append((w["chart_targets"], frame, lambda head, n=len(frame): _r().bar_chart(
+            s, w["chart_targets"], head, n, 4, w["col_target"], w["axis_pct_target"])))
+    months = energy_by_month(a, w)
+    if len(months):
+        last, year = months.columns[1:3]
+        title = w["chart_yoy"].format(y=year, ly=last)
+        blocks.append((title + " [tce]", months, lambda head, n=len(months): _r().bar_chart(
+            s, title, head, n, 3, w["axis_month"], w["axis_energy"], horizontal=False)))
     return blocks
+
+
+def _r():
+    from greentex.io import report
+
+    return report
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -137,3 +134,126 @@ def target_lines(a, w: Words) -> tuple[list[str], list[str]]:
              f"{_fmt(r.forecast_baseline)} ({_fmt(r.forecast_low)} – {_fmt(r.forecast_high)})",
              w.target_verdict(r.verdict), w.target_reason(r.reason)] for r in t.itertuples()]
     return w["cli_targets_head"].split("|"), rows
+
+
+# -- calendar years and 同比 / 环比 ---------------------------------------------------------
+
+def _years(a) -> list[str]:
+    from greentex.periods import is_year
+
+    return sorted(p for p in a.metrics["period"].astype(str).unique() if is_year(p))
+
+
+def _months_of_year(a, year: str) -> list[str]:
+    from greentex.periods import month_mask
+
+    p = pd.Series(a.metrics["period"].astype(str).unique())
+    return sorted(p[month_mask(p) & p.str.startswith(year + "-")])
+
+
+def year_word(a, year: str, w: Words) -> str:
+    """What a year's figures cover: 2023年全年 / whole year 2023, 2024年1–7月 / Jan–Jul 2024 ..."""
+    from greentex.display import period_word
+
+    return period_word(_months_of_year(a, year), w.lang)
+
+
+def year_figures(a, w: Words):
+    """(Figure x year table, places, heading words) of the key figures of each calendar year when
+    the report covers more than one (greentex.periods.headline_periods), else None."""
+    from greentex.io.report import _places, key_figure_spec
+
+    years = _years(a)
+    if len(years) < 2:
+        return None
+    heads = [year_word(a, y, w) for y in years]
+    rows, units = [], []
+    for label, metric, item in key_figure_spec(a, w):
+        hits = [a.figure(metric, item, y) for y in years]
+        if all(h is None for h in hits):
+            continue
+        units.append(next(h[1] for h in hits if h is not None))
+        rows.append([label] + [np.nan if h is None else h[0] for h in hits] + [unit_text(units[-1], w.lang)])
+    frame = pd.DataFrame(rows, columns=[w["col_figure"]] + heads + [w["col_unit"]])
+    places = {h: _places(units, frame[h]) for h in heads}
+    return frame, places, ", ".join(heads)
+
+
+def _this_year(a) -> tuple[str, str] | None:
+    """(year, its last month) of the 同比 table: the latest calendar year with last year's figures."""
+    years = _years(a)
+    if not years or a.figure("energy_last_year", "total", years[-1]) is None and not (
+            a.metrics["metric"].str.endswith("_last_year") & (a.metrics["period"] == years[-1])).any():
+        return None
+    months = _months_of_year(a, years[-1])
+    return (years[-1], months[-1]) if months else None
+
+
+def yoy_frames(a, w: Words) -> list:
+    """[(table, places)] of this year against last year (同比) and the month before (环比) for the
+    headline figures: this month, the same month last year, change %, last month, change %; then
+    the year to date, the same months last year, change %. Empty without last year's figures."""
+    from greentex.comparisons import compared
+    from greentex.io.report import _places, key_figure_spec
+
+    got = _this_year(a)
+    if got is None:
+        return []
+    year, month = got
+    spec = [(label, metric, item) for label, metric, item in key_figure_spec(a, w)
+            if compared(metric, item) and a.figure(metric, item, year) is not None]
+    units = [a.unit(metric, item) for _, metric, item in spec]
+    names = [f"{label} [{unit_text(u, w.lang)}]" for (label, _, _), u in zip(spec, units)]
+    out = []
+    for period, cols in ((month, [("", w["col_this_month"].format(m=month)), ("_last_year", w["col_same_month_ly"]),
+                                  ("_yoy_pct", w["col_yoy"]), ("_last_month", w["col_last_month"]),
+                                  ("_mom_pct", w["col_mom"])]),
+                         (year, [("", w["col_ytd_period"].format(p=year_word(a, year, w))),
+                                 ("_last_year", w["col_same_months_ly"]), ("_yoy_pct", w["col_yoy_ytd"])])):
+        frame = pd.DataFrame({w["col_figure"]: names})
+        for suffix, head in cols:
+            frame[head] = [a.value(metric + suffix, item, period) for _, metric, item in spec]
+        places = {head: 1 if suffix.endswith("pct") else _places(units, frame[head]) for suffix, head in cols}
+        if len(spec):
+            out.append((frame, places))
+    return out
+
+
+def write_yoy(s, a, w: Words, row: int) -> int:
+    """The 同比 / 环比 tables (this month, the year to date) under their heading at ``row``;
+    returns the next free row."""
+    tables = yoy_frames(a, w)
+    if not tables:
+        return row
+    year, _ = _this_year(a)
+    s.line(row, w["yoy_heading"].format(period=year_word(a, year, w)), "heading")
+    row += 1
+    for frame, places in tables:
+        row = s.table(frame, row=row, places=places, freeze=False, autofilter=False) + 1
+    return row
+
+
+def _month_name(n: int, lang: str) -> str:
+    return f"{n}月" if lang == "zh" else "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[n - 1]
+
+
+def energy_by_month(a, w: Words) -> pd.DataFrame:
+    """Chart data: total energy [tce] of each month of this year and of the same month last year
+    (from last year's own months where the report holds them, else the comparison rows), and the
+    change in %. Empty without last year's figures."""
+    from greentex.comparisons import change_pct
+
+    got = _this_year(a)
+    if got is None:
+        return pd.DataFrame()
+    year = got[0]
+    last = str(int(year) - 1)
+    this = [a.value("energy", "total", f"{year}-{m:02d}") for m in range(1, 13)]
+    before = [a.value("energy", "total", f"{last}-{m:02d}") for m in range(1, 13)]
+    before = [b if b == b else a.value("energy_last_year", "total", f"{year}-{m:02d}")
+              for m, b in zip(range(1, 13), before)]
+    n = max([m for m in range(1, 13) if this[m - 1] == this[m - 1] or before[m - 1] == before[m - 1]], default=0)
+    if not any(b == b for b in before):
+        return pd.DataFrame()
+    return pd.DataFrame({w["col_period"]: [_month_name(m, w.lang) for m in range(1, n + 1)],
+                         last: before[:n], year: this[:n], w["col_yoy"]: change_pct(this[:n], before[:n])})

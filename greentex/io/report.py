@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import greentex
+from greentex.benchmarks import headline
 from greentex.display import Words, decimals, period_word, text_width, unit_text
 from greentex.io import monthly
 from greentex.io.xlsx import (CHART_H, CHART_ROWS, CHART_W, FILL_FAIL, FILL_PASS, FILL_USER, FILL_WEAK, PX_CM,
@@ -220,7 +221,7 @@ def _benchmark_frame(b: pd.DataFrame, w: Words, months, columns=None) -> pd.Data
     for c, f in maps.items():
         if c in out:
             out[c] = out[c].map(f)
-    out.columns = [w.t.get(f"col_{c}", str(c)) for c in cols]
+    out.columns = [w["key_period"] if c == "period" else w.t.get(f"col_{c}", str(c)) for c in cols]
     return out
 
 
@@ -331,20 +332,25 @@ KEY_FIGURES = [("energy", "total", "fig_energy"), ("energy_content", "total", "f
 FIGURE_LABELS = {(m, i): key for m, i, key in KEY_FIGURES} | {("water_reused", "total"): "fig_water_reused"}
 
 
-def _key_figures(a, w: Words) -> tuple[pd.DataFrame, list[str]]:
-    """(Figure, Value, Unit) rows and each row's pint unit."""
+def key_figure_spec(a, w: Words) -> list[tuple[str, str, str]]:
+    """(label, metric, item) of the key figures: KEY_FIGURES, then output and the intensities of
+    each product."""
     m = a.metrics
-    spec = [(key, metric, item) for metric, item, key in KEY_FIGURES]
+    spec = [(w[key], metric, item) for metric, item, key in KEY_FIGURES]
     products = list(m.loc[(m.metric == "production") & (m.period == "total"), "item"])
     for key, metric in (("fig_production", "production"), ("fig_energy_intensity", "energy_intensity"),
                         ("fig_ghg_intensity", "ghg_intensity"), ("fig_water_intensity", "water_intensity")):
-        spec += [((key, p), metric, p) for p in products]
+        spec += [(w[key].format(p=w.short(p)), metric, p) for p in products]
+    return spec
+
+
+def _key_figures(a, w: Words) -> tuple[pd.DataFrame, list[str]]:
+    """(Figure, Value, Unit) rows and each row's pint unit."""
     rows, units = [], []
-    for key, metric, item in spec:
+    for label, metric, item in key_figure_spec(a, w):
         hit = a.figure(metric, item)
         if hit is None:
             continue
-        label = w[key[0]].format(p=w.short(key[1])) if isinstance(key, tuple) else w[key]
         value = hit[0] if pd.notna(hit[0]) else w["not_computed"]
         rows.append((label, value, unit_text(hit[1], w.lang)))
         units.append(hit[1])
@@ -522,20 +528,29 @@ def _summary_sheet(s: Sheet, a, w: Words, version: str) -> None:
     grid = site.get("grid_used") or {}
     s.line(2, w["subtitle"].format(file=src.get("name", ""), version=version, gwp=opts.get("gwp", ""),
                                    grid=w.value("grid_used", grid) if grid else ""))
-    s.line(4, w["key_figures"].format(period=period), "heading")
-    figures, units = _key_figures(a, w)
-    row = s.table(figures, row=5, places={w["col_value"]: _places(units, pd.to_numeric(
-        figures[w["col_value"]], errors="coerce"))}, freeze=False, autofilter=False, repeat=False) + 1
+    by_year = monthly.year_figures(a, w)   # several calendar years: one column each
+    if by_year is None:
+        figures, units = _key_figures(a, w)
+        places = {w["col_value"]: _places(units, pd.to_numeric(figures[w["col_value"]], errors="coerce"))}
+        years = period
+    else:
+        figures, places, years = by_year
+    s.line(4, w["key_figures"].format(period=years), "heading")
+    row = s.table(figures, row=5, places=places, freeze=False, autofilter=False, repeat=False) + 1
+    row = monthly.write_yoy(s, a, w, row)
 
-    s.line(row, w["verdicts"].format(period=period), "heading")
+    s.line(row, w["verdicts"].format(period=years), "heading")
     b = a.benchmarks
     if b is None or not len(b):
         s.line(row + 1, w["no_benchmarks"])
         row += 3
     else:
         shown = b[b["period"] == "total"] if "period" in b and (b["period"] == "total").any() else b
-        shown = shown.reset_index(drop=True)
         cols = ["benchmark", "metric", "item", "level", "value", "limit", "unit", "verdict", "margin"]
+        if by_year is not None:   # each year's verdict
+            shown = headline(b)
+            cols.insert(3, "period")
+        shown = shown.reset_index(drop=True)
         row = s.table(_benchmark_frame(shown, w, months_of(a), cols), row=row + 1, freeze=False, autofilter=False,
                       places=_benchmark_places(shown, w), fills=_verdict_fills(shown)) + 1
     row = monthly.write_targets(s, a, w, row)
