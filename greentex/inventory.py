@@ -258,7 +258,7 @@ def build_activity(raw: pd.DataFrame, domain: str, library: FactorLibrary,
     # items: one lookup per distinct label (with the units written for it, which tell 布 in 万米
     # from 布 in t)
     icodes, labels = _factorize(kept("item"))
-    label_units = pd.Series(kept("unit")).groupby(icodes).agg(lambda u: tuple(str(x) for x in set(u) if not is_blank(x)))
+    label_units = pd.Series(kept("unit")).groupby(icodes).agg(lambda u: tuple(str(x) for x in u.unique() if not is_blank(x)))
     names = names or Names(library)
     resolved = []
     for k, label in enumerate(labels):

@@ -169,7 +169,11 @@ def column_index(letters: str) -> int:
 
 
 def _far_refs(data: bytes, pattern: bytes) -> list[tuple[str, int]]:
-    return [(c.decode(), int(r)) for c, r in re.findall(pattern, data)]
+    """(column letters, row) of the matches of ``pattern`` (which starts with the literal
+    ``r="``) whose ``r`` begins a word, as ``\\b`` would say: searched for the literal first,
+    which is about ten times faster over a large sheet than a pattern led by ``\\b``."""
+    return [(m.group(1).decode(), int(m.group(2))) for m in re.finditer(pattern, data)
+            if m.start() == 0 or not (data[m.start() - 1:m.start()].isalnum() or data[m.start() - 1] == 95)]
 
 
 def sheet_extent(data: bytes) -> tuple[int, int, str]:
@@ -178,8 +182,8 @@ def sheet_extent(data: bytes) -> tuple[int, int, str]:
     (a sheet of one-letter columns counts as 26 wide unless that is too many)."""
     tail = _ROW_NUMBER.search(data, max(0, data.rfind(b"<row ") - 1))
     last = int(tail.group(1)) if tail else 0
-    refs = _far_refs(data, rb'\br="([A-Z]{2,3})(\d+)"')
-    refs += _far_refs(data, rb'\br="([A-Z]{1,3})(\d{%d,})"' % (len(str(last)) + 1))
+    refs = _far_refs(data, rb'r="([A-Z]{2,3})(\d+)"')
+    refs += _far_refs(data, rb'r="([A-Z]{1,3})(\d{%d,})"' % (len(str(last)) + 1))
     rows = max([last] + [r for _, r in refs])
     cols = max([column_index(c) for c, _ in refs], default=0)
     if not cols:  # one-letter columns only: at most 26, counted exactly only where that matters

@@ -48,7 +48,7 @@ def display_unit(unit) -> str:
 def months_of(a) -> list[str]:
     """The months (YYYY-MM) an assessment's totals cover."""
     m = a.metrics
-    return sorted({p for p in m["period"].astype(str) if len(p) == 7 and p[4] == "-"}) if len(m) else []
+    return sorted({p for p in map(str, pd.unique(m["period"])) if len(p) == 7 and p[4] == "-"}) if len(m) else []
 
 
 def footer(a, w: Words, version: str, what: str = "") -> Footer:

@@ -11,13 +11,13 @@ report was made and the input's SHA-256 prefix.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from greentex.display import number_format, text_width
@@ -56,6 +56,11 @@ class Footer:
         return (f"&L&8{left}&C&8{self.page}&R&8{right}")[:255]
 
 
+# control characters XML 1.0 cannot hold (the set openpyxl refuses), kept out of the import of
+# openpyxl, which costs a report ~0.1 s
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 @lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Text without the characters XML cannot hold."""
@@ -92,6 +97,33 @@ def plain(value):
     if isinstance(value, (bool, int, float)):
         return value
     return clean(value if isinstance(value, str) else str(value))
+
+
+def column_values(series: pd.Series) -> list:
+    """A column's values as plain() makes them, floats and integers without a call per value."""
+    if series.dtype.kind == "f" and isinstance(series.dtype, np.dtype):
+        a = series.to_numpy()
+        values = a.tolist()
+        return [None if v != v else v for v in values] if np.isnan(a).any() else values
+    if series.dtype.kind in "iu" and isinstance(series.dtype, np.dtype):
+        return series.tolist()
+    return [clean(v) if type(v) is str else plain(v) for v in series.tolist()]
+
+
+def number_width(numbers: list) -> float:
+    """The widest printed length of (value, decimals) pairs written with thousands separators,
+    plus 1.5 (0 for none): per number of decimals the largest and the most negative finite
+    value print longest (rounding keeps the order), non-finite ones are tried as they are."""
+    if not numbers:
+        return 0
+    v = np.array([x for x, _ in numbers], dtype=float)
+    d = np.array([p for _, p in numbers], dtype=int)
+    finite = np.isfinite(v)
+    tried = [numbers[i] for i in np.flatnonzero(~finite)]
+    for p in np.unique(d[finite]):
+        idx = np.flatnonzero(finite & (d == p))
+        tried += [numbers[idx[np.argmax(v[idx])]], numbers[idx[np.argmin(v[idx])]]]
+    return max(len(f"{x:,.{p}f}") for x, p in tried) + 1.5
 
 
 def significant(values, least: int) -> np.ndarray:
@@ -195,6 +227,7 @@ class Sheet:
         fills = list(fills) if fills is not None else [None] * n
         bold = np.zeros(n, dtype=bool)
         bold[list(bold_rows)] = True
+        bold = bold.tolist()
         for j, name in enumerate(frame.columns):
             c = col + j
             series = frame.iloc[:, j]
@@ -219,44 +252,55 @@ class Sheet:
 
     def _column(self, series: pd.Series, first: int, c: int, place, least: int, fills, bold, limit: int,
                 num_format: str | None = None) -> None:
-        book, ws = self.book, self.ws
-        values = series.tolist()
+        """Write one column's values from row ``first`` (1-based): a format per distinct
+        (decimals, fill, bold), made once; the column's width from its text and, per number of
+        decimals, from its widest number (a number's printed length grows with its magnitude)."""
+        ws, book, c0 = self.ws, self.book, c - 1
+        values = column_values(series)
+        dec = None
         if series.dtype.kind == "f" or place is not None:
             nums = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-            if place is None:
-                dec = significant(nums, least)
-            else:
-                dec = np.broadcast_to(np.asarray(place, dtype=int), nums.shape)
-        else:
-            nums, dec = None, None
-        widest = 0
+            dec = significant(nums, least) if place is None else np.broadcast_to(np.asarray(place, dtype=int),
+                                                                                  nums.shape)
+            dec = dec.tolist()
+        formats: dict = {}
+
+        def fmt(kind, d, fill, b):
+            key = (kind, d, fill, b)
+            f = formats.get(key)
+            if f is None:
+                extra = {"bg_color": fill} if fill else {}
+                if b:
+                    extra["bold"] = True
+                if kind == "wrap":
+                    extra["text_wrap"] = True
+                elif kind == "number":
+                    extra["num_format"] = num_format or number_format(d)
+                f = formats[key] = book.fmt(**extra)
+            return f
+
+        widest, last_wrap, numbers = 0, -1, []
         for i, v in enumerate(values):
-            v = plain(v)
-            fill, b = fills[i], bool(bold[i])
-            extra = {"bg_color": fill} if fill else {}
-            if b:
-                extra["bold"] = True
-            r = first + i - 1
+            fill, b, r = fills[i], bold[i], first + i - 1
             if v is None:
-                if extra:
-                    ws.write_blank(r, c - 1, None, book.fmt(**extra))
-            elif isinstance(v, str):
+                if fill or b:
+                    ws.write_blank(r, c0, None, fmt("blank", 0, fill, b))
+            elif type(v) is str:
                 w = text_width(v)
                 if w > limit:
-                    ws.write_string(r, c - 1, v, book.fmt(text_wrap=True, **extra))
-                    self.heights[first + i] = max(self.heights.get(first + i, 0), wrapped_height(v, limit))
-                    widest = limit
+                    ws.write_string(r, c0, v, fmt("wrap", 0, fill, b))
+                    self.heights[r + 1] = max(self.heights.get(r + 1, 0), wrapped_height(v, limit))
+                    widest, last_wrap = limit, i
                 else:
-                    ws.write_string(r, c - 1, v, book.fmt(**extra))
+                    ws.write_string(r, c0, v, fmt("text", 0, fill, b))
                     widest = max(widest, w + 1)
-            elif isinstance(v, bool):
-                ws.write_boolean(r, c - 1, v, book.fmt(**extra))
+            elif type(v) is bool:
+                ws.write_boolean(r, c0, v, fmt("text", 0, fill, b))
             else:
-                d = int(dec[i]) if dec is not None else 0
-                if dec is None and isinstance(v, float):
-                    d = int(significant([v], least)[0])
-                ws.write_number(r, c - 1, v, book.fmt(num_format=num_format or number_format(d), **extra))
-                widest = max(widest, len(f"{v:,.{d}f}") + 1.5)
+                d = dec[i] if dec is not None else (int(significant([v], least)[0]) if type(v) is float else 0)
+                ws.write_number(r, c0, v, fmt("number", d, fill, b))
+                numbers.append((i, v, d))
+        widest = max(widest, number_width([(v, d) for i, v, d in numbers if i > last_wrap]))
         self.width(c, max(widest, 6))
 
     # -- charts
