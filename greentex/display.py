@@ -35,7 +35,7 @@ def unit_text(unit, lang: str = "en") -> str:
     tCO₂e, ``kgce/hm`` -> kgce/(100 m) (en) or kgce/百米 (zh). Units as the input wrote them
     (万kWh, 吨) pass through, m3 becoming m³."""
     if not isinstance(unit, str):
-        return "" if unit is None else str(unit)
+        return "" if unit is None or unit != unit else str(unit)   # None and NaN: no unit
     u = unit.strip()
     for pattern, repl in _UNIT_RULES:
         u = pattern.sub(repl, u)

@@ -10,7 +10,7 @@ from greentex.display import Words, decimals, number_format, period_word, unit_t
     ("GJ/(1e4*Nm3)", "GJ/万Nm³", "GJ/万Nm³"), ("t*km", "t·km", "t·km"),
     ("tCO2e", "tCO₂e", "tCO₂e"), ("万kWh", "万kWh", "万kWh"), ("kgce/(m**3)", "kgce/m³", "kgce/m³"),
     ("m**3/hm", "m³/(100 m)", "m³/百米"), ("hm", "100 m", "百米"), ("万Nm3", "万Nm³", "万Nm³"),
-    ("tCO2/MWh", "tCO₂/MWh", "tCO₂/MWh"), (None, "", ""),
+    ("tCO2/MWh", "tCO₂/MWh", "tCO₂/MWh"), (None, "", ""), (float("nan"), "", ""),
 ])
 def test_unit_text(unit, en, zh):
     assert unit_text(unit, "en") == en

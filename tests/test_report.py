@@ -485,3 +485,27 @@ def test_input_quantity_shown_as_written_beside_the_converted_one(assessments, t
     line = dict(zip(header, row))
     assert (line["As written"], line["Unit as written"]) == (pytest.approx(135.51), "万kWh")
     assert (line["Quantity"], line["Unit"]) == (pytest.approx(1355100), "kWh")
+
+
+def test_about_shows_the_site_year_as_written(jiangsu, tmp_path):
+    """The Site year 2024 prints as 2024 in About, not as a figure with a thousands separator
+    (2,024); About's values are text."""
+    out = tmp_path / "r.xlsx"
+    write_report(jiangsu, out)
+    ws = openpyxl.load_workbook(out)["About"]
+    year = next(ws.cell(c.row, c.column + 1) for c in _cells(ws) if c.value == Words("en").key("year")
+                and ws.cell(c.row, c.column - 1).value == Words("en")["sec_site"])
+    assert year.value == "2024" and year.data_type == "s"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_cell_reads_nan_or_none(assessments, tmp_path, lang):
+    """A missing value is an empty cell, never the words nan or None (the wastewater CH4 lines
+    have no unit as written: their cell was 'nan')."""
+    for name in NAMES:
+        out = tmp_path / f"{name}_{lang}.xlsx"
+        write_report(assessments[name], out, lang=lang)
+        for ws in openpyxl.load_workbook(out).worksheets:
+            bad = [c.coordinate for c in _cells(ws) if isinstance(c.value, str) and c.value.strip().lower()
+                   in ("nan", "none", "<na>", "nat")]
+            assert not bad, (name, ws.title, bad[:5])

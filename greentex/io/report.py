@@ -296,6 +296,16 @@ def _issues_sheet(s: Sheet, issues: list, inventory, w: Words) -> None:
     s.table(pd.DataFrame(rows, columns=[w["col_severity"], w["col_sheet"], w["col_cell"], w["col_message"]]))
 
 
+def _as_written(value):
+    """A number of About's value column as text, as the Site sheet has it (a year is 2024, not a
+    figure with a thousands separator, 2,024)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value == value:
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else str(value)
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _about_sheet(s: Sheet, a, options: dict, w: Words, version: str) -> None:
     """Version, generation time, input file and SHA-256, options, Site, and rows read = used +
     rejected per sheet."""
@@ -307,8 +317,8 @@ def _about_sheet(s: Sheet, a, options: dict, w: Words, version: str) -> None:
             (w["sec_report"], w["key_period"], period_word(months_of(a), w.lang)),
             (w["sec_input"], w["key_file"], src.get("name", "")),
             (w["sec_input"], w["key_sha256"], src.get("sha256", ""))]
-    rows += [(w["sec_options"], w.key(k), w.value(k, v)) for k, v in (options or {}).items()]
-    rows += [(w["sec_site"], w.key(k), w.value(k, v)) for k, v in (site or {}).items()]
+    rows += [(w["sec_options"], w.key(k), _as_written(w.value(k, v))) for k, v in (options or {}).items()]
+    rows += [(w["sec_site"], w.key(k), _as_written(w.value(k, v))) for k, v in (site or {}).items()]
     frame = pd.DataFrame(rows, columns=[w["col_section"], w["col_key"], w["col_value"]], dtype=object)
     s.table(frame)
     counts = inventory.counts
