@@ -93,8 +93,10 @@ class Issue:
         from greentex.labels import labels, message
 
         words = labels()[lang]
+        site = {"name": "key_", "read": "val_"} if self.key == "site_value_read" else {}
         params = {k: v.text(lang, names) if isinstance(v, Issue) else
                   (names or {}).get(v, v) if k in ("item", "product") else
+                  words.get(f"{site[k]}{v}", v) if k in site else
                   words.get(v, v) if k == "domain" else v for k, v in self.params}
         return message(self.key, lang, **params)
 

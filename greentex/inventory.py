@@ -81,6 +81,15 @@ UNIT_WHERE = ("write the unit in the unit column, in the header in brackets ('ç”
 NUMBER_HINT = "write only the number in the cell, with its unit in the unit column or header"
 
 
+def site_value_note(note: str):
+    """The note on how a Site value was read (site_values.csv) as an Issue worded in each
+    language (labels msg_svnote_*), or the note itself where no label words it."""
+    from greentex.labels import labels
+
+    key = next((k for k, text in labels()["en"].items() if k.startswith("msg_svnote_") and text == note), None)
+    return Issue.of("note", "", "", key[4:]) if key else note
+
+
 def _is_number(value) -> bool:
     try:
         float(value)
@@ -392,7 +401,7 @@ def parse_site(pairs: list[tuple[str, object, str]], library: FactorLibrary,
         site[key] = value
         if note and issues is not None:
             issues.append(Issue.of("note", sheet, cells.get(key, ""), "site_value_read", name=key, value=written,
-                                   read=value, why=note))
+                                   read=value, why=site_value_note(note)))
     if "product" in site:
         try:
             site["product"] = (names or Names(library)).resolve(str(site["product"]), "production")

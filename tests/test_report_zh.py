@@ -14,7 +14,7 @@ from greentex.io.report import write_report
 from greentex.io.workbook import read_workbook
 from greentex.labels import labels
 
-from conftest import JIANGSU_TARGETS, cut_workbook
+from conftest import JIANGSU_TARGETS, cut_workbook, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -44,11 +44,17 @@ def _citation(sheet: str, header: str | None, value: str, own: set[str]) -> bool
 
 
 @pytest.mark.parametrize("name", ["jiangsu_woven_dyeing_2024", "knit_dyeing_2024", "multi_product_2024",
-                                  "jiangsu_2024_07_targets"])
+                                  "jiangsu_2024_07_targets", "ledger_zh"])
 def test_every_cell_of_the_chinese_report_is_chinese(name, tmp_path):
-    """Each sample; and the Jiangsu sample cut to January–July with a 目标 sheet (the monthly run:
-    the Targets table, its chart data and notes)."""
-    if name == "jiangsu_2024_07_targets":
+    """Each sample; the Jiangsu sample cut to January–July with a 目标 sheet (the monthly run:
+    the Targets table, its chart data and notes); and the Chinese ledger of test_ledger_zh with a
+    month row left empty (rejected rows and their reasons, the note on how 好氧 was read)."""
+    if name == "ledger_zh":
+        from test_ledger_zh import LEDGER
+
+        sheets = {**LEDGER, "能源": LEDGER["能源"] + [["2024年4月", None, None, None, None]]}
+        path = write_workbook(tmp_path / "台账.xlsx", sheets)
+    elif name == "jiangsu_2024_07_targets":
         path = cut_workbook(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx", tmp_path / "m.xlsx", "2024-07", JIANGSU_TARGETS)
     else:
         path = SAMPLES / f"{name}.xlsx"

@@ -15,6 +15,7 @@ language); the workbook is written by greentex.io.xlsx (XlsxWriter), atomically.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import os  # noqa: F401  (the module whose replace() atomic_path calls, as callers may patch it here)
 
 import numpy as np
@@ -283,12 +284,18 @@ def _factors_sheet(s: Sheet, a, w: Words) -> None:
     s.table(frame, row=3, least=4, fills=fills, wrap=_narrow(w))
 
 
+def _cell_words(cell, w: Words) -> str:
+    """A rejected row's place: a cell as written (E2), or a whole row ('row 5') in words."""
+    m = re.fullmatch(r"row (\d+)", str(cell))
+    return w["cell_row"].format(n=m.group(1)) if m else cell
+
+
 def _issues_sheet(s: Sheet, issues: list, inventory, w: Words) -> None:
     """The issues found, then the rows the reader rejected, each with its sheet and cell."""
     rows = [(w.severity(i.severity), i.sheet, i.cell, i.text(w.lang, w.names)) for i in issues]
     rej = inventory.rejected
     if rej is not None and len(rej):
-        rows += [(w["sev_rejected"], r.sheet, r.cell, w.t.get(f"reason_{r.reason}", r.reason))
+        rows += [(w["sev_rejected"], r.sheet, _cell_words(r.cell, w), w.t.get(f"reason_{r.reason}", r.reason))
                  for r in rej.itertuples(index=False)]
     if not rows:
         s.line(1, w["no_issues"])
