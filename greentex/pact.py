@@ -245,11 +245,21 @@ def _products(assessment, company_key: str) -> dict[str, dict]:
             "description": f"{label_en} ({label_zh}), dyed and finished; output reported in {unit}"
                            + (f"; {given['mass_note']}" if given.get("mass_note") else ""),
             "kg_per_unit": _kg_per_unit(product, unit, given if MASS_ROLES & given.keys() else
-                                        masses.get(product, {}), inv),
+                                        _production_mass(inv, masses, product), inv),
             "unit": unit,
             "carbon": {kind: _carbon(given, f"{kind}_carbon") for kind in ("fossil", "biogenic")},
         }
     return out
+
+
+def _production_mass(inv, masses: dict[str, dict], product: str) -> dict:
+    """The mass of ``product`` from the Production sheet's columns, or the error the reader kept
+    for it (two masses for one category, a cell that is not a number)."""
+    problems = inv.product_masses.attrs.get("problems", {}) if inv.product_masses is not None else {}
+    for key in ("", product):
+        if key in problems:
+            raise problems[key]
+    return masses.get(product, {})
 
 
 def _products_sheet(frame: pd.DataFrame | None) -> dict[str, dict]:

@@ -498,6 +498,12 @@ def test_production_rows_of_a_category_must_agree_on_its_mass(tmp_path):
     with pytest.raises(GreentexError, match=r"sheet 'Production' ?cell E4: woven_fabric has mass per length 20 "
                                             r"here but 18 in E2"):
         footprints_of(path)
+    # only the footprints need one mass per category: the report reads the same workbook
+    assert assess(read_workbook(path)).value("production", "woven_fabric") == 2000
+    text = with_production_masses(two_products(tmp_path / "t.xlsx", products=[]), ["gsm"], [("heavy",)])
+    with pytest.raises(GreentexError, match=r"cell E2"):
+        footprints_of(text)
+    assert assess(read_workbook(text)).value("production", "woven_fabric") == 1000
     gap = with_production_masses(two_products(tmp_path / "g.xlsx", months=("2024-01", "2024-02"), products=[]),
                                  ["gsm", "width"], [(120, 150), (120, None)])
     with pytest.raises(GreentexError, match=r"cell F4: woven_fabric has width empty here but 150 in F2"):

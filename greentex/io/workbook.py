@@ -566,35 +566,56 @@ MASS_ROLES = ("gsm", "width", "mass_per_length")
 def _production_masses(rows: list[list], h: int, name: str, file: str, names: Names) -> pd.DataFrame | None:
     """The mass columns a Production sheet may carry beside its rows (克重, 幅宽, 百米重), as one
     record per product category like the Products sheet's; every row of a category that gives a
-    mass must give the same (footprints are per category)."""
-    columns, units = _product_header(rows[h], h, name, file, MASS_ROLES)
+    mass must give the same (footprints are per category). Only `greentex pact` needs them, so
+    nothing here stops the reading: a mass that cannot be used is kept as its error in
+    ``attrs["problems"]`` by category ('' for the header), for greentex.pact to raise."""
+    try:
+        columns, units = _product_header(rows[h], h, name, file, MASS_ROLES)
+    except GreentexError as exc:
+        return _masses_frame([], {}, {}, name, file, {"": exc})
     col = {_column_role(text): j for j, text in reversed(list(enumerate(rows[h])))}
     item_col, unit_col = col.get("item"), col.get("unit")
     if not columns or item_col is None:
         return None
     first: dict[str, dict] = {}
+    problems: dict[str, GreentexError] = {}
+    resolved: dict[tuple, str | None] = {}
     for i, row in enumerate(rows[h + 1:], start=h + 2):
-        rec = _product_values(row, i, columns, name, file)
-        label, unit = (row[j] if j is not None and j < len(row) else None for j in (item_col, unit_col))
-        rec.update({r: None for r in columns if rec[r] is None or np.isnan(rec[r])})
-        if all(rec[r] is None for r in columns) or is_blank(label):
+        if all(j >= len(row) or is_blank(row[j]) for j in columns.values()):
+            continue
+        key = tuple(None if j is None or j >= len(row) or is_blank(row[j]) else str(row[j])
+                    for j in (item_col, unit_col))
+        if key not in resolved:
+            try:
+                resolved[key] = names.resolve(key[0], "production", key[1:] if key[1] else ()) if key[0] else None
+            except GreentexError:
+                resolved[key] = None  # the activity reader reports the label
+        item = resolved[key]
+        if item is None or item in problems:
             continue
         try:
-            rec["item"] = names.resolve(str(label), "production", () if is_blank(unit) else (str(unit),))
-        except GreentexError:
-            continue  # the activity reader reports the label
-        seen = first.setdefault(rec["item"], rec)
+            rec = _product_values(row, i, columns, name, file)
+        except GreentexError as exc:
+            problems[item] = exc
+            continue
+        rec.update({r: None for r in columns if rec[r] is None or np.isnan(rec[r])}, item=item)
+        seen = first.setdefault(item, rec)
         differs = [r for r in columns if rec[r] != seen[r]]
         if differs:
             r = differs[0]
             here, there = ("empty" if v is None else f"{v:g}" for v in (rec[r], seen[r]))
-            raise GreentexError(f"{rec['item']} has {r.replace('_', ' ')} {here} here but {there} in "
-                                f"{column_letter(columns[r])}{seen['row']}", file=file, sheet=name,
-                                cell=f"{column_letter(columns[r])}{i}",
-                                hint="a footprint is per product category: give each category one mass, or "
-                                     "name the fabrics as separate categories")
-    frame = pd.DataFrame(list(first.values()), columns=["row", "item"] + list(columns))
-    frame.attrs.update(sheet=name, file=file, units=units,
+            problems[item] = GreentexError(f"{item} has {r.replace('_', ' ')} {here} here but {there} in "
+                                           f"{column_letter(columns[r])}{seen['row']}", file=file, sheet=name,
+                                           cell=f"{column_letter(columns[r])}{i}",
+                                           hint="a footprint is per product category: give each category one "
+                                                "mass, or name the fabrics as separate categories")
+    return _masses_frame(list(first.values()), columns, units, name, file, problems)
+
+
+def _masses_frame(records: list[dict], columns: dict, units: dict, name: str, file: str,
+                  problems: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=["row", "item"] + list(columns))
+    frame.attrs.update(sheet=name, file=file, units=units, problems=problems,
                        letters={role: column_letter(j) for role, j in columns.items()})
     return frame
 
