@@ -216,6 +216,9 @@ class Words:
             return ""
         if isinstance(value, dict) and "grid" in value:
             return self.t["grid_used"].format(grid=self.grid(value["grid"]), year=value.get("year", ""))
+        if isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):  # per reporting year
+            sep = "；" if self.lang == "zh" else "; "
+            return sep.join(f"{year}: {self.value(key, v)}" for year, v in value.items())
         if isinstance(value, (list, tuple)):
             return "、".join(self.value(key, v) for v in value) if self.lang == "zh" else \
                 ", ".join(self.value(key, v) for v in value)

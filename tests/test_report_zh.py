@@ -44,11 +44,13 @@ def _citation(sheet: str, header: str | None, value: str, own: set[str]) -> bool
 
 
 @pytest.mark.parametrize("name", ["jiangsu_woven_dyeing_2024", "knit_dyeing_2024", "multi_product_2024",
-                                  "jiangsu_2024_07_targets", "ledger_zh"])
+                                  "jiangsu_2024_07_targets", "baseline_2024_07_targets", "ledger_zh"])
 def test_every_cell_of_the_chinese_report_is_chinese(name, tmp_path):
     """Each sample; the Jiangsu sample cut to January–July with a 目标 sheet (the monthly run:
-    the Targets table, its chart data and notes); and the Chinese ledger of test_ledger_zh with a
-    month row left empty (rejected rows and their reasons, the note on how 好氧 was read)."""
+    the Targets table, its chart data and notes); the two-year baseline sample cut to July 2024
+    with an English Targets sheet (key figures per year, 同比 / 环比 tables, the baseline forecast);
+    and the Chinese ledger of test_ledger_zh with a month row left empty (rejected rows and their
+    reasons, the note on how 好氧 was read)."""
     if name == "ledger_zh":
         from test_ledger_zh import LEDGER
 
@@ -56,10 +58,14 @@ def test_every_cell_of_the_chinese_report_is_chinese(name, tmp_path):
         path = write_workbook(tmp_path / "台账.xlsx", sheets)
     elif name == "jiangsu_2024_07_targets":
         path = cut_workbook(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx", tmp_path / "m.xlsx", "2024-07", JIANGSU_TARGETS)
+    elif name == "baseline_2024_07_targets":
+        path = cut_workbook(SAMPLES / "baseline_mill_2023_2024.xlsx", tmp_path / "m.xlsx", "2024-07",
+                            {"Targets": [["year", "target", "product", "value", "unit"], [2024, "energy", None, 15000, "tce"],
+                                         [2024, "energy_intensity", "woven_fabric", 30, "kgce/hm"]]})
     else:
         path = SAMPLES / f"{name}.xlsx"
     a = assess(read_workbook(path))
-    assert name != "jiangsu_2024_07_targets" or len(a.targets) == 4
+    assert len(a.targets) == {"jiangsu_2024_07_targets": 4, "baseline_2024_07_targets": 2}.get(name, 0)
     out = tmp_path / "r.xlsx"
     write_report(a, out, lang="zh")
     src = a.inventory.source
