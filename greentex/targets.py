@@ -260,11 +260,11 @@ def evaluate(a, targets: pd.DataFrame | None) -> pd.DataFrame:
         unit = hit[1] if hit else (a.unit(kind.metric, t.item) or kind.unit)
         row = {"year": year, "target": t.target, "metric": kind.metric, "item": t.item, "bound": kind.bound,
                "unit": unit, "sheet": t.sheet, "cell": t.cell, "reason": ""}
-        try:
-            row["target_value"] = float(t.value) * (conversion_factor(t.unit, unit) if t.unit and unit else 1.0)
-        except GreentexError:
+        if t.unit and unit and not same_dimension(t.unit, unit):
             raise GreentexError(f"unit '{t.unit}' does not convert to {unit}, the unit of the {t.target} figure",
-                                sheet=t.sheet, cell=t.cell, hint=f"write the target in {unit}") from None
+                                file=a.inventory.source.get("name"), sheet=t.sheet, cell=t.cell,
+                                hint=f"write the target in {unit}")
+        row["target_value"] = float(t.value) * (conversion_factor(t.unit, unit) if t.unit and unit else 1.0)
         months = _months(a.metrics, kind.metric, t.item, year) if year else []
         ytd = float(hit[0]) if hit else math.nan
         row.update(ytd=ytd, months=len(months), elapsed_pct=len(months) / 12 * 100, forecast=math.nan,

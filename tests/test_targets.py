@@ -235,3 +235,16 @@ def test_the_template_carries_the_targets_sheet(tmp_path):
         wb.save(path)
         inv = read_workbook(path)
         assert list(inv.targets["value"]) == [12000.0] and list(inv.targets["target"]) == ["energy"]
+
+
+def test_a_target_unit_that_does_not_fit_the_product_is_an_error(make_workbook):
+    """Knit fabric counted in t: an intensity target in kgce/hm does not convert (exit 2, one line
+    naming the file, sheet and cell)."""
+    path = make_workbook({"Energy": [["period", "item", "quantity", "unit"], ["2024-01", "electricity", 1000, "kWh"]],
+                          "Production": [["period", "item", "quantity", "unit"], ["2024-01", "knit_fabric", 5, "t"]],
+                          "Targets": [["year", "target", "product", "value", "unit"],
+                                      [2024, "energy_intensity", "knit_fabric", 30, "kgce/hm"]]})
+    result = CliRunner().invoke(cli, ["check", str(path), "--targets"])
+    assert result.exit_code == 2
+    assert "mill.xlsx: sheet 'Targets' cell D2: unit 'kgce/hm' does not convert to tce/t" in result.output
+    assert "Traceback" not in result.output
