@@ -500,6 +500,7 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     """Fit the energy baseline of PATH (tce = intercept + slope x production + drivers of a Drivers
     sheet), track the reporting period against it and say how much energy was saved."""
     from greentex.baseline import energy_baseline, months_of, write_baseline_json
+    from greentex.display import Words
 
     months_of(baseline_period)  # a bad period is reported before any work
     if report_period:
@@ -516,27 +517,46 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     if json_path:
         write_baseline_json(result, json_path)
     progress.done()
+    for line in baseline_lines(result, Words(lang)):
+        click.echo(line)
+    click.echo(_wrote(out, json_path, lang=lang))
+
+
+def _driver(w, name: str) -> str:
+    """A baseline driver or term as the reader says it (production -> 产量; a Drivers-sheet name as written)."""
+    return w.t.get(name, name) if w.lang == "zh" else name
+
+
+def baseline_lines(result, w) -> list[str]:
+    """What `greentex baseline` prints: the baseline months and drivers, each model with its fit
+    and verdict, the savings per item, the months whose drivers lie outside the baseline range."""
+    from greentex.display import unit_text
+
+    t, zh = w.t, w.lang == "zh"
+    unit = (lambda u: unit_text(u, w.lang)) if zh else str   # noqa: E731
     bm = result.baseline_months
-    click.echo(f"baseline {bm[0]}..{bm[-1]} ({len(bm)} months), drivers: "
-               + ", ".join(f"{d} [{u}]" for d, u in result.driver_units.items()))
+    lines = [t["cli_baseline_head"].format(first=bm[0], last=bm[-1], n=len(bm), drivers=t["cli_list_sep"].join(
+        f"{_driver(w, d)} [{unit(u)}]" for d, u in result.driver_units.items()))]
     for m in result.models:
         f = m.fit
         terms = ""
-        for t, u, v in zip(m.terms, m.units, f.coef):
-            part = f"{abs(v):.4g} {u}" + ("" if t == "intercept" else f" x {t}")
+        for term, u, v in zip(m.terms, m.units, f.coef):
+            part = f"{abs(v):.4g} {unit(u)}" + ("" if term == "intercept" else f" {t['cli_times']} {_driver(w, term)}")
             terms += ("-" if v < 0 else "") + part if not terms else (" - " if v < 0 else " + ") + part
-        verdict = "valid" if m.valid else "not valid: " + m.why()
-        click.echo(f"{m.item}: {terms}; R2 {f.r2:.3f}, F-test p {f.f_p:.2g}: {verdict}")
+        verdict = t["cli_valid"] if m.valid else t["cli_not_valid"].format(why=m.why(w.lang))
+        lines.append(t["cli_model"].format(item=w.name(m.item) if zh else m.item, terms=terms, r2=f"{f.r2:.3f}",
+                                           p=f"{f.f_p:.2g}", verdict=verdict))
     for r in result.summary.itertuples():
-        click.echo(f"{r.item} {r.months} months: actual {r.actual:,.1f} {r.unit}, expected {r.expected:,.1f}, "
-                   f"savings {r.savings:,.1f} +/- {r.savings_stderr:,.1f} (90 %: +/- {r.savings_ci90:,.1f}), "
-                   f"{r.savings_pct:.1f} %, EnPI {r.enpi:.3f}")
+        lines.append(t["cli_savings"].format(
+            item=w.name(r.item) if zh else r.item, months=r.months, actual=f"{r.actual:,.1f}", unit=unit(r.unit),
+            expected=f"{r.expected:,.1f}", savings=f"{r.savings:,.1f}", se=f"{r.savings_stderr:,.1f}",
+            ci=f"{r.savings_ci90:,.1f}", pct=f"{r.savings_pct:.1f}", enpi=f"{r.enpi:.3f}"))
     if not result.reporting_months:
-        click.echo("no reporting months: only the baseline model")
+        lines.append(t["cli_no_reporting"])
     for r in result.out_of_range.itertuples():
-        click.echo(f"warning: {r.period}: {r.driver} {r.value:,.6g} {r.unit} is outside the baseline range "
-                   f"{r.low:,.6g}..{r.high:,.6g}")
-    click.echo(_wrote(out, json_path))
+        lines.append(t["cli_out_of_range"].format(period=r.period, driver=_driver(w, r.driver), value=f"{r.value:,.6g}",
+                                                  unit=unit(r.unit), low=f"{r.low:,.6g}", high=f"{r.high:,.6g}"))
+    return lines
 
 
 @cli.command()
@@ -552,6 +572,7 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
     benchmark verdicts before and after."""
     from greentex.factors import load_library
     from greentex.io.workbook import sha256
+    from greentex.display import Words, unit_text
     from greentex.scenario import compare_scenarios, read_scenarios, write_scenario_json
 
     out, json_path = _output_paths(path, output, json_path, "_scenarios.xlsx",
@@ -572,23 +593,29 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
     progress.done()
     comp = result.comparison.set_index(["scenario", "metric", "item"])
 
+    w = Words(lang)
+    zh = lang == "zh"
+
     def fig(name, metric, item, unit):
-        if (name, metric, item) not in comp.index:
-            return f"{metric} not computed"
-        r = comp.loc[(name, metric, item)]
-        if r.after != r.after:
-            return f"{metric} not computed"
-        return f"{r.after:,.1f} {unit} ({r.change:+,.1f})"
+        r = comp.loc[(name, metric, item)] if (name, metric, item) in comp.index else None
+        if r is None or r.after != r.after:
+            return w["cli_not_computed"].format(metric=w.metric(metric) if zh else metric)
+        return f"{r.after:,.1f} {unit_text(unit, lang) if zh else unit} ({r.change:+,.1f})"
 
     for sc in scenarios:
         n = sc.name
-        click.echo(f"{n}: energy {fig(n, 'energy', 'total', 'tce')}, GHG location {fig(n, 'ghg', 'total_location', 'tCO2e')}, "
-                   f"market {fig(n, 'ghg', 'total_market', 'tCO2e')}, water intake {fig(n, 'water_intake', 'total', 'm3')}")
+        click.echo(w["cli_scenario"].format(name=n, energy=fig(n, "energy", "total", "tce"),
+                                            loc=fig(n, "ghg", "total_location", "tCO2e"),
+                                            market=fig(n, "ghg", "total_market", "tCO2e"),
+                                            water=fig(n, "water_intake", "total", "m3")))
         v = result.benchmarks
         moved = v[(v["scenario"] == n) & (v["before_verdict"] != v["after_verdict"])]
         for r in moved.itertuples():
-            click.echo(f"  {r.benchmark} {r.metric} {r.item}: {r.before_verdict} -> {r.after_verdict}")
-    click.echo(_wrote(out, json_path))
+            click.echo(w["cli_moved"].format(
+                benchmark=w.benchmark(r.benchmark) if zh else r.benchmark, metric=w.metric(r.metric) if zh else r.metric,
+                item=w.short(r.item) if zh else r.item, before=w.verdict(r.before_verdict) if zh else r.before_verdict,
+                after=w.verdict(r.after_verdict) if zh else r.after_verdict))
+    click.echo(_wrote(out, json_path, lang=lang))
 
 
 @cli.command()
@@ -606,7 +633,7 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
 @click.option("--scheduler", default=None,
               help="With --engine dask: a scheduler address, or processes / threads / synchronous.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the per-mill reports.")
+              help="Language of the per-mill reports and of what is printed.")
 @assessment_options
 @handle_errors
 def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, options):
@@ -640,9 +667,12 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
         from greentex.io.jsonout import write_document
 
         write_document(portfolio_frame_for_json(p), json_path)
+    from greentex.labels import labels
+
+    t = labels()[lang]
     for e in p.errors:
-        click.echo(f"failed: {e['message']}", err=True)
-    click.echo(f"{p.assessed} workbooks assessed, {len(p.errors)} failed; {_wrote(output, json_path)}")
+        click.echo(t["cli_failed"].format(message=e["message"]), err=True)
+    click.echo(t["cli_batch_done"].format(n=p.assessed, failed=len(p.errors), wrote=_wrote(output, json_path, lang=lang)))
     sys.exit(2 if p.errors else 0)
 
 

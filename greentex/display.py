@@ -219,6 +219,8 @@ class Words:
         if isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):  # per reporting year
             sep = "；" if self.lang == "zh" else "; "
             return sep.join(f"{year}: {self.value(key, v)}" for year, v in value.items())
+        if key == "allocation" and isinstance(value, str):   # woven_fabric: 0.6; knit_fabric: 0.4
+            return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: self.name(m.group()), value)
         if isinstance(value, (list, tuple)):
             return "、".join(self.value(key, v) for v in value) if self.lang == "zh" else \
                 ", ".join(self.value(key, v) for v in value)

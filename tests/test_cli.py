@@ -198,3 +198,30 @@ def test_validate_and_check_speak_chinese():
     assert c.exit_code == 0 and "印染行业规范条件（2017版）" in c.output and "2024年全年" in c.output
     assert "cn_dyeing_norms_2017" not in c.output and "woven_fabric" not in c.output
     assert c.output.strip().endswith("达标")
+
+
+def test_baseline_scenario_and_batch_speak_chinese(tmp_path):
+    """--lang zh on baseline, scenario and batch: the printed lines in Chinese, item and metric
+    names rather than ids; without it, English as before."""
+    runner = CliRunner()
+    b = runner.invoke(cli, ["baseline", str(SAMPLES / "baseline_mill_2023_2024.xlsx"), "--baseline-period", "2023",
+                            "-o", str(tmp_path / "b.xlsx"), "--lang", "zh"])
+    assert b.exit_code == 0, b.output
+    assert b.output.startswith("基准期 2023-01..2023-12（12 个月），驱动因素：产量 [百米]")
+    assert "蒸汽 12 个月：实际 " in b.output and "节能量" in b.output and "已写出" in b.output
+    body = b.output.rsplit("已写出", 1)[0]     # the paths written may hold any word
+    for english in ("baseline", "months", "savings", "valid", "natural_gas", "wrote", "R2 "):
+        assert english not in body, english
+    s = runner.invoke(cli, ["scenario", str(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx"), "--scenarios",
+                            str(SAMPLES / "scenarios_example.csv"), "-o", str(tmp_path / "s.xlsx"), "--lang", "zh"])
+    assert s.exit_code == 0, s.output
+    assert "Heat recovery：综合能耗 13,804.0 tce (-750.9)，温室气体（基于位置）" in s.output and "取水量" in s.output
+    assert "energy" not in s.output.rsplit("已写出", 1)[0] and "water intake" not in s.output
+    folder = tmp_path / "mills"
+    folder.mkdir()
+    (folder / "knit.xlsx").write_bytes((SAMPLES / "knit_dyeing_2024.xlsx").read_bytes())
+    p = runner.invoke(cli, ["batch", str(folder), "-o", str(tmp_path / "p.xlsx"), "--jobs", "1", "--lang", "zh"])
+    assert p.exit_code == 0 and p.output.startswith("已评估 1 个工作簿，失败 0 个；已写出 "), p.output
+    e = runner.invoke(cli, ["baseline", str(SAMPLES / "baseline_mill_2023_2024.xlsx"), "--baseline-period", "2023",
+                            "-o", str(tmp_path / "e.xlsx")])
+    assert e.output.startswith("baseline 2023-01..2023-12 (12 months), drivers: production [hm]")

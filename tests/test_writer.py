@@ -5,7 +5,7 @@ import re
 from hypothesis import given, strategies as st
 
 from greentex.io.filecheck import _far_refs
-from greentex.io.xlsx import column_values, number_width, plain
+from greentex.io.xlsx import column_values, number_width, plain, wrapped_height
 
 import numpy as np
 import pandas as pd
@@ -45,3 +45,27 @@ def test_far_refs_match_the_word_bounded_pattern(data):
     for pattern in (rb'r="([A-Z]{2,3})(\d+)"', rb'r="([A-Z]{1,3})(\d{3,})"'):
         want = [(c.decode(), int(r)) for c, r in re.findall(rb"\b" + pattern, data)]
         assert _far_refs(data, pattern) == want
+
+
+def test_a_long_latin_line_is_given_two_lines():
+    """A 50-letter company id in a 44-wide column: 50 x 0.9 = 45 width units > 44 - 2 = 42 of
+    room, so two lines of 15 pt (LibreOffice wraps it; one line let it run over the next row);
+    the same id in a 60-wide column fits one line (45 <= 58)."""
+    urn = "urn:pact:company:customcode:buyer-assigned:SX-0042"
+    assert len(urn) == 50
+    assert wrapped_height(urn, 44) == 30 and wrapped_height(urn, 60) == 15
+
+
+def test_about_words_grid_per_year_and_allocation():
+    """A grid used per year reads as years and grids, not a Python dict; allocation names its
+    products."""
+    from greentex.display import Words
+
+    per_year = {"2023": {"grid": "east", "year": 2021, "basis": "given"},
+                "2024": {"grid": "east", "year": 2022, "basis": "given"}}
+    zh, en = Words("zh"), Words("en")
+    assert zh.value("grid_used_by_year", per_year) == "2023: 华东区域电网（数据年份 2021）；2024: 华东区域电网（数据年份 2022）"
+    assert en.value("grid_used_by_year", per_year) == \
+        "2023: grid East China grid, data year 2021; 2024: grid East China grid, data year 2022"
+    assert "woven_fabric" not in zh.value("allocation", "woven_fabric: 0.6; knit_fabric: 0.4")
+    assert zh.key("grid_used_by_year") == "各年度采用的电网排放因子"
