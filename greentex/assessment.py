@@ -707,9 +707,25 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
                    issues=_on_sheets_as_named(issues, inventory.source.get("sheets", {})),
                    site=site, options=opts, inventory=inventory, benchmarks=verdicts)
     if inventory.targets is not None and len(inventory.targets):
-        a.targets = targets.evaluate(a, inventory.targets)
+        history = _history(inventory, previous, options, lib) if previous is not None or options.year else a
+        a.targets = targets.evaluate(a, inventory.targets, history)
         a.metrics = pd.concat([a.metrics, targets.metric_rows(a.targets)], ignore_index=True)
     return a
+
+
+def _history(inventory: Inventory, previous: Inventory | None, options: Options, lib) -> Assessment:
+    """Every month of ``inventory`` and ``previous`` assessed together (no --year): the months a
+    target's baseline model is fitted on when the report itself leaves last year out."""
+    drivers = inventory.drivers
+    if previous is not None and previous.drivers is not None:
+        if drivers is None:
+            drivers = previous.drivers
+        else:  # the current workbook's months first
+            values = pd.concat([drivers.values, previous.drivers.values[~previous.drivers.values.index.isin(
+                drivers.values.index)]]).sort_index()
+            drivers = replace(drivers, values=values, units={**previous.drivers.units, **drivers.units})
+    merged = replace(inventory, activity=_with_previous(inventory, previous), drivers=drivers, targets=None)
+    return assess(merged, options=replace(options, year=None), library=lib)
 
 
 def _on_sheets_as_named(issues: list[Issue], sheets: dict) -> list[Issue]:

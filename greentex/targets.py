@@ -19,7 +19,8 @@ For each target of year Y, with n = the months of Y that have data for its figur
 - forecast to year end by run rate: a sum x 12 / n; a ratio stays the year-to-date ratio (its
   numerator and denominator both scale by 12 / n);
 - for the energy budget, also the baseline model (greentex.baseline, fitted on the 12 months of
-  Y - 1 when the report holds them and the model is valid): year to date + the model's expected
+  Y - 1 when the workbook, or last year's workbook passed as previous, holds them and the model
+  is valid): year to date + the model's expected
   energy for the 12 - n months left, their drivers taken at the year-to-date mean, with the 90 %
   interval t(0.95, df) x the standard error of that sum (Fit.sum_stderr);
 - verdict: ``exceeded`` when a sum already passes its cap, or the year is complete (n = 12) and a
@@ -249,8 +250,9 @@ def _default_year(a) -> int | None:
     return int(years[-1]) if years else None
 
 
-def evaluate(a, targets: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per target (TARGET_COLUMNS) from an assessment's metrics table."""
+def evaluate(a, targets: pd.DataFrame | None, history=None) -> pd.DataFrame:
+    """One row per target (TARGET_COLUMNS) from an assessment's metrics table; the baseline model
+    is fitted on ``history`` (an assessment that also holds last year's months; default ``a``)."""
     rows = []
     for t in (targets.itertuples(index=False) if targets is not None else ()):
         kind = TARGETS[t.target]
@@ -275,7 +277,7 @@ def evaluate(a, targets: pd.DataFrame | None) -> pd.DataFrame:
             continue
         row["forecast"] = run_rate(ytd, len(months), ratio)
         if (kind.metric, t.item) == ("energy", "total") and len(months) < 12:
-            f, low, high, why = baseline_forecast(a, year, months, ytd)
+            f, low, high, why = baseline_forecast(a if history is None else history, year, months, ytd)
             row.update(forecast_baseline=f, forecast_low=low, forecast_high=high, reason=why)
         row["verdict"] = verdict(kind.bound, ratio, len(months), ytd, row["forecast"], row["forecast_high"],
                                  row["forecast_low"], row["target_value"])

@@ -126,6 +126,31 @@ def test_energy_budget_by_the_baseline_model():
     assert _judge(inv, (2024, "energy", "total", 1000, "tce")).loc["energy", "verdict"] == "on_track"
 
 
+@pytest.mark.parametrize("how", ["--previous", "--year"])
+def test_the_baseline_forecast_from_last_years_workbook_or_with_year(how):
+    """The same 990 tce (984.04 to 995.96) when 2023 comes from last year's workbook (previous),
+    or when a two-year workbook is reported with --year 2024."""
+    from greentex.assessment import Options
+
+    whole = _baseline_mill(80.0)
+    rows = _targets((2024, "energy", "total", 993, "tce"))
+    if how == "--previous":
+        act = whole.activity
+        prev = _mill(_months(2023, 12), [0.0] * 12, [1.0] * 12)
+        prev.activity = act[act["period"] < "2024"].reset_index(drop=True)
+        current = _mill(_months(2024, 6), [80.0] * 6, [150.0] * 6)
+        current.targets = rows
+        a = assess(current, previous=prev)
+    else:
+        whole.targets = rows
+        a = assess(whole, options=Options(year=2024))
+    t = a.targets.set_index("target").loc["energy"]
+    half = 1.812461 * math.sqrt(10.8)
+    assert (t.ytd, t.forecast, t.forecast_baseline) == pytest.approx((480.0, 960.0, 990.0))
+    assert (t.forecast_low, t.forecast_high) == pytest.approx((990 - half, 990 + half), abs=1e-4)
+    assert not (a.metrics["period"].str.startswith("2023")).any()   # last year is not reported
+
+
 def test_targets_in_the_metrics_table():
     """<metric>_target, _forecast, _forecast_baseline, _forecast_low / _high and _year_elapsed,
     period the year, in the figure's unit."""
