@@ -509,3 +509,22 @@ def test_no_cell_reads_nan_or_none(assessments, tmp_path, lang):
             bad = [c.coordinate for c in _cells(ws) if isinstance(c.value, str) and c.value.strip().lower()
                    in ("nan", "none", "<na>", "nat")]
             assert not bad, (name, ws.title, bad[:5])
+
+
+def test_no_summary_chart_is_cut_by_a_page_break(tmp_path):
+    """The baseline sample's Summary has five charts (three rows of two, 16 rows each): a page
+    holds two rows of charts, so a break comes before the third row and none falls inside a
+    chart (rows r+1 .. r+15 of a chart anchored at 0-based row r)."""
+    from greentex.assessment import assess
+    from greentex.io.workbook import read_workbook
+
+    a = assess(read_workbook(SAMPLES / "baseline_mill_2023_2024.xlsx"))
+    out = tmp_path / "b.xlsx"
+    write_report(a, out)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    starts = sorted({c.anchor._from.row for c in ws._charts})
+    assert len(ws._charts) >= 5 and len(starts) >= 3
+    breaks = [b.id for b in ws.row_breaks.brk]
+    for r in starts:
+        assert not [b for b in breaks if r + 1 <= b < r + 15], (r, breaks)
+    assert any(starts[1] + 1 <= b <= starts[2] for b in breaks)

@@ -591,7 +591,9 @@ def _summary_sheet(s: Sheet, a, w: Words, version: str) -> None:
             s, title, head, len(scopes), scopes.shape[1], w["axis_scope"], w["axis_emissions"], stacked=True)))
     chart_row = row
     row = chart_row + ((len(blocks) + 1) // 2) * CHART_ROWS + 1
-    s.breaks = [chart_row - 1, row - 1]   # the charts on a page of their own
+    # the charts on pages of their own, two rows of charts a page (three rows ran past an A4 page and
+    # LibreOffice cut the last chart in two)
+    s.breaks = list(range(chart_row - 1, row - 1, 2 * CHART_ROWS)) + [row - 1]
     if blocks:
         s.line(row, w["chart_data"], "heading")
         row += 1
