@@ -36,11 +36,12 @@ SUMMARY_FIGURES = [  # (column, metric, item)
 
 def is_portfolio(path) -> bool:
     """True for a workbook that greentex wrote as a portfolio (it has the Mills and Failed files
-    sheets): an earlier run's output, not a mill."""
+    sheets, 各企业 and 失败的文件 in Chinese): an earlier run's output, not a mill."""
     import python_calamine as pc
 
     try:
-        return {"Mills", "Failed files"} <= set(pc.CalamineWorkbook.from_path(str(path)).sheet_names)
+        names = set(pc.CalamineWorkbook.from_path(str(path)).sheet_names)
+        return {"Mills", "Failed files"} <= names or {"各企业", "失败的文件"} <= names   # English or Chinese
     except Exception:  # not a workbook calamine can open: not a portfolio
         return False
 

@@ -662,7 +662,7 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
     finally:
         if bar is not None:
             bar.render_finish()
-    write_portfolio(p, output)
+    write_portfolio(p, output, lang=lang)
     if json_path:
         from greentex.io.jsonout import write_document
 

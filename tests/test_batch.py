@@ -130,3 +130,31 @@ def test_a_limit_in_other_units_is_converted_for_the_ranking(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r and r[0] == "mill" and "limit (tce_targets)" in r)
     assert rows[head + 1][list(rows[head]).index("limit (tce_targets)")] == pytest.approx(26.0)
+
+
+def test_portfolio_in_chinese(tmp_path):
+    """batch --lang zh: the portfolio's sheets, headings, Mills headers, benchmark words and About
+    in Chinese (the Metrics sheet keeps the contract's ids); a later run knows it for a portfolio."""
+    import re
+
+    from greentex.batch import is_portfolio
+
+    folder = tmp_path / "mills"
+    folder.mkdir()
+    shutil.copy(SAMPLES / MILLS[0], folder / MILLS[0])
+    out = tmp_path / "汇总.xlsx"
+    r = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--jobs", "1", "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总", "各企业", "指标", "对标", "失败的文件", "说明"]
+    summary = [c.value for row in wb["汇总"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert summary[0] == "企业汇总：已评估 1 个工作簿，失败 0 个"
+    assert "单位产品综合能耗：棉、麻、化纤及混纺机织物" in summary and "限值（印染行业规范条件（2017版））" in summary
+    heads = [c.value for c in wb["各企业"][1]]
+    assert heads[:3] == ["企业", "文件", "年度"] and "单位产品综合能耗：棉、麻、化纤及混纺机织物 [kgce/百米]" in heads
+    bench = [c.value for c in wb["对标"][2]]
+    assert "印染行业规范条件（2017版）" in bench and "达标" in bench
+    for ws in (wb["汇总"], wb["各企业"], wb["说明"]):
+        words = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        assert not [v for v in words if re.search(r"\b[a-z]+_[a-z_]+\b", v) and "/" not in v], ws.title
+    assert is_portfolio(out)

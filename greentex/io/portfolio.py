@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import greentex
 from greentex.batch import Portfolio, parse_intensity_column
-from greentex.display import unit_text
-from greentex.io.report import bar_chart, generated, limit_lines, place_charts
+from greentex.display import Words, unit_text
+from greentex.io.report import _benchmark_frame, bar_chart, generated, limit_lines, place_charts
 from greentex.io.xlsx import Book, Footer, Sheet, save
 
 BINS = 8
@@ -25,7 +25,7 @@ def _limit_for(p: Portfolio, metric: str, product: str, unit: str) -> tuple[floa
     return None
 
 
-def _ranking(s: Sheet, p: Portfolio, column: str, row: int):
+def _ranking(s: Sheet, p: Portfolio, column: str, row: int, w: Words):
     """Mills ranked by one intensity column (best first), with the limit as a dashed line."""
     metric, product, unit = parse_intensity_column(column)
     data = p.summary[["site", "year", column]].dropna(subset=[column]).sort_values(column)
@@ -34,14 +34,18 @@ def _ranking(s: Sheet, p: Portfolio, column: str, row: int):
     limit = _limit_for(p, metric, product, unit)
     names = [(x if len(x) <= 28 else x[:27] + "…") + (f" {int(y)}" if pd.notna(y) else "")
              for x, y in zip(data["site"].astype(str), data["year"])]
-    frame = pd.DataFrame({"mill": names, f"{product} [{unit_text(unit)}]": data[column].to_numpy()})
+    zh, u = w.lang == "zh", unit_text(unit, w.lang)
+    what = w.short(product) if zh else product
+    frame = pd.DataFrame({w["pf_mill"]: names, f"{what} [{u}]": data[column].to_numpy()})
     if limit:
-        frame[f"limit ({limit[1]})"] = limit[0]
-    s.line(row, f"{metric.replace('_', ' ')}: {product}", "heading")
+        frame[w["pf_limit"].format(set=w.benchmark(limit[1]) if zh else limit[1])] = limit[0]
+    s.line(row, w["pf_heading"].format(metric=w.metric(metric) if zh else metric.replace('_', ' '), product=what),
+           "heading")
     head = row + 1
     end = s.table(frame, row=head, freeze=False, autofilter=False)
-    bars = bar_chart(s, f"{metric.replace('_', ' ').capitalize()} per mill: {product}", head, len(frame), 2, "mill",
-                     unit_text(unit), horizontal=False)
+    title = w["pf_ranking"].format(metric=w.metric(metric) if zh else metric.replace('_', ' ').capitalize(),
+                                   product=what)
+    bars = bar_chart(s, title, head, len(frame), 2, w["pf_mill"], u, horizontal=False)
     if limit:
         line = s.book.wb.add_chart({"type": "line"})
         line.add_series({"name": s.ref(head, 3), "categories": s.ref(head + 1, 1, head + len(frame), 1),
@@ -52,66 +56,95 @@ def _ranking(s: Sheet, p: Portfolio, column: str, row: int):
     return bars, end + 1
 
 
-def _distribution(s: Sheet, p: Portfolio, column: str, row: int):
+def _distribution(s: Sheet, p: Portfolio, column: str, row: int, w: Words):
     """How many mills fall in each band of an intensity."""
     values = p.summary[column].dropna().to_numpy(dtype=float)
     if len(values) < 2:
         return None, row
     counts, edges = np.histogram(values, bins=min(BINS, len(values)))
     labels = [f"{lo:,.3g}–{hi:,.3g}" for lo, hi in zip(edges[:-1], edges[1:])]
-    frame = pd.DataFrame({"band": labels, "mills": counts.astype(int)})
+    frame = pd.DataFrame({w["pf_band"]: labels, w["pf_mills"]: counts.astype(int)})
     end = s.table(frame, row=row, freeze=False, autofilter=False)
     metric, product, unit = parse_intensity_column(column)
-    chart = bar_chart(s, f"Distribution: {metric}:{product}".replace("_", " "), row, len(frame), 2, unit_text(unit),
-                      "mills", horizontal=False)
+    title = (w["pf_distribution"].format(metric=w.metric(metric), product=w.short(product)) if w.lang == "zh"
+             else f"Distribution: {metric}:{product}".replace("_", " "))
+    chart = bar_chart(s, title, row, len(frame), 2, unit_text(unit, w.lang), w["pf_mills"], horizontal=False)
     return chart, end + 1
 
 
-def build(book: Book, p: Portfolio) -> None:
-    """Write the portfolio into ``book``."""
-    s = book.sheet("Summary")
-    s.line(1, f"Portfolio: {p.assessed} workbooks assessed, {len(p.errors)} failed", "title")
-    s.line(2, f"greentex {greentex.__version__} · GWP {p.options.get('gwp')} · benchmark sets: "
-              f"{', '.join(p.options.get('benchmarks') or ['default for each site'])}")
+def _mills_frame(summary: pd.DataFrame, w: Words) -> pd.DataFrame:
+    """The Mills table; in Chinese with Chinese headers (an intensity column as metric：product [unit])."""
+    if w.lang == "en":
+        return summary
+    names = {}
+    for c in summary.columns:
+        if ":" in str(c):
+            metric, product, unit = parse_intensity_column(c)
+            names[c] = f"{w.metric(metric)}：{w.short(product)} [{unit_text(unit, 'zh')}]"
+        else:
+            names[c] = w.t.get(f"pf_col_{c}", c)
+    return summary.rename(columns=names)
+
+
+def build(book: Book, p: Portfolio, lang: str = "en") -> None:
+    """Write the portfolio into ``book``, its words in ``lang`` (the Metrics sheet keeps the
+    contract's ids and pint units, as in the report)."""
+    w = Words(lang)
+    zh = lang == "zh"
+    s = book.sheet(w["pf_sheet_summary"])
+    s.line(1, w["pf_title"].format(n=p.assessed, failed=len(p.errors)), "title")
+    sets = p.options.get("benchmarks")
+    sets = ("、" if zh else ", ").join((w.benchmark(x) if zh else x) for x in sets) if sets else w["pf_default_sets"]
+    s.line(2, w["pf_subtitle"].format(version=greentex.__version__, gwp=p.options.get("gwp"), sets=sets))
     columns = [c for c in p.summary.columns if c.startswith("energy_intensity:")] + \
               [c for c in p.summary.columns if c.startswith("ghg_intensity:")]
     charts, row = [], 4
     for column in columns:
-        chart, row = _ranking(s, p, column, row)
+        chart, row = _ranking(s, p, column, row, w)
         if chart is not None:
             charts.append(chart)
         if column.startswith("energy_intensity:"):
-            chart, row = _distribution(s, p, column, row)
+            chart, row = _distribution(s, p, column, row, w)
             if chart is not None:
                 charts.append(chart)
     if charts:
         place_charts(s, charts, row + 1)
     else:
-        s.line(row, "No intensities to chart.", "bold")
+        s.line(row, w["pf_no_intensities"], "bold")
 
-    mills = book.sheet("Mills")
+    mills = book.sheet(w["pf_sheet_mills"])
     if len(p.summary):
-        mills.table(p.summary)
+        mills.table(_mills_frame(p.summary, w))
     else:
-        mills.line(1, "No workbook could be assessed.")
-    for name, frame in (("Metrics", p.metrics), ("Benchmarks", p.benchmarks)):
-        sheet = book.sheet(name)
+        mills.line(1, w["pf_no_mills"])
+    bench = p.benchmarks.reset_index(drop=True)
+    if zh and len(bench):
+        rest = [c for c in bench.columns if c not in ("site", "path")]
+        bench = pd.concat([bench[["site", "path"]].rename(columns={"site": w["pf_col_site"], "path": w["pf_col_path"]}),
+                           _benchmark_frame(bench, w, (), rest)], axis=1)
+    for key, frame in (("metrics", p.metrics.reset_index(drop=True)), ("benchmarks", bench)):
+        sheet = book.sheet(w[f"pf_sheet_{key}"])
         if len(frame):
-            sheet.table(frame.reset_index(drop=True))
+            sheet.table(frame)
         else:
-            sheet.line(1, f"No {name.lower()}.")
-    failed = book.sheet("Failed files")
+            sheet.line(1, w[f"pf_no_{key}"])
+    failed = book.sheet(w["pf_sheet_failed"])
     if p.errors:
-        failed.table(pd.DataFrame(p.errors, columns=["path", "message"]))
+        failed.table(pd.DataFrame(p.errors, columns=["path", "message"]).rename(
+            columns={"path": w["pf_col_path"], "message": w["pf_col_message"]}))
     else:
-        failed.line(1, "Every workbook was assessed.")
-    rows = [("greentex version", greentex.__version__), ("generated", generated()),
-            ("workbooks assessed", p.assessed), ("workbooks failed", len(p.errors))] + \
-        [(f"option {k}", str(v)) for k, v in p.options.items()]
-    book.sheet("About").table(pd.DataFrame(rows, columns=["item", "value"]), freeze=False, autofilter=False)
+        failed.line(1, w["pf_all_assessed"])
+    rows = [(w["pf_about_version"], greentex.__version__), (w["pf_about_generated"], generated()),
+            (w["pf_about_assessed"], p.assessed), (w["pf_about_failed"], len(p.errors))] + \
+        [((w["pf_about_option"].format(k=w.key(k)) if zh else f"option {k}"), str(w.value(k, v)) if zh else str(v))
+         for k, v in p.options.items()]
+    book.sheet(w["pf_sheet_about"]).table(pd.DataFrame(rows, columns=[w["pf_col_item"], w["pf_col_value"]]),
+                                          freeze=False, autofilter=False)
 
 
-def write_portfolio(p: Portfolio, path) -> None:
-    """Write the portfolio workbook atomically."""
-    save(lambda book: build(book, p), Path(path),
-         footer=Footer(mill=f"Portfolio of {p.assessed} workbooks", version=greentex.__version__, generated=generated()))
+def write_portfolio(p: Portfolio, path, lang: str = "en") -> None:
+    """Write the portfolio workbook atomically, in English or Chinese."""
+    w = Words(lang)
+    save(lambda book: build(book, p, lang), Path(path),
+         footer=Footer(mill=w["pf_footer"].format(n=p.assessed), version=greentex.__version__, generated=generated(),
+                       page="第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"))
