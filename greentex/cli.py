@@ -39,7 +39,9 @@ class Progress:
 
 
 def handle_errors(fn):
-    """Turn GreentexError into one line on stderr and exit 2; any other error into exit 3."""
+    """Turn GreentexError or a fault of the user's environment (a file or folder that cannot be
+    read or written, memory) into one line on stderr and exit 2; Ctrl-C into exit 130; a closed
+    stdout into a quiet exit with the command's code; any other error into exit 3."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -47,19 +49,42 @@ def handle_errors(fn):
 
         try:
             return fn(*args, **kwargs)
-        except GreentexError as exc:
-            click.echo(f"greentex: error: {exc}", err=True)
-            sys.exit(2)
         except (click.exceptions.Exit, click.ClickException):
             raise
+        except GreentexError as exc:
+            _fail(str(exc), 2)
+        except BrokenPipeError:  # the reader of stdout went away (| head): the outputs are written
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that Python's own flush at exit stays quiet
+            sys.exit(click.get_current_context().meta.get("greentex.exit", 0))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except MemoryError:
+            _fail("not enough memory for this input (split it, or close other programs)", 2)
+        except OSError as exc:  # a path the system refuses: the user's environment, not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc} (check the path and its permissions)", 2)
         except Exception as exc:  # a bug: say so in one line, keep the details on request
             if os.environ.get("GREENTEX_DEBUG"):
                 raise
-            click.echo(f"greentex: internal error: {type(exc).__name__}: {exc} "
-                       "(please report it; set GREENTEX_DEBUG=1 to see details)".replace("\n", " "), err=True)
-            sys.exit(3)
+            from greentex.errors import clip
+
+            _fail(f"internal error: {type(exc).__name__}: {clip(exc, 300)} (please report it; "
+                  "set GREENTEX_DEBUG=1 to see details)", 3)
 
     return wrapper
+
+
+def _fail(message: str, code: int) -> None:
+    """Print ``greentex: error: message`` (one line, cut to a readable length) and exit."""
+    from greentex.errors import clip_quotes
+
+    text = clip_quotes(message)
+    try:
+        click.echo(f"greentex: {'' if text.startswith('internal error') else 'error: '}{text}", err=True)
+    except OSError:  # stderr gone too
+        pass
+    sys.exit(code)
 
 
 def _wrote(*paths, lang: str = "en") -> str:
@@ -195,6 +220,10 @@ def _assess(path, factor_paths, options, progress, previous_path=None):
 def cli():
     """Energy, GHG, water and chemical metrics of textile mills, from their Excel workbooks,
     with every factor cited."""
+    if not os.environ.get("GREENTEX_DEBUG"):  # what the user should know is an issue, not a warning
+        import warnings
+
+        warnings.simplefilter("ignore")
 
 
 @cli.command()
@@ -403,6 +432,8 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     progress.done()
     w.messages = {i.message: i.text(lang, w.names) for i in a.issues}
     b = a.benchmarks
+    bad = failed(b, monthly=monthly)
+    click.get_current_context().meta["greentex.exit"] = 1 if len(bad) else 0  # kept when stdout closes
     shown = b if monthly else headline(b)
     if shown.empty:
         click.echo(w["cli_no_lines"])
@@ -410,7 +441,6 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
 
     for line in verdict_table(shown, w, months_of(a)):
         click.echo(line)
-    bad = failed(b, monthly=monthly)
     if not monthly:
         months = failed(b, monthly=True)
         months = months[month_mask(months["period"])]
@@ -513,9 +543,12 @@ def baseline(path, baseline_period, report_period, output, json_path, lang, fact
     progress.stage("writing the report")
     from greentex.io.planning import write_baseline_report
 
-    write_baseline_report(result, out, lang=lang)
-    if json_path:
-        write_baseline_json(result, json_path)
+    from greentex.io.atomic import output_group
+
+    with output_group():  # both or neither
+        write_baseline_report(result, out, lang=lang)
+        if json_path:
+            write_baseline_json(result, json_path)
     progress.done()
     for line in baseline_lines(result, Words(lang)):
         click.echo(line)
@@ -587,9 +620,12 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
     progress.stage("writing the report")
     from greentex.io.planning import write_scenario_report
 
-    write_scenario_report(result, out, lang=lang)
-    if json_path:
-        write_scenario_json(result, json_path)
+    from greentex.io.atomic import output_group
+
+    with output_group():  # both or neither
+        write_scenario_report(result, out, lang=lang)
+        if json_path:
+            write_scenario_json(result, json_path)
     progress.done()
     comp = result.comparison.set_index(["scenario", "metric", "item"])
 
@@ -714,5 +750,22 @@ def serve(host, port, open_browser, max_upload, jobs):
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _terminate(signum, frame):
+    """SIGTERM / SIGHUP end the run as an exception would, so temporary files are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main():
-    cli(prog_name="greentex")
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+    try:  # as click's standalone mode, but Ctrl-C outside a command's own work exits 130 too
+        code = cli.main(prog_name="greentex", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _fail("interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +12,7 @@ import pandas as pd
 
 import greentex
 from greentex.errors import GreentexError
+from greentex.io.atomic import atomic_path, atomic_write_bytes, atomic_writer, check_target  # noqa: F401 (their home was here)
 
 
 FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would run: every writer keeps it text
@@ -79,24 +78,6 @@ def write_document(doc: dict, path: str | Path) -> None:
     atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    with atomic_writer(path) as fh:
-        fh.write(data)
-
-
-def check_target(target: Path) -> Path:
-    """The folder of an output file, after checking that it exists and that the target is not
-    a folder (GreentexError otherwise)."""
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise GreentexError("folder not found", file=str(folder), hint="create it or choose another output path")
-    if target.is_dir():
-        raise GreentexError("is a folder, not a file name", file=str(target))
-    return folder
-
-
 def _same_file(a, b) -> bool:
     a, b = Path(a), Path(b)
     if a.exists() and b.exists():
@@ -118,29 +99,3 @@ def check_outputs(outputs, inputs=()) -> None:
             if source and _same_file(source, target):
                 raise GreentexError(f"the output would overwrite the input {what}", file=str(target),
                                     hint="choose another output path")
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path):
-    """A temporary file name in ``path``'s folder to write to: renamed over ``path`` with an
-    ordinary new file's permissions when the block ends without an error, removed when it fails."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=check_target(path), prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path):
-    """A binary file to write ``path`` through (see atomic_path)."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        yield fh

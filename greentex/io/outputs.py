@@ -38,8 +38,14 @@ def assess_file(path, *, options=None, factor_paths=(), progress=None, shown_pat
 
 def write_outputs(a, *, report=None, json=None, rows=None, html=None, lang: str = "en", progress=None) -> None:
     """Write each output asked for: the report workbook, the JSON document, the row lineage CSV
-    and the HTML summary (each atomically)."""
-    progress = progress or _Quiet()
+    and the HTML summary, all or none (each to a temporary file, renamed together at the end)."""
+    from greentex.io.atomic import output_group
+
+    with output_group():
+        _write_each(a, report=report, json=json, rows=rows, html=html, lang=lang, progress=progress or _Quiet())
+
+
+def _write_each(a, *, report, json, rows, html, lang, progress) -> None:
     if report:
         from greentex.io.report import write_report
 
