@@ -3,15 +3,20 @@ skipped, never stopping the rest.
 
 ``assess_many(paths)`` returns a Portfolio: one tidy metrics frame and one benchmarks frame with
 ``site`` and ``path`` columns, a summary row per mill and year, and the files that failed with
-their one-line reason. Work runs in this process (``jobs=1``), across processes (``jobs=N``), or
-on Dask (``engine="dask"``, the optional extra ``greentex[dask]``) with the same per-file function.
+their one-line reason. Each workbook is assessed in a worker process of its own (``jobs`` at
+once), so that a crash, an abort, a memory blow-up (each worker's address space is limited to
+``max_memory_mb`` where the system allows it) or a file taking longer than ``timeout`` seconds
+fails that file only; or on Dask (``engine="dask"``, the optional extra ``greentex[dask]``) with
+the same per-file function.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-from concurrent.futures import ProcessPoolExecutor
+import sys
+import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +27,8 @@ from greentex.benchmarks import failed
 from greentex.errors import GreentexError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+DEFAULT_TIMEOUT = 900.0  # seconds for one workbook: the largest take well under a minute
+DEFAULT_MAX_MEMORY_MB = 8192  # address space of one worker: a million-row sheet needs far less
 SUMMARY_FIGURES = [  # (column, metric, item)
     ("energy_tce", "energy", "total"),
     ("ghg_scope1_tco2e", "ghg", "scope1"),
@@ -77,9 +84,10 @@ class MillResult:
     error: str | None = None
 
 
-def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), report_dir=None,
+def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), report_path=None,
                 lang: str = "en") -> MillResult:
-    """Assess one workbook; never raises for the workbook's own faults (they become ``error``).
+    """Assess one workbook (and write its report to ``report_path``, if given); never raises for
+    the workbook's own faults (they become ``error``).
 
     Runs in a worker process too, so it takes plain arguments and loads its own factor library.
     """
@@ -92,12 +100,14 @@ def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), repor
         lib = load_library(list(factor_paths))
         inv = read_workbook(path, library=lib)
         a = assess(inv, options=Options(**(options_kwargs or {})), library=lib)
-        if report_dir:
+        if report_path:
             from greentex.io.report import write_report
 
-            write_report(a, Path(report_dir) / (Path(path).stem + "_report.xlsx"), lang=lang)
+            write_report(a, report_path, lang=lang)
     except GreentexError as exc:
         return MillResult(path=path, error=str(exc))
+    except MemoryError:
+        return MillResult(path=path, error=f"{path}: not enough memory to assess it (see --max-memory)")
     except Exception as exc:  # a bug must not stop the batch either; it is reported as such
         return MillResult(path=path, error=f"internal error: {type(exc).__name__}: {exc}".replace("\n", " "))
     site = str(a.site.get("name") or Path(path).name)
@@ -178,16 +188,43 @@ def _combine(results: list[MillResult], options: dict) -> Portfolio:
     return Portfolio(metrics=metrics, benchmarks=benchmarks, summary=summary, errors=errors, options=options)
 
 
+def report_paths(files, report_dir) -> list[Path]:
+    """Each mill's report path in ``report_dir``: ``<name>_report.xlsx`` in the sub-folder that
+    mirrors its input folder below the folder common to all the inputs, so that two mills never
+    share a report (a/mill.xlsx -> a/mill_report.xlsx, b/mill.xlsx -> b/mill_report.xlsx); two
+    inputs of one name in one folder (mill.xlsx, mill.xls) are told apart by their suffix."""
+    parents = [Path(f).resolve().parent for f in files]
+    try:
+        root = Path(os.path.commonpath(parents))
+    except ValueError:  # on different drives: no common folder
+        root = None
+    out, taken = [], set()
+    for f, parent in zip(map(Path, files), parents):
+        folder = Path(report_dir) / (parent.relative_to(root) if root else parent.relative_to(parent.anchor))
+        name, n = f"{f.stem}_report.xlsx", 1
+        while str(folder / name).casefold() in taken:
+            name = f"{f.stem}_{f.suffix.lstrip('.')}{'' if n == 1 else n}_report.xlsx"
+            n += 1
+        taken.add(str(folder / name).casefold())
+        out.append(folder / name)
+    return out
+
+
 def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None, engine: str = "processes",
                 scheduler: str | None = None, report_dir=None, lang: str = "en", progress=None,
-                exclude=()) -> Portfolio:
+                exclude=(), timeout: float | None = DEFAULT_TIMEOUT,
+                max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, isolate: bool = True) -> Portfolio:
     """Assess every workbook in ``paths`` (files or folders) with the same options.
 
-    ``jobs``: processes to use (default: the number of CPUs; 1 runs in this process).
-    ``engine="dask"`` maps the same per-file function over a dask.bag; ``scheduler`` is a
-    distributed scheduler address, or one of Dask's local schedulers ("processes", "threads",
-    "synchronous"; default "processes"). ``progress(done, total)`` is called as files finish.
-    Workbooks at or under ``exclude`` paths (the run's own outputs) are not taken as mills.
+    ``jobs``: workers at once (default: the number of CPUs). Each workbook is assessed in a worker
+    process of its own, which may use ``max_memory_mb`` of address space (where the system can
+    limit it) and ``timeout`` seconds (None or 0: no limit); ``isolate=False`` with ``jobs=1``
+    runs in this process instead. ``engine="dask"`` maps the same per-file function over a
+    dask.bag (no timeout or memory limit); ``scheduler`` is a distributed scheduler address, or
+    one of Dask's local schedulers ("processes", "threads", "synchronous"; default "processes").
+    ``report_dir``: write each mill's report there (report_paths names them). ``progress(done,
+    total)`` is called as files finish. Workbooks at or under ``exclude`` paths (the run's own
+    outputs) are not taken as mills.
     """
     from dataclasses import asdict
 
@@ -199,14 +236,17 @@ def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None
     files = find_workbooks(paths, exclude=[*exclude, report_dir])
     if not files:
         raise GreentexError("no workbooks found", hint="give .xlsx files or folders that hold them")
-    if report_dir:
-        Path(report_dir).mkdir(parents=True, exist_ok=True)
-    args = [(str(f), kwargs, tuple(map(str, factor_paths)), str(report_dir) if report_dir else None, lang)
-            for f in files]
+    reports = report_paths(files, report_dir) if report_dir else [None] * len(files)
+    for folder in {r.parent for r in reports if r is not None}:
+        folder.mkdir(parents=True, exist_ok=True)
+    args = [(str(f), kwargs, tuple(map(str, factor_paths)), str(r) if r else None, lang)
+            for f, r in zip(files, reports)]
     if engine == "dask":
         results = _run_dask(args, scheduler, jobs)
+    elif engine == "processes" and (isolate or (jobs or 0) > 1):
+        results = _run_isolated(args, jobs or os.cpu_count() or 1, timeout or None, max_memory_mb or None, progress)
     elif engine == "processes":
-        results = _run_processes(args, jobs or os.cpu_count() or 1, progress)
+        results = _run_here(args, progress)
     else:
         raise GreentexError(f"unknown engine '{engine}'", hint="use processes or dask")
     return _combine(results, kwargs)
@@ -216,20 +256,123 @@ def _call(arg):
     return assess_file(*arg)
 
 
-def _run_processes(args, jobs: int, progress) -> list[MillResult]:
+def _run_here(args, progress) -> list[MillResult]:
     results = []
-    if jobs <= 1 or len(args) == 1:
-        for i, a in enumerate(args, start=1):
-            results.append(_call(a))
-            if progress:
-                progress(i, len(args))
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunk = max(1, len(args) // (jobs * 8))
-        for i, r in enumerate(pool.map(_call, args, chunksize=chunk), start=1):
-            results.append(r)
-            if progress:
-                progress(i, len(args))
+    for i, a in enumerate(args, start=1):
+        results.append(_call(a))
+        if progress:
+            progress(i, len(args))
+    return results
+
+
+def _limit_memory(mb: int | None) -> None:
+    """Limit this process's address space to ``mb`` MiB, where the system allows it (POSIX)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no limit
+        return
+    if mb:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = mb * 2**20 if hard == resource.RLIM_INFINITY else min(mb * 2**20, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _worker(conn, arg, max_memory_mb) -> None:
+    """A worker's life: one workbook, its result sent back to the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends the workers
+    _limit_memory(max_memory_mb)
+    try:
+        result = _call(arg)
+        conn.send(result)
+    except MemoryError:
+        conn.send(MillResult(path=arg[0], error=f"{arg[0]}: not enough memory to assess it (see --max-memory)"))
+    conn.close()
+
+
+def _death(proc, path: str) -> str:
+    """Why a worker ended without a result, in one line."""
+    import signal
+
+    proc.join(5)
+    code = proc.exitcode
+    if code is None or code >= 0:
+        return f"{path}: the worker assessing it stopped without a result (exit code {code})"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    why = {"SIGKILL": "killed, perhaps for lack of memory", "SIGSEGV": "a crash in a reading library",
+           "SIGABRT": "aborted, as a reading library does when it cannot allocate memory"}.get(name, "")
+    return f"{path}: the worker assessing it crashed ({name}{': ' + why if why else ''})"
+
+
+def _context():
+    import multiprocessing as mp
+
+    return mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _start(ctx, arg, max_memory_mb):
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(send, arg, max_memory_mb), daemon=True)
+    with warnings.catch_warnings():  # Python 3.12+ warns of fork in a process with threads
+        warnings.simplefilter("ignore", DeprecationWarning)
+        proc.start()
+    send.close()
+    return proc, recv, time.monotonic()
+
+
+def _outcome(proc, recv, started, arg, timeout) -> MillResult | None:
+    """The result of a running worker: its own, a failure when it died or ran out of time, or
+    None while it is still at work."""
+    if recv.poll():
+        try:
+            return recv.recv()
+        except (EOFError, OSError):  # it died before or while sending
+            return MillResult(path=arg[0], error=_death(proc, arg[0]))
+    if not proc.is_alive():
+        return MillResult(path=arg[0], error=_death(proc, arg[0]))
+    if timeout and time.monotonic() - started > timeout:
+        proc.kill()
+        return MillResult(path=arg[0], error=f"{arg[0]}: stopped after {timeout:g} s (--timeout)")
+    return None
+
+
+def _run_isolated(args, jobs: int, timeout, max_memory_mb, progress) -> list[MillResult]:
+    """Each workbook in a worker process of its own, ``jobs`` at once; results in input order."""
+    from multiprocessing.connection import wait
+
+    ctx = _context()
+    results: list = [None] * len(args)
+    todo, running, finished = list(range(len(args))), {}, 0
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                i = todo.pop(0)
+                running[i] = _start(ctx, args[i], max_memory_mb)
+            wait([r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()], timeout=0.5)
+            for i, (proc, recv, started) in list(running.items()):
+                result = _outcome(proc, recv, started, args[i], timeout)
+                if result is None:
+                    continue
+                proc.join(5)
+                recv.close()
+                del running[i]
+                results[i] = result
+                if result.error and args[i][3]:  # a killed worker's half-written report
+                    from greentex.io.atomic import sweep
+
+                    sweep(Path(args[i][3]).parent)
+                finished += 1
+                if progress:
+                    progress(finished, len(args))
+    finally:  # Ctrl-C, an error here: no worker outlives the batch
+        for proc, recv, _ in running.values():
+            proc.kill()
+            proc.join(5)
+            recv.close()
     return results
 
 

@@ -661,7 +661,14 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
               help="Also write metrics and benchmarks rows (with site and path) and errors as JSON.")
 @click.option("--reports", "report_dir", type=click.Path(file_okay=False), default=None,
-              help="Also write each mill's own report into this folder.")
+              help="Also write each mill's own report into this folder, in sub-folders that mirror the input "
+                   "folders (a/mill.xlsx -> a/mill_report.xlsx), so that two mills never share a report.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=900, show_default=True,
+              help="Seconds one workbook may take; a file that takes longer is stopped and listed as failed "
+                   "(0: no limit).")
+@click.option("--max-memory", "max_memory", type=click.IntRange(min=0), default=8192, show_default=True,
+              help="Memory one workbook's worker may use [MB], where the system can limit it (Linux, macOS); "
+                   "a file that needs more is listed as failed (0: no limit).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to use [default: the number of CPUs].")
 @click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True,
@@ -672,8 +679,10 @@ def scenario(path, scenarios_path, output, json_path, lang, factor_paths, option
               help="Language of the per-mill reports and of what is printed.")
 @assessment_options
 @handle_errors
-def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, factor_paths, options):
-    """Assess every workbook in PATHS (files or folders) and write one portfolio; a bad file is
+def batch(paths, output, json_path, report_dir, timeout, max_memory, jobs, engine, scheduler, lang, factor_paths,
+          options):
+    """Assess every workbook in PATHS (files or folders) and write one portfolio; each workbook is
+    assessed in a worker process of its own, so a bad file, a crash or a file past --timeout is
     reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
     from greentex.batch import assess_many, find_workbooks, is_portfolio, portfolio_frame_for_json
     from greentex.io.jsonout import check_outputs
@@ -694,21 +703,27 @@ def batch(paths, output, json_path, report_dir, jobs, engine, scheduler, lang, f
 
     try:
         p = assess_many(paths, options=options, factor_paths=factor_paths, jobs=jobs, engine=engine,
-                        scheduler=scheduler, report_dir=report_dir, lang=lang, progress=progress, exclude=own)
+                        scheduler=scheduler, report_dir=report_dir, lang=lang, progress=progress, exclude=own,
+                        timeout=timeout, max_memory_mb=max_memory)
     finally:
         if bar is not None:
             bar.render_finish()
-    write_portfolio(p, output, lang=lang)
-    if json_path:
-        from greentex.io.jsonout import write_document
+    from greentex.io.atomic import output_group
 
-        write_document(portfolio_frame_for_json(p), json_path)
+    with output_group():  # both or neither
+        write_portfolio(p, output, lang=lang)
+        if json_path:
+            from greentex.io.jsonout import write_document
+
+            write_document(portfolio_frame_for_json(p), json_path)
     from greentex.labels import labels
 
     t = labels()[lang]
     for e in p.errors:
         click.echo(t["cli_failed"].format(message=e["message"]), err=True)
     click.echo(t["cli_batch_done"].format(n=p.assessed, failed=len(p.errors), wrote=_wrote(output, json_path, lang=lang)))
+    if report_dir and p.assessed:
+        click.echo(t["cli_reports_in"].format(folder=report_dir))
     sys.exit(2 if p.errors else 0)
 
 

@@ -158,3 +158,65 @@ def test_portfolio_in_chinese(tmp_path):
         words = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert not [v for v in words if re.search(r"\b[a-z]+_[a-z_]+\b", v) and "/" not in v], ws.title
     assert is_portfolio(out)
+
+
+def _hostile_worker(monkeypatch):
+    """Workers that abort (crash.xlsx), hang (hang.xlsx) or ask for 20 GB (greedy.xlsx) inside
+    the worker process, as a reading library might on a hostile file; the others work."""
+    import os
+    import time
+
+    import greentex.batch as batch
+
+    real = batch.assess_file
+
+    def assess_file(path, *args):
+        name = os.path.basename(path)
+        if name == "crash.xlsx":
+            __import__("faulthandler").disable()  # pytest's dump of the abort is noise here
+            os.abort()
+        if name == "hang.xlsx":
+            time.sleep(600)
+        if name == "greedy.xlsx":
+            return len(bytearray(20 * 2**30))
+        return real(path, *args)
+
+    monkeypatch.setattr(batch, "assess_file", assess_file)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the hook reaches forked workers")
+def test_a_crash_a_hang_and_a_memory_blow_up_fail_their_files_only(folder, tmp_path, monkeypatch):
+    _hostile_worker(monkeypatch)
+    for name in ("crash.xlsx", "hang.xlsx", "greedy.xlsx"):
+        shutil.copy(SAMPLES / MILLS[1], folder / name)
+    out, reports = tmp_path / "portfolio.xlsx", tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--reports", str(reports),
+                                      "--jobs", "2", "--timeout", "3", "--max-memory", "2048"])
+    assert result.exit_code == 2, result.output
+    assert "3 workbooks assessed, 4 failed" in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    failed = {name: line for line in lines for name in ("broken.xlsx", "crash.xlsx", "hang.xlsx", "greedy.xlsx")
+              if name + ":" in line}
+    assert set(failed) == {"broken.xlsx", "crash.xlsx", "hang.xlsx", "greedy.xlsx"}
+    assert "crashed (SIGABRT" in failed["crash.xlsx"]
+    assert "stopped after 3 s (--timeout)" in failed["hang.xlsx"]
+    assert "not enough memory" in failed["greedy.xlsx"]
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    assert len(sheets["Mills"]) == 3 and len(sheets["Failed files"]) == 4
+    assert sorted(f.name for f in reports.iterdir()) == sorted(n.replace(".xlsx", "_report.xlsx") for n in MILLS)
+
+
+def test_two_mills_of_one_name_get_two_reports(tmp_path):
+    """a/mill.xlsx and b/mill.xlsx: the input folders are mirrored under --reports; mill.xls
+    beside mill.xlsx gets its suffix in the name."""
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        shutil.copy(SAMPLES / MILLS[1], tmp_path / "in" / sub / "mill.xlsx")
+    shutil.copy(SAMPLES.parent / "tests" / "data" / "knit_dyeing_2024.xls", tmp_path / "in" / "a" / "mill.xls")
+    reports = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "p.xlsx"),
+                                      "--reports", str(reports), "--jobs", "2"])
+    assert result.exit_code == 0 and "3 workbooks assessed, 0 failed" in result.output
+    assert sorted(str(f.relative_to(reports)) for f in reports.rglob("*.xlsx")) == \
+        ["a/mill_report.xlsx", "a/mill_xlsx_report.xlsx", "b/mill_report.xlsx"]
+    assert "mirror the input folders" in result.output
