@@ -423,6 +423,7 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     """Print the verdict of every benchmark line; exit 0 if all assessed lines pass, 1 if any fails."""
     from greentex.benchmarks import failed, headline
     from greentex.periods import month_mask
+    from greentex.targets import failing
 
     from greentex.display import Words
 
@@ -433,7 +434,8 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     w.messages = {i.message: i.text(lang, w.names) for i in a.issues}
     b = a.benchmarks
     bad = failed(b, monthly=monthly)
-    click.get_current_context().meta["greentex.exit"] = 1 if len(bad) else 0  # kept when stdout closes
+    late = len(failing(a.targets)) if with_targets and len(a.targets) else 0
+    click.get_current_context().meta["greentex.exit"] = 1 if len(bad) or late else 0  # kept if stdout closes
     shown = b if monthly else headline(b)
     if shown.empty:
         click.echo(w["cli_no_lines"])
@@ -449,7 +451,8 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     if (b["check"] != "").any():
         click.echo(w["cli_check_note"])
     click.echo(w["cli_not_compliant"] if len(bad) else w["cli_compliant"])
-    late = _check_targets(a, w) if with_targets else 0
+    if with_targets:
+        _check_targets(a, w)
     sys.exit(1 if len(bad) or late else 0)
 
 
