@@ -178,6 +178,27 @@ def test_a_stray_far_cell_is_refused_in_well_under_a_second(tmp_path, ref, sheet
     assert time.monotonic() - read_start < 0.5, elapsed
 
 
+@pytest.mark.parametrize("ref, sheet", [("C1048576", "Site"), ("D1048576", "Energy")])
+def test_a_stray_value_under_the_cell_limit_is_refused_quickly(tmp_path, ref, sheet):
+    """A value at C1048576 of a 3-column Site sheet (3.1 M cells, under the 10 M limit) was read as
+    a million-row grid: 7-11 s (fuzz seed 0 case 11)."""
+    path = _far_cell(tmp_path, ref, sheet)
+    start = time.monotonic()
+    with pytest.raises(GreentexError, match=f"stray value at cell {ref}"):
+        read_workbook(path)
+    assert time.monotonic() - start < 0.5
+
+
+def test_a_formatted_empty_cell_far_away_is_not_content(tmp_path):
+    """A bold but empty cell at XFD1048576 (no value: the reading library skips it) made the sheet
+    refused for its size."""
+    path = _rezip(write_workbook(tmp_path / "src.xlsx", {"Energy": [LONG, ["2024-01", "electricity", 100, "kWh"]]}),
+                  tmp_path / "styled.xlsx", "xl/worksheets/sheet1.xml", lambda d: d.replace(
+                      b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'))
+    inv = read_workbook(path)
+    assert inv.counts["Energy"] == {"read": 1, "used": 1, "rejected": 0}
+
+
 def test_a_far_cell_within_the_limit_is_read(tmp_path):
     path = _far_cell(tmp_path, "Z300")
     inv = read_workbook(path)

@@ -155,6 +155,8 @@ def uncached_formulas(path: Path, sheets: list[str]) -> dict[str, list[str]]:
 
 
 MAX_GRID_CELLS = 10_000_000  # rows x columns of a sheet as read from A1 (a million rows of 9 columns)
+SPARSE_GRID = 1_000_000  # a grid this large with values in under 1 % of its cells: a stray value far away
+_CELL = re.compile(rb'<c\b([^>]*?)(/?)>')
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>/]*)>(.*?)</c>', re.DOTALL)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -193,6 +195,40 @@ def sheet_extent(data: bytes) -> tuple[int, int, str]:
     return rows, cols, f"{far[0]}{far[1]}" if far[0] else ""
 
 
+def value_extent(data: bytes) -> tuple[int, int, str, int]:
+    """(rows, columns, farthest cell, values) of the cells that hold a value (the reading library
+    skips formatted empty cells); a loop over every cell, for sparse sheets."""
+    rows = cols = values = 0
+    far = ""
+    for m in _CELL.finditer(data):
+        if m.group(2):  # <c r="C9" s="1"/>: formatted, empty
+            continue
+        end = data.find(b"</c>", m.end())
+        body = data[m.end():end if end >= 0 else len(data)]
+        ref = _CELL_REF.search(m.group(1))
+        if ref and (b"<v" in body or b"<is" in body):
+            col, row = re.match(r"([A-Z]+)(\d+)", ref.group(1).decode()).groups()
+            values += 1
+            r, c = int(row), column_index(col)
+            if r * c > rows * cols or not far:
+                far = ref.group(1).decode()
+            rows, cols = max(rows, r), max(cols, c)
+    return rows, cols, far, values
+
+
+def _sparse(data: bytes, sheet: str, file: str, rows: int, cols: int) -> tuple[int, int]:
+    """The grid (rows, columns) of a large sheet whose values fill under 1 % of it, from its value
+    cells alone; a stray value far from the table is refused, naming its cell."""
+    if rows * cols <= SPARSE_GRID or (data.count(b"</v>") + data.count(b"</is>")) * 100 >= rows * cols:
+        return rows, cols
+    rows, cols, far, values = value_extent(data)
+    if rows * cols > SPARSE_GRID and values * 100 < rows * cols:
+        raise GreentexError(f"refused: a stray value at cell {far}, far from the table ({values:,} values in a "
+                            f"grid of {rows:,} rows x {cols:,} columns)", file=file, sheet=sheet, cell=far,
+                            hint="delete the stray content far from the table (Ctrl+End in Excel goes to it) and save")
+    return rows, cols
+
+
 def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     """{(row, column) 0-based: error text} of the cells holding an Excel error (#DIV/0!, #N/A ...),
     which the reading library returns as empty."""
@@ -211,13 +247,16 @@ def error_cells(data: bytes) -> dict[tuple[int, int], str]:
 def scan_sheet(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """Before the reading library sizes its grid: refuse a sheet whose cells reach so far that
     rows x columns from A1 exceed MAX_GRID_CELLS (a stray value at XFD1048576 would make it
-    allocate hundreds of GiB), naming the farthest cell. Returns the sheet's error_cells."""
+    allocate hundreds of GiB), or whose values fill under 1 % of a grid over SPARSE_GRID cells (a
+    stray value at C1048576 took seconds to read), naming the farthest cell; formatted empty cells
+    do not count. Returns the sheet's error_cells."""
     with zipfile.ZipFile(path) as zf:
         member = _sheet_paths(zf).get(sheet)
         if not member:
             return {}
         data = zf.read(member)
     rows, cols, far = sheet_extent(data)
+    rows, cols = _sparse(data, sheet, path.name, rows, cols)
     if rows * cols > MAX_GRID_CELLS:
         raise GreentexError(f"refused: the sheet reaches cell {far or f'row {rows:,}'}, making a grid of "
                             f"{rows:,} rows x {cols:,} columns (limit {MAX_GRID_CELLS:,} cells)", file=path.name,
