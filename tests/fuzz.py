@@ -278,11 +278,22 @@ def _invoke(folder: Path, args: list[str]) -> dict:
             "exception": f"{type(exc).__name__}: {exc}" if exc else None}
 
 
+def _preload() -> None:
+    """Import what a report run needs once, before the cases are forked."""
+    import greentex.assessment  # noqa: F401
+    import greentex.cli  # noqa: F401
+    import greentex.io.html  # noqa: F401
+    import greentex.io.lineage  # noqa: F401
+    import greentex.io.report  # noqa: F401
+    import greentex.io.workbook  # noqa: F401
+
+
 def _in_child(folder: Path, args: list[str], limit: float) -> dict:
     """_invoke in a forked process of its own: a crash or a hang is an outcome, not the end of the
     run."""
     import multiprocessing as mp
 
+    _preload()
     if not sys.platform.startswith("linux"):
         return _invoke(folder, args)
     ctx = mp.get_context("fork")
