@@ -361,19 +361,26 @@ def _run_isolated(args, jobs: int, timeout, max_memory_mb, progress) -> list[Mil
                 recv.close()
                 del running[i]
                 results[i] = result
-                if result.error and args[i][3]:  # a killed worker's half-written report
-                    from greentex.io.atomic import sweep
-
-                    sweep(Path(args[i][3]).parent)
+                if result.error:  # a killed worker's half-written report
+                    _sweep_report(args[i])
                 finished += 1
                 if progress:
                     progress(finished, len(args))
-    finally:  # Ctrl-C, an error here: no worker outlives the batch
-        for proc, recv, _ in running.values():
+    finally:  # Ctrl-C, an error here: no worker outlives the batch, nor its half-written report
+        for i, (proc, recv, _) in running.items():
             proc.kill()
             proc.join(5)
             recv.close()
+            _sweep_report(args[i])
     return results
+
+
+def _sweep_report(arg) -> None:
+    """Remove what a stopped worker left half-written in its report's folder."""
+    if arg[3]:
+        from greentex.io.atomic import sweep
+
+        sweep(Path(arg[3]).parent)
 
 
 def _run_dask(args, scheduler: str | None, jobs: int | None) -> list[MillResult]:

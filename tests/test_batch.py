@@ -220,3 +220,37 @@ def test_two_mills_of_one_name_get_two_reports(tmp_path):
     assert sorted(str(f.relative_to(reports)) for f in reports.rglob("*.xlsx")) == \
         ["a/mill_report.xlsx", "a/mill_xlsx_report.xlsx", "b/mill_report.xlsx"]
     assert "mirror the input folders" in result.output
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the hook reaches forked workers")
+def test_ctrl_c_ends_the_workers_and_leaves_no_half_written_report(tmp_path, monkeypatch):
+    """Interrupted while a worker was writing its report: the worker was killed and its temporary
+    file stayed in the reports folder."""
+    import os
+    import time
+
+    import greentex.batch as batch
+    from greentex.io.atomic import TMP_PREFIX, atomic_path
+
+    def assess_file(path, options, factors, report_path, lang):
+        if os.path.basename(path) == "slow.xlsx":
+            with atomic_path(report_path):
+                time.sleep(600)
+        return batch.MillResult(path=path, error="done")
+
+    monkeypatch.setattr(batch, "assess_file", assess_file)
+    for name in ("fast.xlsx", "slow.xlsx"):
+        shutil.copy(SAMPLES / MILLS[1], tmp_path / name)
+    reports = tmp_path / "reports"
+
+    def progress(done, total):
+        for _ in range(100):  # until the slow worker is writing
+            if any(f.name.startswith(TMP_PREFIX) for f in reports.iterdir()):
+                break
+            time.sleep(0.1)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.assess_many([tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"], jobs=2, report_dir=reports,
+                          progress=progress)
+    assert list(reports.iterdir()) == []
