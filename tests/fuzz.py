@@ -45,7 +45,7 @@ EXCEL_ERRORS = ["#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NUM!", "#NAME?", "#NULL
 NUMBERS = [1e306, -1e306, 9.9e307, 1e15, 1e-320, -1, -0.0, 0, float("nan"), float("inf"), float("-inf"),
            2**63, 123456789012345678901234567890]
 TEXTS = ["1,234.5", "12 345", "１２３", "1e3", "  7 ", "五十", "n/a", "-", "—", "TRUE", "=1/0", "+SUM(A1:A2)",
-         "@cmd", "x" * 32767, "电力", "2024年13月", "\x00\x01", "💧" * 10, "null", "NaN"]
+         "@cmd", "x" * 32767, "电力", "2024年13月", "a\tb\nc", "💧" * 10, "null", "NaN"]
 UNITS = ["10**10**10*kWh", "nan*kWh", "-1*kWh", "0*kWh", "inf*kWh", "kWh**kWh", "万万万万万kWh", "", "吨标煤",
          "kg/m^3^3", "1e308*kWh", "(kWh", "kWh)", "%", "m3/s", "degC", "10^4 kWh", "万kWh" * 20, "kWh/kWh",
          "t", "GJ", "MWh", "万m³", "m³", "吨", "kg", "千克", "hm", "万米", "nonsense_unit", "10**-400*kWh",
@@ -324,12 +324,23 @@ def _in_child(folder: Path, args: list[str], limit: float) -> dict:
     return {"exit": None, "crash": proc.exitcode, "stdout": "", "stderr": ""}
 
 
-def _null_explained(row: dict, issues: list[dict]) -> bool:
+def _null_explained(row: dict, issues: list[dict], values: dict) -> bool:
     """A null figure is explained by an issue that names its item or product, says what was not
-    computed, or that a row or sheet could not be used."""
-    item, metric = str(row.get("item", "")), str(row.get("metric", ""))
+    computed, or that a row or sheet could not be used; a null change in percent (同比, 环比) by
+    its base being 0 or null, or the figure itself being null and explained (``values``:
+    (metric, item, period) -> value of the JSON's metrics)."""
+    item, metric, period = str(row.get("item", "")), str(row.get("metric", "")), row.get("period")
+    for suffix, base in (("_yoy_pct", "_last_year"), ("_mom_pct", "_last_month")):
+        if metric.endswith(suffix):
+            stem = metric[: -len(suffix)]
+            if values.get((stem + base, item, period)) in (0, 0.0, None):
+                return True
+            if values.get((stem, item, period)) is None:
+                return _null_explained({**row, "metric": stem}, issues, values)
     for i in issues:
         text = i["message"].lower()
+        if period and period in text + i["cell"] and metric.split("_")[0] in text:  # no production data for 2023-07
+            return True
         if i["severity"] == "error" or "not computed" in text or (item and item.lower() in text):
             return True
         if "intensit" in metric and ("production" in text or "intensit" in text):
@@ -376,7 +387,8 @@ def check_json(doc: dict) -> list[str]:
         if c["read"] != c["used"] + c["rejected"]:
             found.append(f"sheet {sheet}: {c['read']} rows read, {c['used']} used + {c['rejected']} rejected")
     nulls = [m for m in doc["metrics"] if m["value"] is None]
-    unexplained = [m for m in nulls if not _null_explained(m, doc["issues"])]
+    values = {(m["metric"], m["item"], m["period"]): m["value"] for m in doc["metrics"]}
+    unexplained = [m for m in nulls if not _null_explained(m, doc["issues"], values)]
     if unexplained:
         m = unexplained[0]
         found.append(f"{len(unexplained)} null figures without an issue, e.g. {m['metric']} {m['item']} {m['period']}")
