@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from greentex.errors import GreentexError
@@ -21,6 +22,7 @@ MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML in all: a million-row sheet is about 
 MAX_RATIO = 200  # a member over RATIO_FLOOR bytes may not inflate more than this
 RATIO_FLOOR = 10 << 20
 MAX_MEMBERS = 10_000
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError)  # what a damaged archive raises when read
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel workbook)"
@@ -68,7 +70,7 @@ def _zip_kind(path: Path) -> str:
             if "word/document.xml" in names or "ppt/presentation.xml" in names:
                 raise GreentexError("this is a Word or PowerPoint file, not a workbook", file=path.name)
             raise GreentexError("this zip archive is not an Excel workbook", file=path.name, hint=SAVE_AS)
-    except zipfile.BadZipFile:
+    except DAMAGED_ZIP:
         raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name,
                             hint="copy or download it again, or " + SAVE_AS) from None
 
@@ -149,7 +151,7 @@ def uncached_formulas(path: Path, sheets: list[str]) -> dict[str, list[str]]:
                         cells.append(ref.group(1).decode() if ref else "?")
                 if cells:
                     found[name] = cells
-    except zipfile.BadZipFile:
+    except DAMAGED_ZIP:
         raise GreentexError("the file is damaged or incomplete (a broken zip archive)", file=path.name) from None
     return found
 

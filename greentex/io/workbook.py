@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
-from greentex.io.filecheck import file_kind, scan_sheet, uncached_formulas
+from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, read_names_table
 from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
@@ -197,7 +196,7 @@ def _grid_checked(wb: _Book, name: str, file: str) -> list[list]:
     if wb.kind == "xlsx":
         try:
             errors = scan_sheet(wb.path, name)
-        except (zipfile.BadZipFile, KeyError, SyntaxError) as exc:
+        except (*DAMAGED_ZIP, KeyError, SyntaxError) as exc:
             raise GreentexError(f"the workbook structure is damaged ({type(exc).__name__})", file=file,
                                 hint="open it in Excel or LibreOffice and save it again") from None
     try:
