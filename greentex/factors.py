@@ -157,6 +157,9 @@ def validate_dataset(frame: pd.DataFrame, keys: list[str], name: str) -> pd.Data
             parse_unit(row.unit)
         except GreentexError as exc:
             raise GreentexError(f"{where}: {exc.message}", hint=exc.hint) from None
+        year = getattr(row, "year", None) if "year" in keys else None
+        if year is not None and not re.fullmatch(r"(19|20|21)\d\d", str(year).strip()):
+            raise GreentexError(f"{where}: year '{clip(year)}' is not a year", hint="write it as four digits, e.g. 2022")
         if row.status not in STATUSES:
             raise GreentexError(f"{where}: status '{row.status}' is not one of {', '.join(sorted(STATUSES))}")
         if not str(row.source).strip():
