@@ -330,6 +330,13 @@ def _null_explained(row: dict, issues: list[dict], values: dict) -> bool:
     its base being 0 or null, or the figure itself being null and explained (``values``:
     (metric, item, period) -> value of the JSON's metrics)."""
     item, metric, period = str(row.get("item", "")), str(row.get("metric", "")), row.get("period")
+    for suffix, back in (("_last_year", 12), ("_last_month", 1)):  # the figure of the period before
+        if metric.endswith(suffix) and period and len(period) == 7:
+            y, m = divmod(int(period[:4]) * 12 + int(period[5:]) - 1 - back, 12)
+            before = f"{y:04d}-{m + 1:02d}"
+            stem = metric[: -len(suffix)]
+            if values.get((stem, item, before), 0) is None:
+                return _null_explained({**row, "metric": stem, "period": before}, issues, values)
     for suffix, base in (("_yoy_pct", "_last_year"), ("_mom_pct", "_last_month")):
         if metric.endswith(suffix):
             stem = metric[: -len(suffix)]
