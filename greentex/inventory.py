@@ -46,6 +46,10 @@ def parse_period(value) -> str:
     """A month as ``YYYY-MM`` from an Excel date, a date, or text such as 2024-01, 2024/1,
     Jan 2024 or 2024年1月. Raises GreentexError (location added by the caller)."""
     if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        if not 1900 <= value.year <= 2200:  # 202401 typed into a date cell is the day 202401: 2454-02-24
+            raise GreentexError(f"the date {value.year:04d}-{value.month:02d}-{value.day:02d} is not a month of a "
+                                "ledger", hint="a number such as 202401 typed into a date cell shows as a date "
+                                "in 2454: write the month as 2024-01")
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         v = float(value)
