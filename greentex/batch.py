@@ -303,8 +303,8 @@ def _death(proc, path: str) -> str:
         name = signal.Signals(-code).name
     except ValueError:
         name = f"signal {-code}"
-    why = {"SIGKILL": "killed, perhaps for lack of memory", "SIGSEGV": "a crash in a reading library",
-           "SIGABRT": "aborted, as a reading library does when it cannot allocate memory"}.get(name, "")
+    why = {"SIGKILL": "killed, perhaps for lack of memory", "SIGSEGV": "a crash, perhaps in a reading library",
+           "SIGABRT": "aborted, as a reading library may do on a damaged or oversized file"}.get(name, "")
     return f"{path}: the worker assessing it crashed ({name}{': ' + why if why else ''})"
 
 
