@@ -346,8 +346,8 @@ def _null_explained(row: dict, issues: list[dict], values: dict) -> bool:
                 return _null_explained({**row, "metric": stem}, issues, values)
     for i in issues:
         text = i["message"].lower()
-        if period and period in text + i["cell"] and metric.split("_")[0] in text:  # no production data for 2023-07
-            return True
+        if period and i["severity"] != "note" and (period == i["cell"] or f"data for {period}" in text):
+            return True  # no chemicals data for 2024-04: that month's figures built on them
         if i["severity"] == "error" or "not computed" in text or (item and item.lower() in text):
             return True
         if "intensit" in metric and ("production" in text or "intensit" in text):
