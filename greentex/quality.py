@@ -1,8 +1,6 @@
 """Warnings for data that are usable but suspicious: never a silent change to the figures.
 
 - a month missing between the first and last month of a sheet;
-- an item recorded in one month and not in the next, where its sheet has other data for that
-  month (an empty cell counts as not used: it may be a value left out);
 - a month more than SPIKE times, or less than 1/SPIKE of, the median of the months around it
   (NEIGHBOURS on each side) for the same item;
 - data covering only part of the Site's reporting year, or months outside it (the months after
@@ -49,29 +47,6 @@ def missing_months(activity: pd.DataFrame) -> list[Issue]:
         for p in gaps:
             out.append(Issue.of("warning", sheet_of[domain], p, "missing_month", domain=domain, period=p,
                                 first=periods[0], last=periods[-1]))
-    return out
-
-
-def _next_month(period: str) -> str:
-    m = int(period[:4]) * 12 + int(period[5:7])
-    return f"{m // 12:04d}-{m % 12 + 1:02d}"
-
-
-def item_gaps(activity: pd.DataFrame) -> list[Issue]:
-    """A warning for each item recorded in a month but not in the next, where its domain has data
-    for that next month."""
-    have = set(zip(activity["domain"], activity["item"], activity["period"]))
-    months = {}
-    sheet_of: dict[str, str] = {}
-    for domain, period, cells in zip(activity["domain"], activity["period"], activity["cells"]):
-        months.setdefault(domain, set()).add(period)
-        sheet_of.setdefault(domain, str(cells).partition("!")[0])
-    out = []
-    for domain, item, period in sorted(have):
-        after = _next_month(period) if len(period) == 7 else ""
-        if after in months[domain] and (domain, item, after) not in have:
-            out.append(Issue.of("warning", sheet_of[domain], after, "item_gap", item=item, period=after,
-                                before=period))
     return out
 
 
@@ -223,4 +198,4 @@ def data_warnings(activity: pd.DataFrame, site: dict) -> list[Issue]:
     item, period, quantity, rows, cells)."""
     if activity is None or activity.empty:
         return []
-    return missing_months(activity) + item_gaps(activity) + spikes(activity) + coverage(activity, site.get("year"))
+    return missing_months(activity) + spikes(activity) + coverage(activity, site.get("year"))

@@ -346,8 +346,8 @@ def _null_explained(row: dict, issues: list[dict], values: dict) -> bool:
                 return _null_explained({**row, "metric": stem}, issues, values)
     for i in issues:
         text = i["message"].lower()
-        if period and i["severity"] != "note" and (period == i["cell"] or f"data for {period}" in text):
-            return True  # no chemicals data for 2024-04: that month's figures built on them
+        if period and i["severity"] != "note" and (period == i["cell"] or f"for {period}" in text):
+            return True  # no chemicals data for 2024-04, a cell empty for 2024-07: that month's figures
         if i["severity"] == "error" or "not computed" in text or (item and item.lower() in text):
             return True
         if "intensit" in metric and ("production" in text or "intensit" in text):

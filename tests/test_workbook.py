@@ -199,3 +199,17 @@ def test_issues_are_on_the_sheets_the_workbook_names(make_workbook):
     inv = read_workbook(make_workbook({"能源消耗": [["月份", "柴油（吨）"], ["2024-01", 1]]}))
     notes = [i for i in assess(inv).issues if i.key == "ncv_coefficient"]
     assert notes and {i.sheet for i in notes} == {"能源消耗"}
+
+
+def test_an_empty_cell_left_out_of_a_month_is_named(make_workbook):
+    """Natural gas in January and March, its February cell empty while electricity has a value:
+    February's energy silently lacked gas (fuzz seed 0 case 103). The empty cell is a warning
+    naming it; it still counts as not used. A carrier that starts later is not flagged."""
+    path = make_workbook({"Energy": [["period", "Electricity [kWh]", "Natural gas [m3]", "Diesel [t]"],
+                                     ["2024-01", 100, 1000, None], ["2024-02", 100, None, None],
+                                     ["2024-03", 100, 1000, 2]]})
+    inv = read_workbook(path)
+    gaps = [(i.sheet, i.cell, i.message) for i in inv.issues if "is empty" in i.message]
+    assert gaps == [("Energy", "C3", "Natural gas: cell C3 is empty for 2024-02, though the month before has a "
+                     "value and the row has others: an empty cell counts as not used; check it")]
+    assert set(inv.activity.loc[inv.activity["period"] == "2024-02", "item"]) == {"electricity"}

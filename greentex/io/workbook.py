@@ -274,8 +274,21 @@ def _month_or_text(value) -> str:
         return str(value)
 
 
-def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int], int]:
-    """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells)."""
+def _empty_cells(blank: pd.DataFrame, cols, items, excel_rows, values_blank, month, sheet_name) -> list[Issue]:
+    """A warning for each empty cell of an item in a row that has other values, where the row
+    before has one for that item: a value left out, perhaps (it counts as not used)."""
+    out = []
+    for item, j in zip(items, cols):
+        empty = blank[j].to_numpy()
+        for k in np.flatnonzero(empty[1:] & ~empty[:-1] & ~values_blank[1:]) + 1:
+            out.append(Issue.of("warning", sheet_name, f"{column_letter(j)}{excel_rows[k]}", "empty_cell",
+                                item=item, ref=f"{column_letter(j)}{excel_rows[k]}", period=month.get(k, "")))
+    return out
+
+
+def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, int, list[int], int]:
+    """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells);
+    an empty cell that looks left out is a warning in ``issues``."""
     header = rows[h]
     columns = _header_columns(header, h, sheet_name, file, "column header",
                               "write the unit in brackets, e.g. 'Electricity [kWh]' or '电力（万kWh）'", unit_needed=False)
@@ -313,6 +326,9 @@ def _wide_frame(rows, h, sheet_name, file) -> tuple[pd.DataFrame, int, list[int]
             "item_cell": f"{column_letter(j)}{h + 1}", "unit_cell": f"{column_letter(j)}{h + 1}",
             "period_cell": np.char.add("A", excel_rows[mask].astype(str)),
         }))
+    if issues is not None:
+        months = dict(zip(np.flatnonzero(~values_blank), month.tolist()))
+        issues += _empty_cells(blank, cols, items, excel_rows, values_blank, months, sheet_name)
     rejected_rows = [int(r) for r in excel_rows[values_blank]]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     blanks = int(blank[cols].to_numpy().sum()) if cols else 0
@@ -389,7 +405,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             if kind == "production":
                 masses = _production_masses(rows, h, name, file, names)
         else:
-            raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file)
+            raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file, issues)
         if blanks:
             check_formulas([name])
         example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
