@@ -32,6 +32,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -238,7 +239,9 @@ def make_case(seed, n: int, folder: Path) -> tuple[list[str], list[str]]:
             kind += "(skipped)"
         kinds.append(kind)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    with warnings.catch_warnings():  # openpyxl's about a sheet title over 31 characters: that is the case
+        warnings.simplefilter("ignore")
+        wb.save(buffer)
     data = buffer.getvalue()
     if rng.random() < 0.1:
         kind = rng.choice(BYTE_KINDS)

@@ -61,6 +61,8 @@ def test_validate_output(runner, make_workbook):
         "Energy: 2 rows read, 2 used, 0 rejected\n"
         "Water: 3 rows read, 3 used, 0 rejected\n"
         "Production: 2 rows read, 2 used, 0 rejected\n"
+        "warning: Water 2024-02: reused_water: no row for 2024-02, though 2024-01 has one and the sheet has "
+        "other rows for 2024-02: nothing is counted for it; check it\n"
         "note: year to date: the data run from 2024-01 to 2024-02 (2 of the 12 months of 2024); the months still "
         "to come are not missing, and every 2024 figure is the year to date\n"
         "ok\n")

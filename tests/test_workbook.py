@@ -213,3 +213,18 @@ def test_an_empty_cell_left_out_of_a_month_is_named(make_workbook):
     assert gaps == [("Energy", "C3", "Natural gas: cell C3 is empty for 2024-02, though the month before has a "
                      "value and the row has others: an empty cell counts as not used; check it")]
     assert set(inv.activity.loc[inv.activity["period"] == "2024-02", "item"]) == {"electricity"}
+
+
+def test_a_row_left_out_of_a_month_of_a_long_sheet_is_named(make_workbook):
+    """Tap water every month but August, whose reused water is there: August's intake and water
+    intensity were silently missing (fuzz seed 0 case 686). A chemical bought now and then is not
+    flagged: chemicals are not used every month."""
+    rows = [["period", "item", "quantity", "unit"]]
+    rows += [[m, "tap_water", 100, "m3"] for m in ("2024-07", "2024-09")]
+    rows += [[m, "reused_water", 50, "m3"] for m in ("2024-07", "2024-08", "2024-09")]
+    path = make_workbook({"Water": rows, "Chemicals": [rows[0], ["2024-07", "soda_ash", 10, "kg"],
+                                                       ["2024-08", "caustic_soda", 5, "kg"]]})
+    inv = read_workbook(path)
+    left = [(i.sheet, i.cell, i.message) for i in inv.issues if "no row" in i.message]
+    assert left == [("Water", "2024-08", "tap_water: no row for 2024-08, though 2024-07 has one and the sheet has "
+                     "other rows for 2024-08: nothing is counted for it; check it")]

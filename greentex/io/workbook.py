@@ -225,9 +225,28 @@ def _header_index(rows: list[list]) -> int | None:
     return None
 
 
-def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int, list[int], int]:
+def _next_month(month: str) -> str:
+    m = int(month[:4]) * 12 + int(month[5:7])
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _rows_left_out(frame: pd.DataFrame, sheet_name: str) -> list[Issue]:
+    """A warning for each item of a long sheet that has a row in one month and none in the next,
+    where the sheet has other rows for that next month: a row left out, perhaps."""
+    month = frame["period"].map(_month_or_text).astype(str)
+    present = set(zip(frame["item"].astype(str), month))
+    months = set(month)
+    out = []
+    for item, m in sorted(present):
+        after = _next_month(m) if re.fullmatch(r"\d{4}-\d\d", m) else ""
+        if after in months and (item, after) not in present:
+            out.append(Issue.of("warning", sheet_name, after, "row_left_out", item=item, period=after, before=m))
+    return out
+
+
+def _long_frame(rows, h, roles, sheet_name, issues=None) -> tuple[pd.DataFrame, int, list[int], int]:
     """A long sheet's rows; returns (rows, data rows read, [] (no row is dropped here), empty
-    quantity cells), like _wide_frame."""
+    quantity cells), like _wide_frame; with ``issues``, a row that looks left out is a warning there."""
     if len(rows) <= h + 1:
         return pd.DataFrame(), 0, [], 0
     data = pd.DataFrame(rows[h + 1:], columns=range(len(rows[h])))
@@ -243,6 +262,8 @@ def _long_frame(rows, h, roles, sheet_name) -> tuple[pd.DataFrame, int, list[int
     for column, role in (("cell", "quantity"), ("item_cell", "item"), ("unit_cell", "unit"),
                          ("period_cell", "period")):
         frame[column] = np.char.add(column_letter(col_of[role]), excel_rows)
+    if issues is not None and len(frame):
+        issues += _rows_left_out(frame, sheet_name)
     return frame, len(data), [], blanks
 
 
@@ -401,7 +422,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             if "period" not in roles.values():
                 raise GreentexError("no period column", file=file, sheet=name, cell=f"A{h + 1}",
                                     hint="add a column 'period' (月份) with the month of each row")
-            raw, n_read, wide_rejected, blanks = _long_frame(rows, h, roles, name)
+            continuous = issues if kind in ("energy", "water") else None  # used every month, unlike chemicals
+            raw, n_read, wide_rejected, blanks = _long_frame(rows, h, roles, name, continuous)
             if kind == "production":
                 masses = _production_masses(rows, h, name, file, names)
         else:
