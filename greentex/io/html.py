@@ -264,7 +264,7 @@ def _targets(a, w) -> str:
     notes = "".join(f'<p class="note">{esc(n)}: {esc(w.target_reason(r))}</p>'
                     for n, r in zip(monthly.target_names(t, w), t["reason"]) if r)
     return (f"<h2>{esc(w['targets_heading'].format(period=years, n=int(t['months'].max())))}</h2>"
-            + table(frame, classes, {w["col_elapsed"]: 0, w["col_of_target"]: 0}) + notes)
+            + table(frame, classes, {w["col_of_target"]: 1}) + notes)
 
 
 def _issues(a, w) -> str:

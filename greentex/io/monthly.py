@@ -84,7 +84,7 @@ def write_targets(s, a, w: Words, row: int) -> int:
     years = ", ".join(sorted({str(int(y)) for y in t["year"].dropna()}))
     s.line(row, w["targets_heading"].format(period=years, n=int(t["months"].max())), "heading")
     p = [0 if u in ("tce", "tCO2e", "m**3") else 2 for u in t["unit"]]
-    places = {w["col_target_value"]: p, w["col_ytd"]: p, w["col_forecast"]: p, w["col_of_target"]: 0}
+    places = {w["col_target_value"]: p, w["col_ytd"]: p, w["col_forecast"]: p, w["col_of_target"]: 1}
     row = s.table(frame, row=row + 1, places=places, freeze=False, autofilter=False,
                   wrap={w["col_target"]: 30, w["col_forecast_baseline"]: 18},
                   cell_fills={w["col_verdict"]: target_fills(a)})
