@@ -234,12 +234,14 @@ def make_case(seed, n: int, folder: Path) -> tuple[list[str], list[str]]:
         cell = rng.random() < 0.75
         kind = rng.choice(CELL_KINDS if cell else SHEET_KINDS)
         try:
-            (_mutate_cell(ws, rng, kind) if cell else _mutate_sheet(wb, ws, rng, kind))
+            with warnings.catch_warnings():  # openpyxl's about a sheet title over 31 characters: the case
+                warnings.simplefilter("ignore")
+                (_mutate_cell(ws, rng, kind) if cell else _mutate_sheet(wb, ws, rng, kind))
         except (AttributeError, ValueError):  # a merged cell, a character openpyxl refuses: not this one
             kind += "(skipped)"
         kinds.append(kind)
     buffer = io.BytesIO()
-    with warnings.catch_warnings():  # openpyxl's about a sheet title over 31 characters: that is the case
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb.save(buffer)
     data = buffer.getvalue()
