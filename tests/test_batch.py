@@ -158,6 +158,14 @@ def test_portfolio_in_chinese(tmp_path):
         words = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert not [v for v in words if re.search(r"\b[a-z]+_[a-z_]+\b", v) and "/" not in v], ws.title
     assert is_portfolio(out)
+    # printing: the wide Mills sheet across pages at 75 % (8.25 pt) with its first column on each,
+    # rather than squeezed onto one page width; the Summary's charts on pages of their own
+    mills = wb["各企业"]
+    assert mills.page_setup.scale == 75 and mills.print_title_cols.replace("$", "") == "A:A"
+    s = wb["汇总"]
+    starts = sorted({c.anchor._from.row for c in s._charts})
+    breaks = [b.id for b in s.row_breaks.brk]
+    assert breaks and not [b for r in starts for b in breaks if r + 1 <= b < r + 15]
 
 
 def _hostile_worker(monkeypatch):

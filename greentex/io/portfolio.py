@@ -11,7 +11,7 @@ import greentex
 from greentex.batch import Portfolio, parse_intensity_column
 from greentex.display import Words, unit_text
 from greentex.io.report import _benchmark_frame, bar_chart, generated, limit_lines, place_charts
-from greentex.io.xlsx import Book, Footer, Sheet, save
+from greentex.io.xlsx import CHART_ROWS, Book, Footer, Sheet, save
 
 BINS = 8
 
@@ -107,8 +107,9 @@ def build(book: Book, p: Portfolio, lang: str = "en") -> None:
             chart, row = _distribution(s, p, column, row, w)
             if chart is not None:
                 charts.append(chart)
-    if charts:
-        place_charts(s, charts, row + 1)
+    if charts:   # on pages of their own, two rows of charts a page
+        end = place_charts(s, charts, row + 1)
+        s.breaks = list(range(row, end - 1, 2 * CHART_ROWS)) + [end - 1]
     else:
         s.line(row, w["pf_no_intensities"], "bold")
 

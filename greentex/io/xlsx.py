@@ -33,6 +33,7 @@ CHART_W, CHART_H = 15.5, 7.5   # cm
 CHART_ROWS = 16            # rows of 20 px that one chart plus a gap takes
 PX_CM = 96 / 2.54
 FONT_PT = 11               # body text; fitted to width it must print at 8 pt or more
+MIN_SCALE = 75             # % : 11 pt x 0.75 = 8.25 pt; a sheet wider than that prints across pages
 PAGE_MM = {"landscape": 297 - 2 * 13, "portrait": 210 - 2 * 13}   # printable width, 13 mm margins
 MARGIN_IN = 13 / 25.4
 
@@ -340,6 +341,9 @@ class Sheet:
         if self.breaks:   # Excel ignores page breaks on a sheet fitted to the page: a set scale there
             ws.set_print_scale(self.scale())
             ws.set_h_pagebreaks(self.breaks)
+        elif self.scale() < MIN_SCALE:   # too wide for one page at 8 pt: pages across, column A on each
+            ws.set_print_scale(MIN_SCALE)
+            ws.repeat_columns(0)
         else:
             ws.fit_to_pages(1, 0)
         ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.5, bottom=0.6)
