@@ -3,6 +3,7 @@ against the limit, every metric and verdict with its site, and the files that fa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,12 @@ def _mills_frame(summary: pd.DataFrame, w: Words) -> pd.DataFrame:
     """The Mills table; in Chinese with Chinese headers (an intensity column as metric：product [unit])."""
     if w.lang == "en":
         return summary
+    summary = summary.copy()
+    if "failed_lines" in summary:   # "energy_intensity woven_fabric (cn_dyeing_norms_2017); ..." in words
+        line = re.compile(r"(\S+) (\S+) \(([^)]*)\)")
+        summary["failed_lines"] = [
+            "；".join(line.sub(lambda m: f"{w.metric(m[1])} {w.short(m[2])}（{w.benchmark(m[3])}）", part)
+                     for part in str(v).split("; ")) if isinstance(v, str) and v else v for v in summary["failed_lines"]]
     names = {}
     for c in summary.columns:
         if ":" in str(c):
