@@ -77,7 +77,7 @@ def parse_period(value) -> str:
                         hint="write the month as 2024-01, 2024年1月, Jan 2024 or an Excel date")
 
 
-_EMPTY_WORDS = {"", "-", "--", "—", "——", "–", "/", "无"}  # what ledgers write for "nothing this month"
+EMPTY_WORDS = {"", "-", "--", "—", "——", "–", "/", "无"}  # what ledgers write for "nothing this month"
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(.*)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 UNIT_WHERE = ("write the unit in the unit column, in the header in brackets ('电力（万kWh）') or after the "
@@ -132,7 +132,7 @@ def split_quantity(value) -> tuple[float, str]:
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value), ""
     text = normalize_text(value).replace("，", ",")
-    if re.sub(r"\s+", "", text) in _EMPTY_WORDS:
+    if re.sub(r"\s+", "", text) in EMPTY_WORDS:
         return np.nan, ""
     m = _NUMBER.match(text)
     digits, unit = (m.group(1), m.group(2).strip()) if m else ("", text)

@@ -228,3 +228,17 @@ def test_a_row_left_out_of_a_month_of_a_long_sheet_is_named(make_workbook):
     left = [(i.sheet, i.cell, i.message) for i in inv.issues if "no row" in i.message]
     assert left == [("Water", "2024-08", "tap_water: no row for 2024-08, though 2024-07 has one and the sheet has "
                      "other rows for 2024-08: nothing is counted for it; check it")]
+
+
+def test_cells_that_say_nothing_are_noted(make_workbook):
+    """'-' and 无 in a month with other values count as not used (no figure for that item and
+    month): one note per column names the cells, in Chinese too. Steam 5 + 7 t read, May and June
+    not: steam's figures for 2024-05 and 2024-06 are absent, not 0."""
+    inv = read_workbook(make_workbook({"能源": [
+        ["月份", "电力（kWh）", "蒸汽（吨）"],
+        ["2024-04", 100, 5], ["2024-05", 120, "-"], ["2024-06", 130, "无"], ["2024-07", 110, 7]]}))
+    notes = [i for i in inv.issues if i.key == "nothing_cells"]
+    assert len(notes) == 1 and notes[0].cell == "C3" and "C3, C4" in notes[0].message
+    assert "2 个单元格" in notes[0].text("zh")
+    steam = inv.activity[inv.activity["item"] == "steam"]
+    assert sorted(steam["period"]) == ["2024-04", "2024-07"] and steam["quantity"].sum() == 12

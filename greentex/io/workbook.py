@@ -20,7 +20,7 @@ import pandas as pd
 from greentex import intensity
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import (DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
+from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, read_names_table
@@ -307,6 +307,20 @@ def _empty_cells(blank: pd.DataFrame, cols, items, excel_rows, values_blank, mon
     return out
 
 
+
+def _nothing_cells(body: pd.DataFrame, cols, items, excel_rows, values_blank, sheet_name) -> list[Issue]:
+    """A note per item column whose cells say nothing this month ('-', '—', '/', 无) in rows that
+    have other values: they count as not used, so that month has no figure for the item."""
+    out = []
+    for item, j in zip(items, cols):
+        text = body[j].map(lambda v: re.sub(r"\s+", "", v) if isinstance(v, str) else "")
+        said = (text.isin(EMPTY_WORDS - {""}).to_numpy()) & ~values_blank
+        if said.any():
+            refs = [f"{column_letter(j)}{r}" for r in excel_rows[said]]
+            out.append(Issue.of("note", sheet_name, refs[0], "nothing_cells", item=item, n=len(refs),
+                                refs=", ".join(refs[:6]) + (" …" if len(refs) > 6 else "")))
+    return out
+
 def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, int, list[int], int]:
     """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells);
     an empty cell that looks left out is a warning in ``issues``."""
@@ -350,6 +364,7 @@ def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, i
     if issues is not None:
         months = dict(zip(np.flatnonzero(~values_blank), month.tolist()))
         issues += _empty_cells(blank, cols, items, excel_rows, values_blank, months, sheet_name)
+        issues += _nothing_cells(body, cols, items, excel_rows, values_blank, sheet_name)
     rejected_rows = [int(r) for r in excel_rows[values_blank]]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     blanks = int(blank[cols].to_numpy().sum()) if cols else 0
