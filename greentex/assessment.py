@@ -17,6 +17,7 @@ import pandas as pd
 
 from greentex import (benchmarks as bench, chemicals, comparisons, emissions, energy, intensity, quality,
                       refrigerants, targets, water)
+from greentex.display import DERIVED_FROM_NCV
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
@@ -195,7 +196,7 @@ class FactorSelector:
         if ncv is not None and _fits(ncv.unit, unit, "MJ"):
             value = energy.coefficient_from_ncv(ncv.value_in(f"MJ/({unit})"))
             return self._record(Factor(base, "coefficient", float(value), f"kgce/({unit})",
-                                       f"derived from the NCV given: {ncv.source}", ncv.reference,
+                                       DERIVED_FROM_NCV + str(ncv.source), ncv.reference,
                                        "user", "input workbook", True,
                                        note="NCV [MJ/unit] / 29.307 MJ/kgce (GB/T 2589 definition)"))
         for row in self.lib.dataset("gbt2589_coefficients").rows(item=base, default="1"):

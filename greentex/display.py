@@ -20,6 +20,10 @@ from greentex.labels import LANGUAGES, labels
 #: GHG sources named "<kind>:<item>" (src_<kind> in labels.csv words them).
 SOURCE_PREFIXES = ("combustion:", "refrigerant:", "montreal:")
 
+#: greentex's own words that open a factor's source (label key, English words).
+DERIVED_FROM_NCV = "derived from the NCV given: "
+SOURCE_PHRASES = (("fsrc_derived_ncv", DERIVED_FROM_NCV),)
+
 _UNIT_RULES = [(re.compile(p), r) for p, r in (
     (r"\*\*3\b", "³"), (r"\*\*2\b", "²"), (r"(?<![A-Za-z])(N?m)3\b", r"\1³"), (r"\bpercent\b", "%"),
     (r"CO2", "CO₂"), (r"CH4", "CH₄"), (r"\bdimensionless\b", "1"),
@@ -204,6 +208,15 @@ class Words:
     def grid(self, grid) -> str:
         """A grid factor's name (east -> East China grid / 华东区域)."""
         return self.t.get(f"grid_{grid}") or self._grids.get(grid) or str(grid)
+
+    def factor_source(self, text) -> str:
+        """A factor's source: greentex's own words around it (derived from the NCV given: ...) in
+        this language, a document's title as it is."""
+        text = "" if text is None else str(text)
+        for key, phrase in SOURCE_PHRASES:
+            if text.startswith(phrase):
+                return self.t[key] + text[len(phrase):]
+        return text
 
     def benchmark(self, set_id) -> str:
         """A benchmark set's name (not its id)."""

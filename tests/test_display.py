@@ -44,3 +44,27 @@ def test_zh_words_for_ids():
     assert w.name("reused_water") == "回用水"
     assert w.key("enterprise") == "企业类型"
     assert Words("en").benchmark("cn_dyeing_norms_2017") == "Dyeing industry norms (2017)"
+
+
+def test_a_derived_factor_source_in_the_report_language():
+    """The coefficient greentex derives from a user's NCV says so in Chinese; the document's own
+    title after it is kept as written."""
+    text = "derived from the NCV given: 2024年燃气公司天然气气质检测报告"
+    assert Words("zh").factor_source(text) == "由所给低位发热量推算：2024年燃气公司天然气气质检测报告"
+    assert Words("en").factor_source(text) == text
+    assert Words("zh").factor_source("GB/T 2589-2020") == "GB/T 2589-2020"
+
+
+def test_the_chinese_factors_sheet_words_the_derived_source(tmp_path):
+    from openpyxl import load_workbook
+
+    from conftest import SAMPLES
+    from greentex.assessment import assess
+    from greentex.io.report import write_report
+    from greentex.io.workbook import read_workbook
+
+    out = tmp_path / "r.xlsx"
+    write_report(assess(read_workbook(SAMPLES / "jiangsu_woven_dyeing_2024.xlsx")), out, lang="zh")
+    cells = [str(c) for ws in load_workbook(out) for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith("由所给低位发热量推算") or "] 由所给低位发热量推算" in c for c in cells)
+    assert not any("derived from the NCV given" in c for c in cells)

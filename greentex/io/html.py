@@ -288,7 +288,7 @@ def _factors(a, w) -> str:
         w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"].map(w.parameter),
         w["col_value"]: f["value"], w["col_unit"]: f["unit"].map(lambda u: unit_text(u, w.lang)),
         w["col_status"]: f["status"].map(w.status),
-        w["col_overridden"]: np.where(overridden, w["yes"], w["no"]), w["col_source"]: f["source"]})
+        w["col_overridden"]: np.where(overridden, w["yes"], w["no"]), w["col_source"]: f["source"].map(w.factor_source)})
     classes = ["user" if o else "weak" if s != "primary" else "" for o, s in zip(overridden, f["status"])]
     return f'<p class="note">{esc(w["factor_legend"])}</p>' + table(frame, classes, least=4)
 

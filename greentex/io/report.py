@@ -201,7 +201,7 @@ def _detail_sheet(s: Sheet, a, kind: str, w: Words) -> None:
     if numbers:
         s.line(row + 1, w["h_factor_sources"], "heading")
         for k, (text, n) in enumerate(numbers.items()):
-            s.note(row + 2 + k, f"[{n}] {text}", span=min(len(frame.columns), 12))
+            s.note(row + 2 + k, f"[{n}] {w.factor_source(text)}", span=min(len(frame.columns), 12))
 
 
 BENCHMARK_COLUMNS = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "comparison", "level",
@@ -272,7 +272,7 @@ def _factors_sheet(s: Sheet, a, w: Words) -> None:
     if not len(f):
         return
     overridden = f["overridden"].fillna(False).astype(bool)
-    source = f["source"].fillna("").astype(str) + np.where(f["reference"].fillna("").astype(str) != "",
+    source = f["source"].map(w.factor_source) + np.where(f["reference"].fillna("").astype(str) != "",
                                                            " — " + f["reference"].fillna("").astype(str), "")
     frame = pd.DataFrame({
         w["col_name"]: f["item"].map(w.name), w["col_parameter"]: f["parameter"].map(w.parameter),
