@@ -84,11 +84,14 @@ def period_word(periods, lang: str = "en") -> str:
     """The name of what a ``total`` covers, from the months (``YYYY-MM``) it sums: a whole
     calendar year is 全年 / "whole year 2024"; January to month n of one year is 1–3月 /
     "Jan–Mar 2024"; other months of one year 本年累计 / "2024, year to date"; several years
-    全部期间 / "whole period"."""
+    their first and last month, 2023年1月–2024年12月 / "Jan 2023 – Dec 2024"."""
     t = labels()[lang]
     months = sorted({str(p) for p in periods if re.fullmatch(r"\d{4}-\d{2}", str(p))})
     years = {m[:4] for m in months}
-    if len(years) != 1:
+    if len(years) > 1:  # Jan 2023 – Dec 2024 / 2023年1月–2024年12月
+        return t["period_span"].format(fy=months[0][:4], fm=_month(int(months[0][5:]), lang),
+                                       ly=months[-1][:4], lm=_month(int(months[-1][5:]), lang))
+    if not years:
         return t["period_all"]
     year = years.pop()
     nums = [int(m[5:]) for m in months]

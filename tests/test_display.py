@@ -28,7 +28,9 @@ def test_period_words():
     assert period_word(year[:3], "zh") == "2024年1–3月"        # a part year is never 全年
     assert period_word(year[:3], "en") == "Jan–Mar 2024"
     assert period_word(year[1:4], "zh") == "2024年本年累计"
-    assert period_word(year + ["2025-01"], "en") == "whole period"
+    assert period_word(year + ["2025-01"], "en") == "Jan 2024 – Jan 2025"   # several years: their span
+    assert period_word(["2023-03"] + year, "zh") == "2023年3月–2024年12月"
+    assert period_word([], "en") == "whole period"
 
 
 def test_zh_words_for_ids():
