@@ -232,3 +232,37 @@ def test_the_grid_list_names_each_grid_in_the_page_language(client, lang, nation
     order = [value for value, _ in options]
     assert order.index("national") < order.index("east") < order.index("jiangsu")
     assert ("province" if lang == "en" else "省份") in names[""]
+
+
+def _year_book(tmp_path, year, kwh):
+    return write_workbook(tmp_path / f"mill_{year}.xlsx", {
+        "Site": [["year", year]],
+        "Energy": [["period", "Electricity [kWh]"]] + [[f"{year}-{m:02d}", kwh] for m in (1, 2, 3)]})
+
+
+def test_api_takes_last_years_workbook_and_the_year_as_the_cli(client, tmp_path, monkeypatch):
+    """previous = --previous, year = --year: the same JSON bytes. March 2024 110 000 kWh against
+    March 2023 100 000 kWh: electricity energy 同比 +10 %."""
+    this, last = _year_book(tmp_path, 2024, 110_000), _year_book(tmp_path, 2023, 100_000)
+    r = client.post("/api/report", files={"file": (this.name, this.read_bytes()),
+                                          "previous": (last.name, last.read_bytes())}, data={"year": "2024"})
+    assert r.status_code == 200, r.text
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["report", this.name, "-o", "cli.xlsx", "--json", "cli.json",
+                                   "--previous", last.name, "--year", "2024"])
+    assert res.exit_code == 0, res.output
+    assert r.content == (tmp_path / "cli.json").read_bytes()
+    yoy = [m for m in r.json()["metrics"] if m["metric"] == "energy_yoy_pct" and m["item"] == "electricity"
+           and m["period"] == "2024-03"]
+    assert yoy and abs(yoy[0]["value"] - 10.0) < 1e-9
+
+
+def test_page_takes_last_years_workbook(client, tmp_path):
+    this, last = _year_book(tmp_path, 2024, 110_000), _year_book(tmp_path, 2023, 100_000)
+    page = client.post("/", files={"file": (this.name, this.read_bytes()), "previous": (last.name, last.read_bytes())},
+                       data={"lang": "zh"}).text
+    assert "同比与环比" in page and "累计同比" in page    # the summary's comparison tables
+    alone = client.post("/", files={"file": (this.name, this.read_bytes())}, data={"lang": "zh"}).text
+    assert "同比与环比" not in alone
+    bad = client.post("/api/report", files={"file": (this.name, this.read_bytes())}, data={"year": "24"})
+    assert bad.status_code == 400 and "year '24' is not a year" in bad.json()["error"]

@@ -50,10 +50,12 @@ def safe_name(filename: str | None) -> str:
 
 
 def options_from(gwp: str = "AR5", electricity_method: str = "calorific", grid: str | None = None,
-                 primary_coefficient: str | float | None = None, benchmarks=()):
+                 primary_coefficient: str | float | None = None, benchmarks=(), year: str | int | None = None):
     """greentex.assessment.Options from form fields, checked as the command line checks them."""
     from greentex.assessment import Options
 
+    if year not in (None, "") and not re.fullmatch(r"\s*\d{4}\s*", str(year)):
+        raise GreentexError(f"year '{year}' is not a year", hint="give the calendar year to report, e.g. 2024")
     coefficient = None
     if primary_coefficient not in (None, ""):
         try:
@@ -62,31 +64,41 @@ def options_from(gwp: str = "AR5", electricity_method: str = "calorific", grid: 
             raise GreentexError(f"primary_coefficient '{primary_coefficient}' is not a number",
                                 hint="give kgce/kWh, e.g. 0.30") from None
     options = Options(gwp=gwp or "AR5", electricity_method=electricity_method or "calorific", grid=grid or None,
-                      primary_coefficient=coefficient, benchmarks=tuple(b for b in benchmarks if b))
+                      primary_coefficient=coefficient, benchmarks=tuple(b for b in benchmarks if b),
+                      year=int(year) if year not in (None, "") else None)
     options.check()
     return options
 
 
-def _in_temp(data: bytes, name: str, work):
-    """Run ``work(path, folder)`` on the upload written as ``name`` in a new temporary directory,
-    deleted afterwards whatever happens."""
+def _in_temp(data: bytes, name: str, work, previous: tuple[bytes, str] | None = None):
+    """Run ``work(path, folder, previous_path)`` on the upload written as ``name`` (and last
+    year's workbook, if any, under its own name in a folder of its own) in a new temporary
+    directory, deleted afterwards whatever happens."""
     with tempfile.TemporaryDirectory(prefix="greentex-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return work(path, Path(folder))
+        previous_path = None
+        if previous is not None:
+            (Path(folder) / "previous").mkdir()
+            previous_path = Path(folder) / "previous" / previous[1]
+            previous_path.write_bytes(previous[0])
+        return work(path, Path(folder), previous_path)
 
 
-def assess_upload(data: bytes, name: str, options, *, json_bytes: bool = False):
-    """The Assessment of an uploaded workbook (and, with ``json_bytes``, the report JSON's bytes,
-    written exactly as ``greentex report --json`` writes them)."""
+def assess_upload(data: bytes, name: str, options, *, json_bytes: bool = False,
+                  previous: tuple[bytes, str] | None = None):
+    """The Assessment of an uploaded workbook, with last year's (bytes, name) for the comparisons
+    (and, with ``json_bytes``, the report JSON's bytes, written exactly as ``greentex report
+    --json`` writes them)."""
     from greentex.io.outputs import run_report
 
-    def work(path, folder):
+    def work(path, folder, previous_path):
         out = folder / "report.json"
-        a = run_report(path, json=out if json_bytes else None, options=options, shown_path=name)
+        a = run_report(path, json=out if json_bytes else None, options=options, shown_path=name,
+                       previous_path=previous_path)
         return (a, out.read_bytes()) if json_bytes else a
 
-    return _in_temp(data, name, work)
+    return _in_temp(data, name, work, previous)
 
 
 def output_bytes(a, kind: str, lang: str) -> bytes:
@@ -293,6 +305,12 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
                                 hint="choose an Excel workbook (.xlsx)")
         return data, name
 
+    async def read_previous(file: UploadFile | None) -> tuple[bytes, str] | None:
+        """Last year's workbook, when one was chosen."""
+        if file is None or not file.filename:
+            return None
+        return await read_upload(file)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request, lang: str | None = None):
         return page(request, language(request, lang))
@@ -301,14 +319,15 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
     async def upload(request: Request, file: UploadFile = File(...), lang: str = Form("en"),
                      gwp: str = Form("AR5"), electricity_method: str = Form("calorific"),
                      grid: str = Form(""), primary_coefficient: str = Form(""),
-                     benchmarks: list[str] = Form([])):
+                     benchmarks: list[str] = Form([]), year: str = Form(""),
+                     previous: UploadFile | None = File(None)):
         lang = language(request, lang)
         form = {"gwp": gwp, "electricity_method": electricity_method, "grid": grid,
-                "primary_coefficient": primary_coefficient, "benchmarks": benchmarks}
+                "primary_coefficient": primary_coefficient, "benchmarks": benchmarks, "year": year}
         try:
             data, name = await read_upload(file)
-            options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks)
-            a = await run(assess_upload, data, name, options)
+            options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks, year)
+            a = await run(assess_upload, data, name, options, previous=await read_previous(previous))
         except GreentexError as exc:
             return page(request, lang, status=400, error=str(exc), form=form)
         token = results.add(a, name, form)
@@ -347,10 +366,11 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
         return _download(data, "greentex_template_zh.xlsx" if lang == "zh" else "greentex_template.xlsx", XLSX)
 
     async def api_assess(file: UploadFile, gwp, electricity_method, grid, primary_coefficient, benchmarks,
-                         json_bytes: bool):
+                         json_bytes: bool, year="", previous: UploadFile | None = None):
         data, name = await read_upload(file)
-        options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks)
-        return await run(assess_upload, data, name, options, json_bytes=json_bytes)
+        options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks, year)
+        return await run(assess_upload, data, name, options, json_bytes=json_bytes,
+                         previous=await read_previous(previous))
 
     @app.post("/api/report", summary="Assess a workbook: the report JSON",
               responses={200: {"description": "the JSON document of greentex report --json"},
@@ -359,11 +379,13 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
     async def api_report(file: UploadFile = File(..., description="the input workbook (.xlsx)"),
                          gwp: str = Form("AR5"), electricity_method: str = Form("calorific"),
                          grid: str = Form(""), primary_coefficient: str = Form(""),
-                         benchmarks: list[str] = Form([])):
-        """The same bytes as ``greentex report FILE --json OUT.json`` with the same options, the
-        input named by the uploaded file's name."""
+                         benchmarks: list[str] = Form([]), year: str = Form(""),
+                         previous: UploadFile | None = File(None, description="last year's workbook (--previous)")):
+        """The same bytes as ``greentex report FILE --json OUT.json`` with the same options
+        (``year`` as --year, ``previous`` as --previous), the input named by the uploaded file's name."""
         try:
-            _a, data = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, True)
+            _a, data = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, True,
+                                        year, previous)
         except GreentexError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return Response(data, media_type="application/json")
@@ -372,11 +394,13 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
               responses={400: {"description": '{"error": "<one line>"}'}, 413: {"description": "too large"}})
     async def api_check(file: UploadFile = File(...), gwp: str = Form("AR5"),
                         electricity_method: str = Form("calorific"), grid: str = Form(""),
-                        primary_coefficient: str = Form(""), benchmarks: list[str] = Form([])):
+                        primary_coefficient: str = Form(""), benchmarks: list[str] = Form([]),
+                        year: str = Form(""), previous: UploadFile | None = File(None)):
         """compliant, exit_status (0 compliant, 1 not: as ``greentex check``), failed, and the
         verdict lines of each calendar year (or of the whole period)."""
         try:
-            a = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, False)
+            a = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, False,
+                                 year, previous)
         except GreentexError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(check_result(a))
