@@ -149,6 +149,7 @@ class FactorSelector:
         self.used: dict[tuple, Factor] = {}
         self.grid_used: dict = {}  # reporting year -> {"grid", "year", "basis"} as grid() chose
         country = str((site or {}).get("country") or "CN").upper()
+        self.in_china = country in ("CN", "CHN")
         #: the fuel_properties table of combustion defaults: the option, else by the site's country
         self.combustion_table = options.combustion_defaults or ("cn" if country in ("CN", "CHN") else "ipcc")
 
@@ -279,6 +280,11 @@ class FactorSelector:
         residual factor (excluding market-traded non-fossil power) of that data year."""
         loc = self._user("electricity", "grid_factor") or self._user("electricity", "emission_factor") \
             or self._site_factor(site, "grid_factor")
+        if loc is None and not self.in_china and not (self.options.grid or site.get("grid")):
+            raise GreentexError(f"no grid factor for a site in {site.get('country')}: the grid factors shipped are "
+                                "China's", sheet="Site",
+                                hint="give the site's grid factor: a Site row 'grid_factor' in kgCO2/kWh, or a Factors "
+                                     "row 'electricity | grid_factor | value | unit | source'")
         name, data_year, basis = self.grid_choice(site, year)
         report = str(year or site.get("year") or "")
         if loc is None:
@@ -290,6 +296,10 @@ class FactorSelector:
             loc.parameter = "grid_factor_location"
             self.grid_used[report] = {"grid": f"given ({loc.reference})", "year": "-", "basis": "given"}
         market = self._user("electricity", "market_factor") or self._site_factor(site, "market_factor")
+        if market is None and not self.in_china:  # no residual mix shipped: the grid average stands in
+            market = replace(loc, note="no residual mix shipped outside China: the location-based grid factor "
+                                       "stands in (GHG Protocol Scope 2 Guidance, market-based hierarchy). "
+                                       + (loc.note or ""))
         if market is None:
             ds = self.lib.dataset("cn_grid_electricity").frame
             res_years = sorted(int(y) for y in ds.loc[ds["grid"] == "national_residual", "year"])
@@ -615,7 +625,8 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
                                   "factor_unit": "tCO2/GJ", "factor_source": hf.source, "factor_status": hf.status,
                                   "tco2e": np.asarray(emissions.by_emission_factor(gj, hf.value_in("tCO2/GJ")),
                                                       dtype=float)})
-        site["grid_used"] = sel.grid_used[max(sel.grid_used)]  # the latest reporting year's
+        if sel.grid_used:
+            site["grid_used"] = sel.grid_used[max(sel.grid_used)]  # the latest reporting year's
         if len(sel.grid_used) > 1:
             site["grid_used_by_year"] = sel.grid_used
     # carbonates
@@ -763,7 +774,9 @@ def _grid_lines(elec: pd.DataFrame, sel: FactorSelector, site: dict) -> list[dic
     """Scope 2 lines of net purchased electricity [tCO2]: location-based (grid + certified green
     - exported) x the grid factor, market-based (grid - exported) x the residual or supplier
     factor, each calendar year with the factors chosen for that reporting year."""
-    years = sorted({p[:4] for p in elec["period"]}) or [None]
+    if elec.empty:
+        return []
+    years = sorted({p[:4] for p in elec["period"]})
     out = []
     for year in years:
         loc, market = sel.grid(site, int(year) if year else None)

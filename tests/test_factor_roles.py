@@ -160,3 +160,30 @@ def test_a_filled_template_uses_the_province_and_the_supplier_factor(tmp_path, l
     a = assess(read_workbook(path))
     assert_allclose([a.value("ghg", "scope2_location"), a.value("ghg", "scope2_market")], [0.5978, 0.45])
     assert a.site["grid_used"]["grid"] == "jiangsu"
+
+
+def test_a_site_outside_china_must_give_its_grid_factor():
+    """No shipped factor fits a Bangladeshi grid: refused with the way to give one, not China's."""
+    with pytest.raises(GreentexError) as e:
+        _elec({"country": "BD"})
+    assert "no grid factor for a site in BD" in str(e.value) and "grid_factor" in e.value.hint
+
+
+def test_outside_china_the_given_grid_factor_stands_in_for_the_residual_mix():
+    """Site grid_factor 0.67 kgCO2/kWh: location (1 000 000 + 200 000 green) x 0.67 = 804 t;
+    market-based: no residual mix shipped outside China, so the grid average 0.67 stands in for
+    the grid kWh (1 000 000 x 0.67 = 670 t), green electricity at zero; a supplier factor 0.5 wins
+    (500 t)."""
+    a = _elec({"country": "BD", "grid_factor": 0.67})
+    assert_allclose([a.value("ghg", "scope2_location"), a.value("ghg", "scope2_market")], [804.0, 670.0])
+    note = a.factors.set_index("parameter").loc["grid_factor_market", "note"]
+    assert "no residual mix shipped outside China" in note
+    b = _elec({"country": "BD", "grid_factor": 0.67, "market_factor": 0.5})
+    assert_allclose(b.value("ghg", "scope2_market"), 500.0)
+
+
+def test_outside_china_without_electricity_needs_no_grid_factor():
+    """1 t diesel, IPCC 2006: 43.0 GJ x 0.0202 tC/GJ x 1.0 x 44/12 = 3.18493 t CO2; no scope 2."""
+    a = assess(Inventory.from_frames(**_energy("柴油", 1, "t", country="BD")))
+    assert_allclose(a.value("ghg", "combustion:diesel"), 43.0 * 0.0202 * 44 / 12, rtol=1e-9)
+    assert "grid_used" not in a.site
