@@ -73,8 +73,34 @@ def parse_period(value) -> str:
             year, month = int(m.group(1)), _MONTHS.get(m.group(2).lower(), 0)
         if 1 <= month <= 12 and 1900 <= year <= 2200:
             return f"{year:04d}-{month:02d}"
+    if month_only(text):
+        raise GreentexError(f"'{value}' has no year",
+                            hint="give the reporting year in the Site sheet (报告年度) or in the sheet's name "
+                                 "(2024年能源), or write the month as 2024年1月")
     raise GreentexError(f"'{value}' is not a month" if text else "the month is empty",
                         hint="write the month as 2024-01, 2024年1月, Jan 2024 or an Excel date")
+
+
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月份?$|^([A-Za-z]{3})[A-Za-z]*\.?$")
+#: what a ledger writes in the month column of a row that sums the months (合计, 全年 ...)
+TOTAL_WORDS = {"合计", "总计", "小计", "累计", "全年", "全年合计", "年度合计", "本年累计", "年累计", "合计数",
+               "total", "totals", "sum", "subtotal", "year total", "annual total", "ytd"}
+
+
+def month_only(value) -> int | None:
+    """The month of a cell that names a month without its year (1月, 12月份, Jan, March), or None."""
+    if not isinstance(value, str):
+        return None
+    m = _MONTH_ONLY.match(normalize_text(value).strip())
+    if not m:
+        return None
+    month = int(m.group(1)) if m.group(1) else _MONTHS.get(m.group(2).lower(), 0)
+    return month if 1 <= month <= 12 else None
+
+
+def is_total_label(value) -> bool:
+    """A month cell that says the row is the sum of the months (合计, 全年, Total ...)."""
+    return isinstance(value, str) and re.sub(r"\s+", " ", normalize_text(value).strip()).lower() in TOTAL_WORDS
 
 
 EMPTY_WORDS = {"", "-", "--", "—", "——", "–", "/", "无"}  # what ledgers write for "nothing this month"

@@ -242,3 +242,40 @@ def test_cells_that_say_nothing_are_noted(make_workbook):
     assert "2 个单元格" in notes[0].text("zh")
     steam = inv.activity[inv.activity["item"] == "steam"]
     assert sorted(steam["period"]) == ["2024-04", "2024-07"] and steam["quantity"].sum() == 12
+
+
+def _ledger_with_total(make_workbook, site_year=2024, sheet="能源", total_kwh=None):
+    """Electricity 100 + ... + 111 万kWh (sum 1 266) by month written 1月 ... 12月, and a 合计 row."""
+    rows = [["月份", "电力（万kWh）"]] + [[f"{m}月", 99 + m] for m in range(1, 13)]
+    rows.append(["合计", 1266 if total_kwh is None else total_kwh])
+    site = {"基本信息": [["报告年度", site_year]]} if site_year else {}
+    return make_workbook({**site, sheet: rows})
+
+
+def test_months_without_a_year_take_the_site_year_and_a_total_row_is_left_out(make_workbook):
+    """1 266 万kWh = 12 660 000 kWh over 2024-01 .. 2024-12; the 合计 row is not counted again."""
+    inv = read_workbook(_ledger_with_total(make_workbook))
+    elec = inv.activity[inv.activity["item"] == "electricity"]
+    assert sorted(elec["period"]) == [f"2024-{m:02d}" for m in range(1, 13)]
+    assert elec["quantity"].sum() == 12_660_000
+    keys = {i.key for i in inv.issues}
+    assert {"months_dated", "total_row"} <= keys and "total_differs" not in keys
+    assert inv.counts["能源"] == {"read": 13, "used": 12, "rejected": 1}
+    assert "total row" in inv.rejected["reason"].iloc[-1]
+
+
+def test_a_total_that_is_not_the_sum_of_its_months_is_a_warning(make_workbook):
+    inv = read_workbook(_ledger_with_total(make_workbook, total_kwh=1300))
+    warn = [i for i in inv.issues if i.key == "total_differs"]
+    assert len(warn) == 1 and warn[0].cell == "B14" and "1,300" in warn[0].message and "1,266" in warn[0].message
+
+
+def test_the_sheet_names_year_dates_the_months(make_workbook):
+    inv = read_workbook(_ledger_with_total(make_workbook, site_year=None, sheet="2023年能源消耗"))
+    assert set(inv.activity["period"].str[:4]) == {"2023"}
+
+
+def test_months_without_any_year_are_refused_with_the_way_to_give_it(make_workbook):
+    with pytest.raises(GreentexError) as e:
+        read_workbook(_ledger_with_total(make_workbook, site_year=None))
+    assert "'1月' has no year" in str(e.value) and "报告年度" in e.value.hint and e.value.cell == "A2"

@@ -20,7 +20,8 @@ import pandas as pd
 from greentex import intensity
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, build_activity, normalize_overrides,
+from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, build_activity, is_total_label,
+                                month_only, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, read_names_table
@@ -416,6 +417,21 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     names = Names(library, {**library.user_names,
                             **(_read_names(_grid_checked(wb, found["names"], file), found["names"], library, file)
                                if "names" in found else {})})
+    site = {}
+    if "site" in found:
+        rows = _grid_checked(wb, found["site"], file)
+        pairs = [(r[0], r[1] if len(r) > 1 else None, f"B{i + 1}") for i, r in enumerate(rows) if r]
+        first = pairs[0][0] if pairs else None
+        if first is not None and library.resolve_site_key(str(first)) is None and \
+                (_column_role(first) or match_key(str(first)) == "key"):  # a header row, not a key
+            pairs = pairs[1:]
+        site = parse_site(pairs, library, file=file, sheet=found["site"], names=names, issues=issues)
+        site_pairs = pairs
+        for key, value, cell in pairs:
+            if not is_blank(key) and library.resolve_site_key(str(key)) is None:
+                issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
+    else:
+        site = parse_site([], library)
     parts, rejected, counts = [], [], {}
     template_rows = 0
     masses = None
@@ -451,6 +467,10 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
         if example.any():
             rejected.append(raw.loc[example, ["sheet", "cell"]].assign(reason="template example row"))
             raw = raw[~example]
+        raw, totals = _months_and_totals(raw, name, _sheet_year(name) or site.get("year"), issues)
+        if totals:
+            rejected.append(pd.DataFrame({"sheet": name, "cell": [f"row {r}" for r in totals],
+                                          "reason": "total row (the months are summed by greentex)"}))
         if len(raw):
             try:
                 act, rej = build_activity(raw, kind, library, file=file, names=names)
@@ -462,7 +482,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                             "reason": "no values in this row"})], ignore_index=True)
         parts.append(act)
         rejected.append(rej)
-        n_rejected = len(rej) + int(example.sum())
+        n_rejected = len(rej) + int(example.sum()) + len(totals)
         counts[name] = {"read": n_read, "used": n_read - n_rejected, "rejected": n_rejected}
     activity = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
     if activity is None:
@@ -473,21 +493,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                             hint="fill in at least one month of energy, water, chemicals or production")
     drivers = _read_drivers(_grid_checked(wb, found["drivers"], file), found["drivers"], file) \
         if "drivers" in found else None
-    site = {}
-    if "site" in found:
-        rows = _grid_checked(wb, found["site"], file)
-        pairs = [(r[0], r[1] if len(r) > 1 else None, f"B{i + 1}") for i, r in enumerate(rows) if r]
-        first = pairs[0][0] if pairs else None
-        if first is not None and library.resolve_site_key(str(first)) is None and \
-                (_column_role(first) or match_key(str(first)) == "key"):  # a header row, not a key
-            pairs = pairs[1:]
-        site = parse_site(pairs, library, file=file, sheet=found["site"], names=names, issues=issues)
-        for key, value, cell in pairs:
-            if not is_blank(key) and library.resolve_site_key(str(key)) is None:
-                issues.append(Issue.of("note", found["site"], f"A{cell[1:]}", "unknown_site_key", name=key))
-        _check_allocation(site, pairs, activity, library, names, file, found["site"])
-    else:
-        site = parse_site([], library)
+    if site.get("allocation") and "site" in found:
+        _check_allocation(site, site_pairs, activity, library, names, file, found["site"])
     overrides = None
     if "factors" in found:
         overrides = _read_factors(_grid_checked(wb, found["factors"], file), found["factors"], library, file)
@@ -524,6 +531,51 @@ def _unknown_sheet(wb, name: str, file: str, found: dict, library: FactorLibrary
         issues.append(Issue.of("warning", name, "", "sheet_ignored"))
     else:
         issues.append(Issue.of("note", name, "", "sheet_empty_ignored"))
+
+
+def _sheet_year(name: str) -> int | None:
+    """The year a sheet's name carries (2024年能源消耗统计表, Energy 2024), or None."""
+    m = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", str(name))
+    return int(m.group(1)) if m else None
+
+
+def _months_and_totals(raw: pd.DataFrame, sheet: str, year: int | None, issues: list) -> tuple[pd.DataFrame, list[int]]:
+    """Months written without their year (1月, Jan) dated ``year`` (the sheet name's, else the
+    Site year), with a note; rows that sum the months (合计, 全年, Total) taken out, a note naming
+    them and a warning where one differs from the months it sums. Returns (raw rows left, the
+    sheet rows taken out)."""
+    if raw.empty:
+        return raw, []
+    period = raw["period"]
+    total = period.map(is_total_label).to_numpy(dtype=bool)
+    rows = []
+    if total.any():
+        tot, rest = raw[total], raw[~total]
+        rows = sorted({int(re.sub(r"\D", "", str(c)) or 0) for c in tot["cell"]})
+        issues.append(Issue.of("note", sheet, f"A{rows[0]}", "total_row", rows=", ".join(map(str, rows))))
+        issues.extend(_total_differs(tot, rest, sheet))
+        raw = rest.reset_index(drop=True)
+    months = raw["period"].map(month_only)
+    dated = months.notna().to_numpy()
+    if dated.any() and year:
+        raw = raw.copy()
+        raw.loc[dated, "period"] = [f"{int(year):04d}-{int(m):02d}" for m in months[dated]]
+        first = raw.loc[dated, "period_cell"].iloc[0] if "period_cell" in raw else ""
+        issues.append(Issue.of("note", sheet, str(first or ""), "months_dated", year=int(year)))
+    return raw, rows
+
+
+def _total_differs(tot: pd.DataFrame, rest: pd.DataFrame, sheet: str) -> list[Issue]:
+    """A warning for each total cell that is not the sum of its item's months (0.5 % or more)."""
+    number = lambda q: pd.to_numeric(q.astype(str).str.replace(",", "", regex=False), errors="coerce")  # noqa: E731
+    sums = rest.assign(q=number(rest["quantity"])).groupby(["item", "unit"], dropna=False)["q"].sum(min_count=1)
+    out = []
+    for item, unit, q, cell in zip(tot["item"], tot["unit"], number(tot["quantity"]), tot["cell"]):
+        months = sums.get((item, unit), np.nan)
+        if np.isfinite(q) and np.isfinite(months) and abs(q - months) > 0.005 * max(abs(q), abs(months)):
+            out.append(Issue.of("warning", sheet, str(cell), "total_differs", item=item, total=f"{q:,.6g}",
+                                months=f"{months:,.6g}"))
+    return out
 
 def _check_allocation(site: dict, pairs, activity: pd.DataFrame, library, names, file, sheet) -> None:
     """The Site sheet's allocation checked against the workbook's products where its cell is
