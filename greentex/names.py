@@ -39,6 +39,12 @@ class _Parts:
         ends = [(match_key(p), k) for p, k in zip(parts["part"], parts["kind"])
                 if k in ("measure", "qualifier", "export", "own")]
         self.ends = sorted(set(ends), key=lambda e: -len(e[0]))
+        by_kind = lambda kind: [(match_key(p), m) for p, k, m in  # noqa: E731
+                                zip(parts["part"], parts["kind"], parts["meaning"]) if k == kind]
+        self.dye_classes = sorted(by_kind("dye_class"), key=lambda e: -len(e[0]))
+        colours = sorted((p for p, _ in by_kind("dye_colour")), key=len, reverse=True)
+        self.colour_re = re.compile("|".join(re.escape(c) for c in colours)) if colours else None
+        self.agents = [(p, m) for p, m in by_kind("agent")]
         words = lib.name_tables["product_words.csv"]
         self.words: dict[str, list[tuple[str, str]]] = {}
         for w, role, value in zip(words["word"], words["role"], words["value"]):
@@ -202,7 +208,24 @@ class Names:
                     out.append(self._apply(label, item, flags))
             if out:
                 return list(dict.fromkeys(out))
+        for v in variants:  # a dye's trade name, an auxiliary's kind, with or without 用量 ...
+            for core in [v] + [c for c, _ in _strips(self.parts, v)]:
+                hit = self._chemical_class(core, domain)
+                if hit:
+                    return hit
         return []
+
+    def _chemical_class(self, key: str, domain: str | None) -> list[str]:
+        """A dye by its trade name (活性黑KN-B, Reactive Black 5: class, then hue, then a code) or
+        an auxiliary by the name of what it does (匀染剂, softener: ending in 剂 / agent)."""
+        if domain not in (None, "chemicals"):
+            return []
+        parts = self.parts
+        for prefix, item in parts.dye_classes:
+            if key.startswith(prefix) and parts.colour_re and parts.colour_re.match(key[len(prefix):]):
+                return [item]
+        return [item for suffix, item in parts.agents
+                if key.endswith(suffix) and (key != suffix or len(suffix) > 2)][:1]
 
     def resolve(self, label: str, domain: str | None = None, units: tuple = ()) -> str:
         """The one item ``label`` names; with several candidates, those whose units fit every

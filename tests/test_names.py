@@ -64,6 +64,18 @@ def test_fresh_water_counts_in_intake_and_the_reuse_rate():
     assert a.value("water_reuse_rate", "total", "2024-01") == pytest.approx(37.5)
 
 
+@pytest.mark.parametrize("label", ["活性炭", "酸性", "分散"])
+def test_a_class_word_alone_or_without_a_hue_is_no_dye(names, label):
+    """活性炭 (activated carbon) starts like 活性黑 but names no hue: not read as a reactive dye."""
+    with pytest.raises(GreentexError):
+        names.resolve(label, "chemicals")
+
+
+def test_dye_and_auxiliary_names_only_in_chemicals(names):
+    with pytest.raises(GreentexError):
+        names.resolve("活性黑KN-B", "energy")
+
+
 def test_unit_tells_fabric_apart(names):
     """布 in 万米 is measured by length: woven fabric (per 100 m); in t by mass: knit fabric."""
     assert names.resolve("印染棉布", "production", ("万米",)) == "woven_fabric"
