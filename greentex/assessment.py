@@ -139,6 +139,17 @@ def _from_row(row: dict, dataset: str, parameter: str, label: str) -> Factor:
                   row["status"], dataset, note=row.get("note", ""))
 
 
+def _grid_years(ds) -> dict[str, list[int]]:
+    """{grid: the years it has a factor for} of the grid dataset, worked out once per frame (a
+    batch asks it for every mill and year)."""
+    cached = getattr(ds, "_grid_years", None)
+    if cached is None or cached[0] is not ds.frame:
+        years = {g: sorted(int(y) for y in grp["year"]) for g, grp in ds.frame.groupby("grid")}
+        cached = (ds.frame, years)
+        ds._grid_years = cached
+    return cached[1]
+
+
 class FactorSelector:
     """Chooses each factor (user override first, then the bundled default) and records it."""
 
@@ -240,8 +251,7 @@ class FactorSelector:
         data year is Y - 2 (factors are published two years late; the latest shipped year if older
         data are missing) and the grid the most precise one shipped for that year: the site's
         province, else its regional grid, else the national average."""
-        ds = self.lib.dataset("cn_grid_electricity").frame
-        years = {g: sorted(int(y) for y in grp["year"]) for g, grp in ds.groupby("grid")}
+        years = _grid_years(self.lib.dataset("cn_grid_electricity"))
         spec = self.options.grid or (None if _is_number(site.get("grid")) else site.get("grid"))
         if spec:
             name, _, fixed = str(spec).partition(":")
