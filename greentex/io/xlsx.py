@@ -113,6 +113,13 @@ def column_values(series: pd.Series) -> list:
     return [clean(v) if type(v) is str else plain(v) for v in series.tolist()]
 
 
+def header_width(name: str) -> float:
+    """A header's column width: its text up to 8, but never less than its longest Latin word (a
+    word broken across lines, Compariso-n, reads badly), up to 14."""
+    words = re.findall(r"[A-Za-z0-9%()\[\]./-]+", name)
+    return max(min(text_width(name) + 1, 8), min(max((len(w) + 1 for w in words), default=0), 14))
+
+
 def number_width(numbers: list) -> float:
     """The widest printed length of (value, decimals) pairs written with thousands separators,
     plus 1.5 (0 for none): per number of decimals the largest and the most negative finite
@@ -240,7 +247,7 @@ class Sheet:
             head = book.fmt(bold=True, font_color="#FFFFFF", bg_color=GREEN, text_wrap=True,
                             **({"align": "right"} if numeric and n else {}))
             self.put(row, c, name, head)
-            self.width(c, min(text_width(str(name)) + 1, 8))
+            self.width(c, header_width(str(name)))
             self.heights[row] = max(self.heights.get(row, 0), wrapped_height(str(name), self.widths.get(c, 8)))
             col_fills = (cell_fills or {}).get(name)
             self._column(series, row + 1, c, places.get(name), least, fills if col_fills is None else list(col_fills),
