@@ -39,6 +39,9 @@ class _Parts:
         ends = [(match_key(p), k) for p, k in zip(parts["part"], parts["kind"])
                 if k in ("measure", "qualifier", "export", "own")]
         self.ends = sorted(set(ends), key=lambda e: -len(e[0]))
+        #: the words ledgers put around a sheet's name (2024年能源消耗统计表, 企业基本情况)
+        self.sheet_ends = sorted({(match_key(p), k) for p, k in zip(parts["part"], parts["kind"]) if k == "sheet"},
+                                 key=lambda e: -len(e[0]))
         by_kind = lambda kind: [(match_key(p), m) for p, k, m in  # noqa: E731
                                 zip(parts["part"], parts["kind"], parts["meaning"]) if k == kind]
         self.dye_classes = sorted(by_kind("dye_class"), key=lambda e: -len(e[0]))
@@ -105,15 +108,16 @@ def suggest(lib: FactorLibrary, label: str, n: int = 3) -> list[str]:
     return sorted(best, key=lambda i: (-best[i], i))[:n]
 
 
-def _strips(parts: _Parts, key: str) -> list[tuple[str, frozenset]]:
-    """Every core left by splitting measure words and qualifiers off the ends of ``key``
-    (qualifiers at either end, measure words at the end), with the meaning-changing kinds met."""
+def _strips(parts: _Parts, key: str, ends: list[tuple[str, str]] | None = None) -> list[tuple[str, frozenset]]:
+    """Every core left by splitting measure words and qualifiers (or other ``ends``, such as
+    ``parts.sheet_ends``) off the ends of ``key`` (measure words at the end only, the others at
+    either end), with the meaning-changing kinds met."""
     seen = {(key, frozenset())}
     level = [(key, frozenset())]
     for _ in range(MAX_STRIPS):
         nxt = []
         for core, flags in level:
-            for part, kind in parts.ends:
+            for part, kind in parts.ends if ends is None else ends:
                 if part == core or not part:
                     continue
                 cut = []

@@ -24,7 +24,7 @@ from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory,
                                 month_only, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
-from greentex.names import Names, read_names_table
+from greentex.names import Names, _parts, _strips, read_names_table
 from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
 
@@ -116,25 +116,16 @@ _YEAR = re.compile(r"^(?:19|20)\d\d(?:年度?)?|(?:19|20)\d\d(?:年度?)?$")
 def _kind_of_sheet(name: str, library: FactorLibrary | None = None) -> str | None:
     """The kind of a sheet from its name as written: 能源, or with the words ledgers put around
     it (2024年能源消耗统计表, 企业基本情况, 用水台账; the words are factors/name_parts.csv rows
-    of kind ``sheet``)."""
+    of kind ``sheet``, split off as names.py splits measure words off a label)."""
     key = match_key(name)
     if key in _SHEET_KIND:
         return _SHEET_KIND[key]
-    affixes = _sheet_affixes(library or load_library())
-    level = {_YEAR.sub("", key)}
-    for _ in range(4):
-        for core in level:
-            if core in _SHEET_KIND:
-                return _SHEET_KIND[core]
-        level = {c for core in level for a in affixes for c in
-                 ((core[len(a):],) if core.startswith(a) else ()) + ((core[:-len(a)],) if core.endswith(a) else ())
-                 if c}
+    parts = _parts(library or load_library())
+    core = _YEAR.sub("", key)
+    for c in [core] + [c for c, _ in _strips(parts, core, parts.sheet_ends)]:
+        if c in _SHEET_KIND:
+            return _SHEET_KIND[c]
     return None
-
-
-def _sheet_affixes(library: FactorLibrary) -> tuple[str, ...]:
-    parts = library.name_tables["name_parts.csv"]
-    return tuple(sorted({match_key(p) for p, k in zip(parts["part"], parts["kind"]) if k == "sheet"}, key=len))
 
 
 def _site_keys_in(rows: list[list], library: FactorLibrary) -> list[str]:
