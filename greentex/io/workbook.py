@@ -20,8 +20,8 @@ import pandas as pd
 from greentex import intensity
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, build_activity, is_total_label,
-                                month_only, normalize_overrides,
+from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, _factorize, build_activity,
+                                is_total_label, month_only, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site)
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, _parts, _strips, read_names_table
@@ -217,6 +217,13 @@ def _header_index(rows: list[list]) -> int | None:
     return None
 
 
+def _per_value(column, fn) -> np.ndarray:
+    """``fn`` of each cell of a column, called once per distinct value (a sheet of many rows has
+    few months)."""
+    codes, uniques = _factorize(column)
+    return np.array([fn(v) for v in uniques], dtype=object)[codes]
+
+
 def _next_month(month: str) -> str:
     m = int(month[:4]) * 12 + int(month[5:7])
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
@@ -225,9 +232,10 @@ def _next_month(month: str) -> str:
 def _rows_left_out(frame: pd.DataFrame, sheet_name: str) -> list[Issue]:
     """A warning for each item of a long sheet that has a row in one month and none in the next,
     where the sheet has other rows for that next month: a row left out, perhaps."""
-    month = frame["period"].map(_month_or_text).astype(str)
-    present = set(zip(frame["item"].astype(str), month))
-    months = set(month)
+    month = _per_value(frame["period"], _month_or_text).astype(str)
+    pairs = pd.DataFrame({"item": frame["item"].astype(str).to_numpy(), "month": month}).drop_duplicates()
+    present = set(zip(pairs["item"], pairs["month"]))
+    months = set(pairs["month"])
     out = []
     for item, m in sorted(present):
         after = _next_month(m) if re.fullmatch(r"\d{4}-\d\d", m) else ""
@@ -537,8 +545,7 @@ def _months_and_totals(raw: pd.DataFrame, sheet: str, year: int | None, issues: 
     sheet rows taken out)."""
     if raw.empty:
         return raw, []
-    period = raw["period"]
-    total = period.map(is_total_label).to_numpy(dtype=bool)
+    total = _per_value(raw["period"], is_total_label).astype(bool)
     rows = []
     if total.any():
         tot, rest = raw[total], raw[~total]
@@ -546,11 +553,11 @@ def _months_and_totals(raw: pd.DataFrame, sheet: str, year: int | None, issues: 
         issues.append(Issue.of("note", sheet, f"A{rows[0]}", "total_row", rows=", ".join(map(str, rows))))
         issues.extend(_total_differs(tot, rest, sheet))
         raw = rest.reset_index(drop=True)
-    months = raw["period"].map(month_only)
-    dated = months.notna().to_numpy()
-    if dated.any() and year:
+    dated_as = _per_value(raw["period"], lambda v: f"{int(year):04d}-{m:02d}" if year and (m := month_only(v)) else None)
+    dated = pd.notna(dated_as)
+    if dated.any():
         raw = raw.copy()
-        raw.loc[dated, "period"] = [f"{int(year):04d}-{int(m):02d}" for m in months[dated]]
+        raw.loc[dated, "period"] = dated_as[dated]
         first = raw.loc[dated, "period_cell"].iloc[0] if "period_cell" in raw else ""
         issues.append(Issue.of("note", sheet, str(first or ""), "months_dated", year=int(year)))
     return raw, rows
