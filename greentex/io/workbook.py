@@ -307,19 +307,20 @@ def _empty_cells(blank: pd.DataFrame, cols, items, excel_rows, values_blank, mon
     return out
 
 
-
 def _nothing_cells(body: pd.DataFrame, cols, items, excel_rows, values_blank, sheet_name) -> list[Issue]:
     """A note per item column whose cells say nothing this month ('-', '—', '/', 无) in rows that
     have other values: they count as not used, so that month has no figure for the item."""
     out = []
     for item, j in zip(items, cols):
-        text = body[j].map(lambda v: re.sub(r"\s+", "", v) if isinstance(v, str) else "")
-        said = (text.isin(EMPTY_WORDS - {""}).to_numpy()) & ~values_blank
+        if body[j].dtype != object:  # a column of numbers only
+            continue
+        said = body[j].str.replace(r"\s+", "", regex=True).isin(EMPTY_WORDS - {""}).to_numpy() & ~values_blank
         if said.any():
             refs = [f"{column_letter(j)}{r}" for r in excel_rows[said]]
             out.append(Issue.of("note", sheet_name, refs[0], "nothing_cells", item=item, n=len(refs),
                                 refs=", ".join(refs[:6]) + (" …" if len(refs) > 6 else "")))
     return out
+
 
 def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, int, list[int], int]:
     """Melt a wide sheet; returns (rows, data rows read, rows without values, empty value cells);
@@ -574,6 +575,7 @@ def _total_differs(tot: pd.DataFrame, rest: pd.DataFrame, sheet: str) -> list[Is
             out.append(Issue.of("warning", sheet, str(cell), "total_differs", item=item, total=f"{q:,.6g}",
                                 months=f"{months:,.6g}"))
     return out
+
 
 def _check_allocation(site: dict, pairs, activity: pd.DataFrame, library, names, file, sheet) -> None:
     """The Site sheet's allocation checked against the workbook's products where its cell is
