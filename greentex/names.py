@@ -47,7 +47,7 @@ class _Parts:
         self.dye_classes = sorted(by_kind("dye_class"), key=lambda e: -len(e[0]))
         colours = sorted((p for p, _ in by_kind("dye_colour")), key=len, reverse=True)
         self.colour_re = re.compile("|".join(re.escape(c) for c in colours)) if colours else None
-        self.agents = [(p, m) for p, m in by_kind("agent")]
+        self.agents = by_kind("agent")
         words = lib.name_tables["product_words.csv"]
         self.words: dict[str, list[tuple[str, str]]] = {}
         for w, role, value in zip(words["word"], words["role"], words["value"]):
@@ -202,28 +202,28 @@ class Names:
             hit = self._exact(v)
             if hit:
                 return [hit]
+        strips = {}
         for v in variants:
             found = self._found(v, domain)
             if found:
                 return found
             out = []
-            for core, flags in _strips(self.parts, v):
+            strips[v] = _strips(self.parts, v)
+            for core, flags in strips[v]:
                 for item in self._found(core, domain):
                     out.append(self._apply(label, item, flags))
             if out:
                 return list(dict.fromkeys(out))
-        for v in variants:  # a dye's trade name, an auxiliary's kind, with or without 用量 ...
-            for core in [v] + [c for c, _ in _strips(self.parts, v)]:
-                hit = self._chemical_class(core, domain)
+        for v in variants if domain in (None, "chemicals") else ():  # a dye's trade name, an auxiliary's kind ...
+            for core in [v] + [c for c, _ in strips[v]]:
+                hit = self._chemical_class(core)
                 if hit:
                     return hit
         return []
 
-    def _chemical_class(self, key: str, domain: str | None) -> list[str]:
+    def _chemical_class(self, key: str) -> list[str]:
         """A dye by its trade name (活性黑KN-B, Reactive Black 5: class, then hue, then a code) or
         an auxiliary by the name of what it does (匀染剂, softener: ending in 剂 / agent)."""
-        if domain not in (None, "chemicals"):
-            return []
         parts = self.parts
         for prefix, item in parts.dye_classes:
             if key.startswith(prefix) and parts.colour_re and parts.colour_re.match(key[len(prefix):]):
