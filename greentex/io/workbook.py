@@ -456,7 +456,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
             continuous = issues if kind in ("energy", "water") else None  # used every month, unlike chemicals
             raw, n_read, wide_rejected, blanks = _long_frame(rows, h, roles, name, continuous)
             if kind == "production":
-                masses = _production_masses(rows, h, name, file, names)
+                masses = _production_masses(rows, h, roles, name, file, names)
         else:
             raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file, issues)
         if blanks:
@@ -667,7 +667,8 @@ def _product_values(row: list, i: int, columns: dict, name: str, file: str) -> d
 MASS_ROLES = ("gsm", "width", "mass_per_length")
 
 
-def _production_masses(rows: list[list], h: int, name: str, file: str, names: Names) -> pd.DataFrame | None:
+def _production_masses(rows: list[list], h: int, roles: dict, name: str, file: str,
+                       names: Names) -> pd.DataFrame | None:
     """The mass columns a Production sheet may carry beside its rows (克重, 幅宽, 百米重), as one
     record per product category like the Products sheet's; every row of a category that gives a
     mass must give the same (footprints are per category). Only `greentex pact` needs them, so
@@ -677,7 +678,7 @@ def _production_masses(rows: list[list], h: int, name: str, file: str, names: Na
         columns, units = _product_header(rows[h], h, name, file, MASS_ROLES)
     except GreentexError as exc:
         return _masses_frame([], {}, {}, name, file, {"": exc})
-    col = {_column_role(text): j for j, text in reversed(list(enumerate(rows[h])))}
+    col = {role: j for j, role in roles.items()}  # roles: the {column: role} read_workbook found
     item_col, unit_col = col.get("item"), col.get("unit")
     if not columns or item_col is None:
         return None
