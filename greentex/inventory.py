@@ -120,6 +120,12 @@ def site_value_note(note: str):
     return Issue.of("note", "", "", key[4:]) if key else note
 
 
+def says_nothing(value) -> bool:
+    """A text cell that says nothing this month (EMPTY_WORDS: '-', '—', '/', 无, full-width forms
+    too), or text of white space only."""
+    return isinstance(value, str) and re.sub(r"\s+", "", normalize_text(value)) in EMPTY_WORDS
+
+
 def _is_number(value) -> bool:
     try:
         float(value)
@@ -157,9 +163,9 @@ def split_quantity(value) -> tuple[float, str]:
         raise GreentexError(f"'{value}' (a true/false cell) is not a number")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value), ""
-    text = normalize_text(value).replace("，", ",")
-    if re.sub(r"\s+", "", text) in EMPTY_WORDS:
+    if says_nothing(value):
         return np.nan, ""
+    text = normalize_text(value).replace("，", ",")
     m = _NUMBER.match(text)
     digits, unit = (m.group(1), m.group(2).strip()) if m else ("", text)
     if not re.search(r"\d", digits):

@@ -244,6 +244,17 @@ def test_cells_that_say_nothing_are_noted(make_workbook):
     assert sorted(steam["period"]) == ["2024-04", "2024-07"] and steam["quantity"].sum() == 12
 
 
+def test_full_width_dashes_are_noted_like_dashes(make_workbook):
+    """A full-width '－' or '／' (a Chinese input method's) counts as not used, as '-' and '/' do,
+    so it is named in the same note: steam 5 + 7 = 12 t read, C3 and C4 noted."""
+    inv = read_workbook(make_workbook({"能源": [
+        ["月份", "电力（kWh）", "蒸汽（吨）"],
+        ["2024-04", 100, 5], ["2024-05", 120, "－"], ["2024-06", 130, " ／ "], ["2024-07", 110, 7]]}))
+    notes = [i for i in inv.issues if i.key == "nothing_cells"]
+    assert len(notes) == 1 and "C3, C4" in notes[0].message
+    assert inv.activity.loc[inv.activity["item"] == "steam", "quantity"].sum() == 12
+
+
 def _ledger_with_total(make_workbook, site_year=2024, sheet="能源", total_kwh=None):
     """Electricity 100 + ... + 111 万kWh (sum 1 266) by month written 1月 ... 12月, and a 合计 row."""
     rows = [["月份", "电力（万kWh）"]] + [[f"{m}月", 99 + m] for m in range(1, 13)]

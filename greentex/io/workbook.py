@@ -20,9 +20,9 @@ import pandas as pd
 from greentex import intensity
 from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library, match_key
-from greentex.inventory import (EMPTY_WORDS, DriverTable, ExcelError, Inventory, _factorize, build_activity,
+from greentex.inventory import (DriverTable, ExcelError, Inventory, _factorize, build_activity,
                                 is_total_label, month_only, normalize_overrides,
-                                parse_number, is_blank, parse_period, parse_site)
+                                parse_number, is_blank, parse_period, parse_site, says_nothing)
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, _parts, _strips, read_names_table
 from greentex.targets import read_targets
@@ -307,14 +307,15 @@ def _empty_cells(blank: pd.DataFrame, cols, items, excel_rows, values_blank, mon
     return out
 
 
-def _nothing_cells(body: pd.DataFrame, cols, items, excel_rows, values_blank, sheet_name) -> list[Issue]:
+def _nothing_cells(body: pd.DataFrame, blank: pd.DataFrame, cols, items, excel_rows, values_blank,
+                   sheet_name) -> list[Issue]:
     """A note per item column whose cells say nothing this month ('-', '—', '/', 无) in rows that
     have other values: they count as not used, so that month has no figure for the item."""
     out = []
     for item, j in zip(items, cols):
         if body[j].dtype != object:  # a column of numbers only
             continue
-        said = body[j].str.replace(r"\s+", "", regex=True).isin(EMPTY_WORDS - {""}).to_numpy() & ~values_blank
+        said = _per_value(body[j], says_nothing).astype(bool) & ~blank[j].to_numpy() & ~values_blank
         if said.any():
             refs = [f"{column_letter(j)}{r}" for r in excel_rows[said]]
             out.append(Issue.of("note", sheet_name, refs[0], "nothing_cells", item=item, n=len(refs),
@@ -365,7 +366,7 @@ def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, i
     if issues is not None:
         months = dict(zip(np.flatnonzero(~values_blank), month.tolist()))
         issues += _empty_cells(blank, cols, items, excel_rows, values_blank, months, sheet_name)
-        issues += _nothing_cells(body, cols, items, excel_rows, values_blank, sheet_name)
+        issues += _nothing_cells(body, blank, cols, items, excel_rows, values_blank, sheet_name)
     rejected_rows = [int(r) for r in excel_rows[values_blank]]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     blanks = int(blank[cols].to_numpy().sum()) if cols else 0
