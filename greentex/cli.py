@@ -452,23 +452,20 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
         click.echo(w["cli_check_note"])
     click.echo(w["cli_not_compliant"] if len(bad) else w["cli_compliant"])
     if with_targets:
-        _check_targets(a, w)
+        _check_targets(a, w, late)
     sys.exit(1 if len(bad) or late else 0)
 
 
-def _check_targets(a, w) -> int:
-    """Print the targets table and its closing line; the number of targets failing."""
+def _check_targets(a, w, n: int) -> None:
+    """Print the targets table and its closing line (``n``: the number of targets failing)."""
     from greentex.io.monthly import target_lines
-    from greentex.targets import failing
 
     if not len(a.targets):
         click.echo(w["cli_no_targets"])
-        return 0
+        return
     for line in aligned(*target_lines(a, w)):
         click.echo(line)
-    n = len(failing(a.targets))
     click.echo(w["cli_targets_fail"].format(n=n) if n else w["cli_targets_ok"])
-    return n
 
 
 @cli.command()
