@@ -613,7 +613,7 @@ def read_previous(path: str | Path) -> list[dict]:
 
 def write_footprints(items: list[dict], path: str | Path) -> None:
     """Strict JSON (no NaN), UTF-8, written atomically."""
-    from greentex.io.jsonout import atomic_write_bytes
+    from greentex.io.atomic import atomic_write_bytes
 
     text = json.dumps(items, ensure_ascii=False, indent=1, allow_nan=False)
     atomic_write_bytes(Path(path), text.encode("utf-8"))

@@ -12,7 +12,7 @@ import pandas as pd
 
 import greentex
 from greentex.errors import GreentexError
-from greentex.io.atomic import atomic_path, atomic_write_bytes, atomic_writer, check_target  # noqa: F401 (their home was here)
+from greentex.io.atomic import atomic_write_bytes, check_target
 
 
 FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would run: every writer keeps it text

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from greentex import energy
-from greentex.io.jsonout import FORMULA_START, atomic_writer
+from greentex.io.atomic import atomic_writer
+from greentex.io.jsonout import FORMULA_START
 
 COLUMNS = ["sheet", "cell", "status", "reason", "domain", "label", "input_quantity", "input_unit", "item",
            "period", "product", "quantity", "unit", "coefficient", "coefficient_unit", "coefficient_source",

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from greentex.factors import load_library
-from greentex.io.jsonout import atomic_write_bytes
+from greentex.io.atomic import atomic_write_bytes
 from greentex.io.workbook import TEMPLATE_MARK
 
 SHEET_NAMES = {

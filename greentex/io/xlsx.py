@@ -21,7 +21,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from greentex.display import number_format, text_width
-from greentex.io.jsonout import atomic_path, check_outputs
+from greentex.io.atomic import atomic_path
+from greentex.io.jsonout import check_outputs
 
 GREEN = "#2E6B47"
 FILL_WEAK = "#FFF2CC"      # factor status not primary
