@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import anyio
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -68,6 +68,14 @@ def options_from(gwp: str = "AR5", electricity_method: str = "calorific", grid: 
                       year=int(year) if year not in (None, "") else None)
     options.check()
     return options
+
+
+def option_fields(gwp: str = Form("AR5"), electricity_method: str = Form("calorific"), grid: str = Form(""),
+                  primary_coefficient: str = Form(""), benchmarks: list[str] = Form([]), year: str = Form("")) -> dict:
+    """The assessment options' form fields, of the page's form and of the API alike, as given
+    (options_from checks them)."""
+    return {"gwp": gwp, "electricity_method": electricity_method, "grid": grid,
+            "primary_coefficient": primary_coefficient, "benchmarks": benchmarks, "year": year}
 
 
 def _in_temp(data: bytes, name: str, work, previous: tuple[bytes, str] | None = None):
@@ -317,16 +325,11 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request, file: UploadFile = File(...), lang: str = Form("en"),
-                     gwp: str = Form("AR5"), electricity_method: str = Form("calorific"),
-                     grid: str = Form(""), primary_coefficient: str = Form(""),
-                     benchmarks: list[str] = Form([]), year: str = Form(""),
-                     previous: UploadFile | None = File(None)):
+                     form: dict = Depends(option_fields), previous: UploadFile | None = File(None)):
         lang = language(request, lang)
-        form = {"gwp": gwp, "electricity_method": electricity_method, "grid": grid,
-                "primary_coefficient": primary_coefficient, "benchmarks": benchmarks, "year": year}
         try:
             data, name = await read_upload(file)
-            options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks, year)
+            options = options_from(**form)
             a = await run(assess_upload, data, name, options, previous=await read_previous(previous))
         except GreentexError as exc:
             return page(request, lang, status=400, error=str(exc), form=form)
@@ -365,10 +368,9 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
         data = await run(template_bytes, lang)
         return _download(data, "greentex_template_zh.xlsx" if lang == "zh" else "greentex_template.xlsx", XLSX)
 
-    async def api_assess(file: UploadFile, gwp, electricity_method, grid, primary_coefficient, benchmarks,
-                         json_bytes: bool, year="", previous: UploadFile | None = None):
+    async def api_assess(file: UploadFile, fields: dict, json_bytes: bool, previous: UploadFile | None = None):
         data, name = await read_upload(file)
-        options = options_from(gwp, electricity_method, grid, primary_coefficient, benchmarks, year)
+        options = options_from(**fields)
         return await run(assess_upload, data, name, options, json_bytes=json_bytes,
                          previous=await read_previous(previous))
 
@@ -377,30 +379,24 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
                          400: {"description": '{"error": "<one line naming the file, sheet and cell>"}'},
                          413: {"description": "larger than the upload limit"}})
     async def api_report(file: UploadFile = File(..., description="the input workbook (.xlsx)"),
-                         gwp: str = Form("AR5"), electricity_method: str = Form("calorific"),
-                         grid: str = Form(""), primary_coefficient: str = Form(""),
-                         benchmarks: list[str] = Form([]), year: str = Form(""),
+                         fields: dict = Depends(option_fields),
                          previous: UploadFile | None = File(None, description="last year's workbook (--previous)")):
         """The same bytes as ``greentex report FILE --json OUT.json`` with the same options
         (``year`` as --year, ``previous`` as --previous), the input named by the uploaded file's name."""
         try:
-            _a, data = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, True,
-                                        year, previous)
+            _a, data = await api_assess(file, fields, True, previous)
         except GreentexError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return Response(data, media_type="application/json")
 
     @app.post("/api/check", summary="Benchmark verdicts and the exit status of greentex check",
               responses={400: {"description": '{"error": "<one line>"}'}, 413: {"description": "too large"}})
-    async def api_check(file: UploadFile = File(...), gwp: str = Form("AR5"),
-                        electricity_method: str = Form("calorific"), grid: str = Form(""),
-                        primary_coefficient: str = Form(""), benchmarks: list[str] = Form([]),
-                        year: str = Form(""), previous: UploadFile | None = File(None)):
+    async def api_check(file: UploadFile = File(...), fields: dict = Depends(option_fields),
+                        previous: UploadFile | None = File(None)):
         """compliant, exit_status (0 compliant, 1 not: as ``greentex check``), failed, and the
         verdict lines of each calendar year (or of the whole period)."""
         try:
-            a = await api_assess(file, gwp, electricity_method, grid, primary_coefficient, benchmarks, False,
-                                 year, previous)
+            a = await api_assess(file, fields, False, previous)
         except GreentexError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(check_result(a))
