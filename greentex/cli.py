@@ -382,21 +382,21 @@ def _fmt(v, digits=2) -> str:
 
 def verdict_table(b, w=None, months=()) -> list[str]:
     """Aligned text lines of verdict rows; with Chinese Words ``w``, in Chinese (names, not ids)."""
-    from greentex.display import text_width, unit_text
+    from greentex.display import unit_text
 
-    head = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict", "margin %", "status",
-            "why"]
-    zh = w is not None and w.lang == "zh"
-    rows = [[r.benchmark, r.metric, r.item, r.period, _fmt(r.value), _fmt(r.limit), r.unit, r.verdict,
-             _fmt(r.margin_pct, 1), r.status + (" (check)" if r.check else ""),
-             r.note if r.verdict in ("not assessed", "not applicable") else ""] for r in b.itertuples()]
-    if zh:
+    if w is not None and w.lang == "zh":
         head = w["cli_verdict_head"].split("|")
         rows = [[w.benchmark(r.benchmark), w.metric(r.metric), w.short(r.item), w.period(r.period, months), _fmt(r.value),
                  _fmt(r.limit), unit_text(r.unit, "zh"), w.verdict(r.verdict), _fmt(r.margin_pct, 1),
                  w.status(r.status) + (w["cli_check_mark"] if r.check else ""),
                  w.reason(r.note) if r.verdict in ("not assessed", "not applicable") else ""]
                 for r in b.itertuples()]
+    else:
+        head = ["benchmark", "metric", "item", "period", "value", "limit", "unit", "verdict", "margin %", "status",
+                "why"]
+        rows = [[r.benchmark, r.metric, r.item, r.period, _fmt(r.value), _fmt(r.limit), r.unit, r.verdict,
+                 _fmt(r.margin_pct, 1), r.status + (" (check)" if r.check else ""),
+                 r.note if r.verdict in ("not assessed", "not applicable") else ""] for r in b.itertuples()]
     return aligned(head, rows)
 
 
