@@ -729,7 +729,9 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
                    issues=_on_sheets_as_named(issues, inventory.source.get("sheets", {})),
                    site=site, options=opts, inventory=inventory, benchmarks=verdicts)
     if inventory.targets is not None and len(inventory.targets):
-        history = _history(inventory, previous, options, lib) if previous is not None or options.year else a
+        history = a  # last year assessed again only when the report leaves it out and a model needs it
+        if (previous is not None or options.year) and targets.needs_baseline(inventory.targets):
+            history = _history(inventory, previous, options, lib)
         a.targets = targets.evaluate(a, inventory.targets, history)
         a.metrics = pd.concat([a.metrics, targets.metric_rows(a.targets)], ignore_index=True)
     return a

@@ -221,6 +221,15 @@ def _months(metrics: pd.DataFrame, metric: str, item: str, year: int) -> list[st
     return sorted(p[p.str.fullmatch(rf"{year}-\d\d") & m["value"].notna()])
 
 
+BASELINE_TARGET = "energy"  # the one target also forecast by the baseline model
+
+
+def needs_baseline(targets: pd.DataFrame) -> bool:
+    """Whether a target read is forecast by the baseline model (the energy budget): only then
+    does the model need last year's months."""
+    return bool((targets["target"] == BASELINE_TARGET).any())
+
+
 def baseline_forecast(a, year: int, months: list[str], ytd: float) -> tuple[float, float, float, str]:
     """(forecast, low, high, '') of the year's energy [tce] by the baseline model of year - 1, or
     (NaN, NaN, NaN, why not: ``no_baseline`` or ``baseline_invalid``). See the module docstring."""
@@ -276,7 +285,7 @@ def evaluate(a, targets: pd.DataFrame | None, history=None) -> pd.DataFrame:
             rows.append(row)
             continue
         row["forecast"] = run_rate(ytd, len(months), ratio)
-        if (kind.metric, t.item) == ("energy", "total") and len(months) < 12:
+        if t.target == BASELINE_TARGET and len(months) < 12:
             f, low, high, why = baseline_forecast(a if history is None else history, year, months, ytd)
             row.update(forecast_baseline=f, forecast_low=low, forecast_high=high, reason=why)
         row["verdict"] = verdict(kind.bound, ratio, len(months), ytd, row["forecast"], row["forecast_high"],
