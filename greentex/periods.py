@@ -56,10 +56,15 @@ def year_months(months, year: str) -> list[str]:
     return sorted(m for m in months if m[:4] == str(year))
 
 
+def calendar_years(periods) -> list[str]:
+    """The calendar-year labels (YYYY) among ``periods``, sorted."""
+    return sorted({p for p in map(str, periods) if is_year(p)})
+
+
 def headline_periods(periods) -> list[str]:
     """The periods a report's headline speaks of: each calendar year when the periods cover more
     than one, else the whole input (``total``)."""
-    years = sorted({p for p in periods if is_year(p)})
+    years = calendar_years(periods)
     return years if len(years) > 1 else [TOTAL]
 
 

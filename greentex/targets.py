@@ -41,6 +41,7 @@ import pandas as pd
 
 from greentex.errors import GreentexError
 from greentex.factors import match_key
+from greentex.periods import calendar_years
 from greentex.units import conversion_factor, parse_unit, same_dimension
 
 
@@ -254,8 +255,8 @@ def baseline_forecast(a, year: int, months: list[str], ytd: float) -> tuple[floa
 
 
 def _default_year(a) -> int | None:
-    m = a.metrics
-    years = sorted(p for p in m["period"].astype(str).unique() if len(p) == 4 and p.isdigit())
+    """The latest calendar year of the metrics table (a target row without a year)."""
+    years = calendar_years(a.metrics["period"].unique())
     return int(years[-1]) if years else None
 
 

@@ -139,9 +139,9 @@ def target_lines(a, w: Words) -> tuple[list[str], list[str]]:
 # -- calendar years and 同比 / 环比 ---------------------------------------------------------
 
 def _years(a) -> list[str]:
-    from greentex.periods import is_year
+    from greentex.periods import calendar_years
 
-    return sorted(p for p in a.metrics["period"].astype(str).unique() if is_year(p))
+    return calendar_years(a.metrics["period"].unique())
 
 
 def _months_of_year(a, year: str) -> list[str]:
