@@ -223,8 +223,7 @@ def _key_figures(a, w) -> str:
     by_year = monthly.year_figures(a, w)
     yoy = "".join(table(frame, places=places) for frame, places in monthly.yoy_frames(a, w))
     if yoy:
-        year, _ = monthly._this_year(a)
-        yoy = f"<h2>{esc(w['yoy_heading'].format(period=monthly.year_word(a, year, w)))}</h2>" + yoy
+        yoy = f"<h2>{esc(monthly.yoy_heading(a, w))}</h2>" + yoy
     if by_year is not None:
         return table(by_year[0], places=by_year[1]) + yoy
     return _cards(a, w) + yoy
@@ -258,14 +257,10 @@ def _targets(a, w) -> str:
     frame = monthly.target_frame(a, w)
     if not len(frame):
         return ""
-    t = a.targets
-    years = ", ".join(sorted({str(int(y)) for y in t["year"].dropna()}))
     classes = ["fail" if v in ("exceeded", "missed") else "weak" if v == "at_risk" else "pass" if v == "on_track"
-               else "" for v in t["verdict"]]
-    notes = "".join(f'<p class="note">{esc(n)}: {esc(w.target_reason(r))}</p>'
-                    for n, r in zip(monthly.target_names(t, w), t["reason"]) if r)
-    return (f"<h2>{esc(w['targets_heading'].format(period=years, n=int(t['months'].max())))}</h2>"
-            + table(frame, classes, {w["col_of_target"]: 1}) + notes)
+               else "" for v in a.targets["verdict"]]
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in monthly.target_notes(a, w))
+    return f"<h2>{esc(monthly.target_heading(a, w))}</h2>" + table(frame, classes, {w["col_of_target"]: 1}) + notes
 
 
 def _issues(a, w) -> str:

@@ -55,6 +55,19 @@ def target_frame(a, w: Words) -> pd.DataFrame:
     return out
 
 
+def target_heading(a, w: Words) -> str:
+    """The targets table's heading: the years judged and the most months of data among them."""
+    t = a.targets
+    years = ", ".join(sorted({str(int(y)) for y in t["year"].dropna()}))
+    return w["targets_heading"].format(period=years, n=int(t["months"].max()))
+
+
+def target_notes(a, w: Words) -> list[str]:
+    """Why a target has no forecast or verdict (name: reason), one line per such target."""
+    return [f"{name}: {w.target_reason(reason)}"
+            for name, reason in zip(target_names(a.targets, w), a.targets["reason"]) if reason]
+
+
 def target_fills(a) -> list:
     """A colour per target row: red exceeded or missed, yellow at risk, green on track."""
     return [VERDICT_FILLS.get(v) for v in a.targets["verdict"]]
@@ -81,17 +94,15 @@ def write_targets(s, a, w: Words, row: int) -> int:
     if not len(frame):
         return row
     t = a.targets
-    years = ", ".join(sorted({str(int(y)) for y in t["year"].dropna()}))
-    s.line(row, w["targets_heading"].format(period=years, n=int(t["months"].max())), "heading")
+    s.line(row, target_heading(a, w), "heading")
     p = [0 if u in ("tce", "tCO2e", "m**3") else 2 for u in t["unit"]]
     places = {w["col_target_value"]: p, w["col_ytd"]: p, w["col_forecast"]: p, w["col_of_target"]: 1}
     row = s.table(frame, row=row + 1, places=places, freeze=False, autofilter=False,
                   wrap={w["col_target"]: 30, w["col_forecast_baseline"]: 18},
                   cell_fills={w["col_verdict"]: target_fills(a)})
-    for name, reason in zip(target_names(t, w), t["reason"]):
-        if reason:
-            s.note(row, f"{name}: {w.target_reason(reason)}")
-            row += 1
+    for note in target_notes(a, w):
+        s.note(row, note)
+        row += 1
     return row + 1
 
 
@@ -219,14 +230,19 @@ def yoy_frames(a, w: Words) -> list:
     return out
 
 
+def yoy_heading(a, w: Words) -> str:
+    """The heading of the 同比 / 环比 tables: what this year's figures cover."""
+    year, _ = _this_year(a)
+    return w["yoy_heading"].format(period=year_word(a, year, w))
+
+
 def write_yoy(s, a, w: Words, row: int) -> int:
     """The 同比 / 环比 tables (this month, the year to date) under their heading at ``row``;
     returns the next free row."""
     tables = yoy_frames(a, w)
     if not tables:
         return row
-    year, _ = _this_year(a)
-    s.line(row, w["yoy_heading"].format(period=year_word(a, year, w)), "heading")
+    s.line(row, yoy_heading(a, w), "heading")
     row += 1
     for frame, places in tables:
         row = s.table(frame, row=row, places=places, freeze=False, autofilter=False) + 1
