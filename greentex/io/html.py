@@ -217,10 +217,10 @@ def charts(a, w) -> list[tuple[str, str]]:
 
 # -- the page ----------------------------------------------------------------------------------
 
-def _key_figures(a, w) -> str:
+def _key_figures(a, w, by_year) -> str:
     """Cards of the key figures; a table with a column per year when the report covers several,
-    then the 同比 / 环比 tables when last year's figures are there."""
-    by_year = monthly.year_figures(a, w)
+    then the 同比 / 环比 tables when last year's figures are there. ``by_year``: the figures of
+    each year (greentex.io.monthly.year_figures), None for one year."""
     yoy = "".join(table(frame, places=places) for frame, places in monthly.yoy_frames(a, w))
     if yoy:
         yoy = f"<h2>{esc(monthly.yoy_heading(a, w))}</h2>" + yoy
@@ -324,7 +324,7 @@ def summary(assessment, *, lang: str = "en", version: str | None = None, generat
     figures = "".join(f"<figure><figcaption>{esc(caption)}</figcaption>{svg}</figure>" for caption, svg in charts(a, w))
     parts = [
         f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(sub)}</p>',
-        f"<h2>{esc(w['key_figures'].format(period=by_year[2] if by_year else period))}</h2>", _key_figures(a, w),
+        f"<h2>{esc(w['key_figures'].format(period=by_year[2] if by_year else period))}</h2>", _key_figures(a, w, by_year),
         f'<div class="charts">{figures}</div>' if figures else "",
         f"<h2>{esc(w['verdicts'].format(period=by_year[2] if by_year else period))}</h2>", _verdicts(a, w),
         _targets(a, w),
