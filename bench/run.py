@@ -119,12 +119,9 @@ def baseline_factors(sheets: dict) -> tuple[dict, dict, dict]:
     return to_base, coef, co2
 
 
-CPU_SECONDS: dict = {}   # command -> the CPU seconds (user + system) of its last run
-
-
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a command in a fresh process; its CPU seconds go to
-    CPU_SECONDS (on a machine shared with others they vary much less than wall time)."""
+def peak_rss_mb(args: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak RSS in MB, CPU seconds: user + system) of a command in a fresh process (on a
+    machine shared with others CPU seconds vary much less than wall time)."""
     code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
             f"r=subprocess.run({args!r},capture_output=True);u=resource.getrusage(resource.RUSAGE_CHILDREN);"
             "print(time.perf_counter()-t, u.ru_maxrss/1024, u.ru_utime+u.ru_stime, r.returncode);"
@@ -133,17 +130,13 @@ def peak_rss_mb(args: list[str]) -> tuple[float, float]:
     secs, mb, cpu, rc = out.stdout.split()
     if rc != "0":
         raise RuntimeError(out.stderr)
-    CPU_SECONDS[tuple(args)] = float(cpu)
-    return float(secs), float(mb)
+    return float(secs), float(mb), float(cpu)
 
 
 def fresh_runs(args: list[str], n: int) -> tuple[float, float, float]:
     """(fastest wall seconds, fewest CPU seconds, largest peak RSS MB) of ``n`` fresh runs."""
-    runs = []
-    for _ in range(n):
-        secs, mb = peak_rss_mb(args)
-        runs.append((secs, CPU_SECONDS[tuple(args)], mb))
-    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+    runs = [peak_rss_mb(args) for _ in range(n)]
+    return min(r[0] for r in runs), min(r[2] for r in runs), max(r[1] for r in runs)
 
 
 def run_command(args: list[str]) -> None:
@@ -224,7 +217,7 @@ def run_size(rows: int, months: int, workdir: Path, repeat: int) -> dict:
               "xw.close()")
     r["e2e_raw_process_s"], _, _ = fresh_runs([sys.executable, "-c", script], n)
     r["ratio_e2e_process"] = r["e2e_greentex_process_s"] / r["e2e_raw_process_s"]
-    _, empty = peak_rss_mb([sys.executable, "-c", "import pandas, numpy"])
+    _, empty, _ = peak_rss_mb([sys.executable, "-c", "import pandas, numpy"])
     r["e2e_raw_s"] = r["read_raw_s"] + r["write_raw_s"]
     r["peak_rss_mb"], r["baseline_rss_mb"] = rss, empty
     r["ratio_read"] = r["read_greentex_s"] / r["read_raw_s"]
