@@ -107,7 +107,7 @@ def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), repor
     except GreentexError as exc:
         return MillResult(path=path, error=str(exc))
     except MemoryError:
-        return MillResult(path=path, error=f"{path}: not enough memory to assess it (see --max-memory)")
+        return _no_memory(path)
     except Exception as exc:  # a bug must not stop the batch either; it is reported as such
         return MillResult(path=path, error=f"internal error: {type(exc).__name__}: {exc}".replace("\n", " "))
     site = str(a.site.get("name") or Path(path).name)
@@ -265,6 +265,10 @@ def _run_here(args, progress) -> list[MillResult]:
     return results
 
 
+def _no_memory(path: str) -> MillResult:
+    return MillResult(path=path, error=f"{path}: not enough memory to assess it (see --max-memory)")
+
+
 def _limit_memory(mb: int | None) -> None:
     """Limit this process's address space to ``mb`` MiB, where the system allows it (POSIX)."""
     try:
@@ -286,8 +290,8 @@ def _worker(conn, arg, max_memory_mb) -> None:
     try:
         result = _call(arg)
         conn.send(result)
-    except MemoryError:
-        conn.send(MillResult(path=arg[0], error=f"{arg[0]}: not enough memory to assess it (see --max-memory)"))
+    except MemoryError:  # sending a large result
+        conn.send(_no_memory(arg[0]))
     conn.close()
 
 
