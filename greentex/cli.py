@@ -75,6 +75,13 @@ def handle_errors(fn):
     return wrapper
 
 
+def _will_exit(code: int) -> int:
+    """Record the exit code the command will end with, so that handle_errors keeps it when stdout
+    closes before the command has printed everything (| head)."""
+    click.get_current_context().meta["greentex.exit"] = code
+    return code
+
+
 def _fail(message: str, code: int) -> None:
     """Print ``greentex: error: message`` (one line, cut to a readable length) and exit."""
     from greentex.errors import clip_quotes
@@ -435,7 +442,7 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     b = a.benchmarks
     bad = failed(b, monthly=monthly)
     late = len(failing(a.targets)) if with_targets and len(a.targets) else 0
-    click.get_current_context().meta["greentex.exit"] = 1 if len(bad) or late else 0  # kept if stdout closes
+    code = _will_exit(1 if len(bad) or late else 0)
     shown = b if monthly else headline(b)
     if shown.empty:
         click.echo(w["cli_no_lines"])
@@ -453,7 +460,7 @@ def check(path, monthly, with_targets, lang, factor_paths, options, previous_pat
     click.echo(w["cli_not_compliant"] if len(bad) else w["cli_compliant"])
     if with_targets:
         _check_targets(a, w, late)
-    sys.exit(1 if len(bad) or late else 0)
+    sys.exit(code)
 
 
 def _check_targets(a, w, n: int) -> None:
@@ -719,12 +726,13 @@ def batch(paths, output, json_path, report_dir, timeout, max_memory, jobs, engin
     from greentex.labels import labels
 
     t = labels()[lang]
+    code = _will_exit(2 if p.errors else 0)
     for e in p.errors:
         click.echo(t["cli_failed"].format(message=e["message"]), err=True)
     click.echo(t["cli_batch_done"].format(n=p.assessed, failed=len(p.errors), wrote=_wrote(output, json_path, lang=lang)))
     if report_dir and p.assessed:
         click.echo(t["cli_reports_in"].format(folder=report_dir))
-    sys.exit(2 if p.errors else 0)
+    sys.exit(code)
 
 
 @cli.command()
