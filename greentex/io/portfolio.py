@@ -155,4 +155,4 @@ def write_portfolio(p: Portfolio, path, lang: str = "en") -> None:
     w = Words(lang)
     save(lambda book: build(book, p, lang), Path(path),
          footer=Footer(mill=w["pf_footer"].format(n=p.assessed), version=greentex.__version__, generated=generated(),
-                       page="第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"))
+                       page=w["footer_page"]))

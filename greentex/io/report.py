@@ -55,9 +55,8 @@ def months_of(a) -> list[str]:
 def footer(a, w: Words, version: str, what: str = "") -> Footer:
     """The page footer of a report on ``a``."""
     src = a.inventory.source
-    page = "第 &P 页，共 &N 页" if w.lang == "zh" else "Page &P of &N"
     return Footer(mill=mill_name(a) + (f" · {what}" if what else ""), period=period_word(months_of(a), w.lang),
-                  version=version, generated=generated(), sha256=src.get("sha256", ""), page=page)
+                  version=version, generated=generated(), sha256=src.get("sha256", ""), page=w["footer_page"])
 
 
 def generated() -> str:
