@@ -215,11 +215,9 @@ def verdict(bound: str, ratio: bool, months: int, ytd: float, forecast: float, h
     return "at_risk" if forecast < target or (np.isfinite(low) and low < target) else "on_track"
 
 
-def _months(metrics: pd.DataFrame, metric: str, item: str, year: int) -> list[str]:
-    """The months of ``year`` with a computed figure (metric, item)."""
-    m = metrics[(metrics["metric"] == metric) & (metrics["item"] == item)]
-    p = m["period"].astype(str)
-    return sorted(p[p.str.fullmatch(rf"{year}-\d\d") & m["value"].notna()])
+def _months(a, metric: str, item: str, year: int) -> list[str]:
+    """The months of ``year`` with a computed figure (metric, item), by the assessment's lookup."""
+    return [p for p in (f"{year}-{k:02d}" for k in range(1, 13)) if not math.isnan(a.value(metric, item, p))]
 
 
 BASELINE_TARGET = "energy"  # the one target also forecast by the baseline model
@@ -277,7 +275,7 @@ def evaluate(a, targets: pd.DataFrame | None, history=None) -> pd.DataFrame:
                                 file=a.inventory.source.get("name"), sheet=t.sheet, cell=t.cell,
                                 hint=f"write the target in {unit}")
         row["target_value"] = float(t.value) * (conversion_factor(t.unit, unit) if t.unit and unit else 1.0)
-        months = _months(a.metrics, kind.metric, t.item, year) if year else []
+        months = _months(a, kind.metric, t.item, year) if year else []
         ytd = float(hit[0]) if hit else math.nan
         row.update(ytd=ytd, months=len(months), elapsed_pct=len(months) / 12 * 100, forecast=math.nan,
                    forecast_baseline=math.nan, forecast_low=math.nan, forecast_high=math.nan)
