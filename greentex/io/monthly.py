@@ -156,10 +156,10 @@ def _years(a) -> list[str]:
 
 
 def _months_of_year(a, year: str) -> list[str]:
-    from greentex.periods import month_mask
+    from greentex.io.report import months_of
+    from greentex.periods import year_months
 
-    p = pd.Series(a.metrics["period"].astype(str).unique())
-    return sorted(p[month_mask(p) & p.str.startswith(year + "-")])
+    return year_months(months_of(a), year)
 
 
 def year_word(a, year: str, w: Words) -> str:
