@@ -257,8 +257,7 @@ def _targets(a, w) -> str:
     frame = monthly.target_frame(a, w)
     if not len(frame):
         return ""
-    classes = ["fail" if v in ("exceeded", "missed") else "weak" if v == "at_risk" else "pass" if v == "on_track"
-               else "" for v in a.targets["verdict"]]
+    classes = [monthly.VERDICT_CLASSES.get(v, "") for v in a.targets["verdict"]]
     notes = "".join(f'<p class="note">{esc(n)}</p>' for n in monthly.target_notes(a, w))
     return f"<h2>{esc(monthly.target_heading(a, w))}</h2>" + table(frame, classes, {w["col_of_target"]: 1}) + notes
 

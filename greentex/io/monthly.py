@@ -14,7 +14,9 @@ from greentex.display import Words, unit_text
 FILL_BAD = "#F4CCCC"
 FILL_RISK = "#FFF2CC"
 FILL_GOOD = "#D9EAD3"
-VERDICT_FILLS = {"exceeded": FILL_BAD, "missed": FILL_BAD, "at_risk": FILL_RISK, "on_track": FILL_GOOD}
+#: how a target's verdict looks: its class in the HTML page and its fill on the Summary sheet
+VERDICT_CLASSES = {"exceeded": "fail", "missed": "fail", "at_risk": "weak", "on_track": "pass"}
+VERDICT_FILLS = {v: {"fail": FILL_BAD, "weak": FILL_RISK, "pass": FILL_GOOD}[c] for v, c in VERDICT_CLASSES.items()}
 
 
 def _interval(low, high, places: int) -> str:
