@@ -704,7 +704,7 @@ def assess(inventory: Inventory, *, options: Options | None = None, library: Fac
             rows += _metric_rows("production_standard", grp, "quantity", unit, P, total_item=None)
     reasons: dict[str, str] = {}  # why a metric is missing, for 'not assessed' verdicts
     if len(pr):
-        rows += _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons, details, P)
+        rows += _intensity_rows(en, ghg, wa, ch, pr, site, Names(lib, inventory.names), issues, reasons, details, P)
     elif len(act):
         issues.append(Issue.of("warning", "Production", "", "no_production"))
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
@@ -907,7 +907,7 @@ def _wastewater_lines(cod, wa, site, sel, issues) -> list[dict]:
         "tco2e": np.asarray(ch4) * g / 1000.0, "cells": "", "rows": 0}]
 
 
-def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
+def _shares(pr: pd.DataFrame, site: dict, names: Names, issues) -> pd.DataFrame | None:
     """Share (0-1) of untagged consumption per product and period, or None if it cannot be set."""
     products = sorted(set(pr["item"].unique()))
     periods = sorted(set(pr["period"].unique()))
@@ -916,7 +916,7 @@ def _shares(pr: pd.DataFrame, site: dict, lib, issues) -> pd.DataFrame | None:
     alloc = site.get("allocation")
     if alloc:
         try:
-            shares = intensity.allocation_shares(alloc, products, lambda n: Names(lib).resolve(n, "production"))
+            shares = intensity.allocation_shares(alloc, products, lambda n: names.resolve(n, "production"))
         except GreentexError as exc:
             raise exc.located(sheet="Site") from None
         return pd.DataFrame({p: [shares[p]] * len(periods) for p in products}, index=periods)
@@ -964,9 +964,10 @@ def allocated(frames: list[tuple[pd.DataFrame, str]], shares: pd.DataFrame) -> l
     return out
 
 
-def _intensity_rows(en, ghg, wa, ch, pr, site, lib, issues, reasons: dict, details: dict,
+def _intensity_rows(en, ghg, wa, ch, pr, site, names: Names, issues, reasons: dict, details: dict,
                     P: PeriodIndex) -> list[dict]:
-    shares = _shares(pr, site, lib, issues)
+    lib = names.lib
+    shares = _shares(pr, site, names, issues)
     if shares is None:
         reasons.update(dict.fromkeys(INTENSITY_METRICS, issues[-1].message))
         return []

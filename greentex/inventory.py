@@ -475,6 +475,7 @@ class Inventory:
     products: pd.DataFrame | None = None  # the Products sheet as written (io.workbook._read_products)
     product_masses: pd.DataFrame | None = None  # mass columns of the Production sheet (io.workbook._production_masses)
     targets: pd.DataFrame | None = None   # the Targets sheet (greentex.targets.read_targets)
+    names: dict = field(default_factory=dict)  # the workbook's Names sheet: label -> item (greentex.names)
 
     @classmethod
     def from_frames(cls, *, energy: pd.DataFrame | None = None, water: pd.DataFrame | None = None,

@@ -162,11 +162,12 @@ def product_of(parts: _Parts, key: str) -> list[str]:
 
 
 class Names:
-    """Resolve labels as ledgers write them, with the user's own Names (label -> item)."""
+    """Resolve labels as ledgers write them, with the user's own names: the library's (--names
+    FILE) and, over them, ``user`` (a workbook's Names sheet), label -> item."""
 
     def __init__(self, library: FactorLibrary, user: dict[str, str] | None = None):
         self.lib = library
-        self.user = dict(user or {})
+        self.user = {**library.user_names, **(user or {})}
         self.parts = _parts(library)
 
     def _exact(self, key: str) -> str | None:

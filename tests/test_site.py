@@ -92,3 +92,15 @@ def test_allocation_as_ledgers_write_it_is_read(make_workbook):
     inv = read_workbook(make_workbook({"基本信息": rows, **TWO_PRODUCTS}))
     shares = assess(inv).details["allocation"]
     assert shares.loc["2024-01"].to_dict() == {"knit_fabric": 0.4, "woven_fabric": 0.6}
+
+
+def test_allocation_by_names_the_names_sheet_teaches(make_workbook):
+    """A款布 / B款布 are known only through the workbook's Names sheet: the allocation that names them
+    is read and used by the assessment alike (0.6 / 0.4)."""
+    inv = read_workbook(make_workbook({
+        "基本信息": [["项目", "内容"], ["分摊比例", "A款布：60%；B款布：40%"]],
+        "能源": [["月份", "电力（kWh）"], ["2024-01", 1000]],
+        "产量": [["月份", "A款布（万米）", "B款布（吨）"], ["2024-01", 10, 50]],
+        "名称对照": [["名称", "项目"], ["A款布", "woven_fabric"], ["B款布", "knit_fabric"]]}))
+    shares = assess(inv).details["allocation"]
+    assert shares.loc["2024-01"].to_dict() == {"knit_fabric": 0.4, "woven_fabric": 0.6}

@@ -415,9 +415,9 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                                      "Excel or LibreOffice, let it calculate, and save it")
 
     check_formulas([found[k] for k in ("site", "factors", "drivers", "names", "targets") if k in found])
-    names = Names(library, {**library.user_names,
-                            **(_read_names(_grid_checked(wb, found["names"], file), found["names"], library, file)
-                               if "names" in found else {})})
+    sheet_names = _read_names(_grid_checked(wb, found["names"], file), found["names"], library, file) \
+        if "names" in found else {}
+    names = Names(library, sheet_names)
     site = {}
     if "site" in found:
         rows = _grid_checked(wb, found["site"], file)
@@ -499,7 +499,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     overrides = None
     if "factors" in found:
         overrides = _read_factors(_grid_checked(wb, found["factors"], file), found["factors"], library, file)
-    inv = Inventory(activity=activity, site=site, issues=issues, counts=counts,
+    inv = Inventory(activity=activity, site=site, issues=issues, counts=counts, names=sheet_names,
                     rejected=pd.concat(rejected, ignore_index=True),
                     source={"path": str(path), "name": file, "sha256": sha256(path),
                             "sheets": found})
