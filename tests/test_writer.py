@@ -69,3 +69,127 @@ def test_about_words_grid_per_year_and_allocation():
         "2023: grid East China grid, data year 2021; 2024: grid East China grid, data year 2022"
     assert "woven_fabric" not in zh.value("allocation", "woven_fabric: 0.6; knit_fabric: 0.4")
     assert zh.key("grid_used_by_year") == "各年度采用的电网排放因子"
+
+
+# -- table cells made ahead (greentex.io.xlsx._Cells) against XlsxWriter's own per-cell writes
+
+def _per_cell(monkeypatch):
+    """_Cells writing each cell with XlsxWriter's public write_* calls, as the writer did before
+    it made the cells' XML itself."""
+    from greentex.io import xlsx
+
+    def strings(self, rows, texts, styles):
+        for r, t, (f, _) in zip(rows, texts, styles):
+            self.ws.write_string(r, self.c0, t, f)
+
+    def numbers(self, rows, values, styles):
+        for r, x, (f, _) in zip(rows, values, styles):
+            self.ws.write_number(r, self.c0, x, f)
+
+    def blanks(self, rows, styles):
+        for r, (f, _) in zip(rows, styles):
+            self.ws.write_blank(r, self.c0, None, f)
+
+    monkeypatch.setattr(xlsx._Cells, "strings", strings)
+    monkeypatch.setattr(xlsx._Cells, "numbers", numbers)
+    monkeypatch.setattr(xlsx._Cells, "blanks", blanks)
+
+
+def _read_back(path) -> dict:
+    """Every cell of every sheet as Excel reads it: value, number format, bold, fill, wrap; and
+    each sheet's extent, widths, heights, state and print titles."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None or c.has_style:
+                    out[ws.title, c.coordinate] = (c.value, c.number_format, c.font.b, c.fill.fgColor.rgb,
+                                                   c.alignment.wrap_text)
+        out[ws.title] = (ws.dimensions, sorted((k, v.width) for k, v in ws.column_dimensions.items()),
+                         sorted((k, v.height) for k, v in ws.row_dimensions.items() if v.height),
+                         ws.sheet_state, str(ws.print_title_rows), ws.freeze_panes, str(ws.auto_filter.ref))
+    return out
+
+
+def _chart_parts(path) -> dict:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/charts/")}
+
+
+MIXED = pd.DataFrame({
+    "text": ["a", "纯棉机织布", "x" * 60, None, "a", "tab\there", "\x01control", "z" * 20000],
+    "number": [1.5, np.nan, 0.000123, -2e9, 3.0, 12345.678, 0.0, 7.25],
+    "mixed": [1, "two", None, True, 2.5, np.nan, "三", False],
+    "int": np.arange(8, dtype=np.int64),
+})
+
+
+def _mixed_book(path):
+    from greentex.io.xlsx import save
+
+    def build(book):
+        s = book.sheet("Mixed")
+        end = s.table(MIXED, places={"number": [0, 1, 2, 3, 4, 5, 6, 7]},
+                      fills=[None, "#F4CCCC", None, "#D9EAD3", None, None, "#F4CCCC", None], bold_rows=[3, 5],
+                      wrap={"text": 18})
+        s.table(MIXED[["number", "int"]], row=end + 2, col=3, freeze=False, autofilter=False)
+        chart = s.chart("column", "Numbers")
+        chart.add_series({"name": "number", "categories": s.ref(2, 4, 9, 4), "values": s.ref(2, 2, 9, 2)})
+        s.insert(chart, end + 12, 1)
+    save(build, path)
+
+
+def test_cells_made_ahead_read_back_as_xlsxwriters_own(tmp_path, monkeypatch):
+    """A table of every kind of cell (text: CJK, wrapped, with a tab, with a control character
+    removed, longer than MAX_STRING and truncated by write_string; numbers with per-row decimals,
+    NaN left empty, a number column beside text; booleans; blank cells that show a fill or bold),
+    a second table beside it and a chart over it: the workbook reads back cell for cell as when
+    every cell goes through XlsxWriter's write_* calls, and the chart's cached values are the
+    same bytes."""
+    _mixed_book(tmp_path / "ahead.xlsx")
+    with monkeypatch.context() as m:
+        _per_cell(m)
+        _mixed_book(tmp_path / "per_cell.xlsx")
+    ahead, per_cell = _read_back(tmp_path / "ahead.xlsx"), _read_back(tmp_path / "per_cell.xlsx")
+    assert ahead == per_cell
+    assert ahead["Mixed", "A4"][0] == "x" * 60 and ahead["Mixed", "A4"][4]           # wrapped
+    assert ahead["Mixed", "A7"][0] == "tab\there" and ahead["Mixed", "A8"][0] == "control"
+    assert ahead["Mixed", "B5"] == (-2e9, "#,##0.000", True, "FFD9EAD3", None)  # bold row, its fill, 3 places
+    assert ahead["Mixed", "C5"][0] is True and ahead["Mixed", "C2"][0] == 1
+    assert _chart_parts(tmp_path / "ahead.xlsx") == _chart_parts(tmp_path / "per_cell.xlsx") != {}
+
+
+def test_a_sample_report_reads_back_as_with_xlsxwriters_own_cells(tmp_path, monkeypatch):
+    """The knit sample's report (every sheet, both languages) is the same workbook cell for cell
+    whichever way its table cells are written; the generation time aside."""
+    from pathlib import Path
+
+    from greentex.assessment import assess
+    from greentex.io.report import write_report
+    from greentex.io.workbook import read_workbook
+
+    knit_assessment = assess(read_workbook(Path(__file__).resolve().parent.parent / "samples" / "knit_dyeing_2024.xlsx"))
+
+    monkeypatch.setattr("greentex.io.report.generated", lambda: "2026-01-01 00:00 UTC")
+    for lang in ("en", "zh"):
+        write_report(knit_assessment, tmp_path / f"ahead_{lang}.xlsx", lang=lang, version="0")
+        with monkeypatch.context() as m:
+            _per_cell(m)
+            write_report(knit_assessment, tmp_path / f"per_cell_{lang}.xlsx", lang=lang, version="0")
+        assert _read_back(tmp_path / f"ahead_{lang}.xlsx") == _read_back(tmp_path / f"per_cell_{lang}.xlsx")
+        assert _chart_parts(tmp_path / f"ahead_{lang}.xlsx") == _chart_parts(tmp_path / f"per_cell_{lang}.xlsx")
+
+
+def test_an_infinite_number_is_refused_as_xlsxwriter_refuses_it(tmp_path):
+    """XlsxWriter refuses infinity in a number cell (the workbook option that would write #NUM!
+    is off); a table cell made ahead goes through the same call for it, not around it."""
+    import pytest
+    from greentex.io.xlsx import save
+
+    with pytest.raises(TypeError, match="NAN/INF"):
+        save(lambda book: book.sheet("S").table(pd.DataFrame({"x": [1.0, float("inf")]})), tmp_path / "inf.xlsx")

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from greentex.display import number_format, text_width
 from greentex.io.atomic import atomic_path
@@ -147,6 +149,109 @@ def significant(values, least: int) -> np.ndarray:
     return np.clip(need, least, 10).astype(int)
 
 
+# A table cell stored with its XML made when the table is written. The type names are XlsxWriter's
+# own cell kinds, which its chart code reads back (a chart's cached values: ``number``, ``string``).
+_Number = namedtuple("Number", "number format xml")
+_String = namedtuple("String", "string format xml")
+_Blank = namedtuple("Blank", "format xml")
+_MADE = frozenset({_Number, _String, _Blank})
+MAX_STRING = 16383   # longer text goes through XlsxWriter's write_string, which truncates it
+
+
+class _Worksheet(Worksheet):
+    """XlsxWriter's worksheet, which writes a cell made ahead (a table cell) as it is: one string
+    written instead of XlsxWriter's per-cell attribute lists and format look-ups."""
+
+    def _write_cell(self, row, col, cell) -> None:
+        if type(cell) in _MADE:
+            self.fh.write(cell.xml)
+        else:
+            super()._write_cell(row, col, cell)
+
+
+class _Cells:
+    """One column's cells stored as XlsxWriter stores them (in its cell table and shared-string
+    table, growing the sheet's extent), each with its XML <c> element made here as XlsxWriter
+    writes it: one pass over each kind of cell, not XlsxWriter's checks and look-ups per cell.
+    A style is a (format, ' s="N"') pair from ``style``; rows are 0-based."""
+
+    def __init__(self, ws, c0: int):
+        self.ws, self.c0, self.letter = ws, c0, xl_col_to_name(c0)
+
+    @staticmethod
+    def style(fmt) -> tuple:
+        return fmt, (f' s="{fmt._get_xf_index()}"' if fmt is not None else "")
+
+    def _store(self, rows: list, cells: list) -> None:
+        table, c0 = self.ws.table, self.c0
+        for r, cell in zip(rows, cells):
+            table[r][c0] = cell
+        if rows:
+            self.ws._check_dimensions(min(rows), c0)
+            self.ws._check_dimensions(max(rows), c0)
+
+    def strings(self, rows: list, texts: list, styles: list) -> None:
+        """Text cells (shared strings, indexed in row order as XlsxWriter's write_string does);
+        text too long for a cell goes through write_string, which truncates it."""
+        rows, texts, styles = list(rows), list(texts), list(styles)
+        long = [k for k, t in enumerate(texts) if len(t) > MAX_STRING]
+        for k in reversed(long):
+            self.ws.write_string(rows.pop(k), self.c0, texts.pop(k), styles.pop(k)[0])
+        sst, col = self.ws.str_table._get_shared_string_index, self.letter
+        index = [sst(t) for t in texts]
+        self._store(rows, [_String(i, f, f'<c r="{col}{r + 1}"{s} t="s"><v>{i}</v></c>')
+                           for r, i, (f, s) in zip(rows, index, styles)])
+
+    def numbers(self, rows: list, values: list, styles: list) -> None:
+        """Number cells written as XlsxWriter writes them (%.16G); NaN and infinity go through
+        write_number, which refuses them as it always has."""
+        rows, values, styles = list(rows), list(values), list(styles)
+        odd = [k for k, x in enumerate(values) if not math.isfinite(x)]
+        for k in reversed(odd):
+            self.ws.write_number(rows.pop(k), self.c0, values.pop(k), styles.pop(k)[0])
+        col = self.letter
+        self._store(rows, [_Number(x, f, f'<c r="{col}{r + 1}"{s}><v>{x:.16G}</v></c>')
+                           for r, x, (f, s) in zip(rows, values, styles)])
+
+    def blanks(self, rows: list, styles: list) -> None:
+        col = self.letter
+        self._store(rows, [_Blank(f, f'<c r="{col}{r + 1}"{s}/>') for r, (f, s) in zip(rows, styles)])
+
+    def booleans(self, rows: list, values: list, styles: list) -> None:
+        for r, v, (f, _) in zip(rows, values, styles):
+            self.ws.write_boolean(r, self.c0, v, f)
+
+
+class _Styles:
+    """The cell styles of one table column: a format per distinct (kind, decimals, fill, bold),
+    made once; ``fills`` and ``bold`` are per row of the column."""
+
+    def __init__(self, book: "Book", fills: list, bold: list, num_format: str | None):
+        self.book, self.fills, self.bold, self.num_format = book, fills, bold, num_format
+        self.made: dict = {}
+
+    def _make(self, kind: str, d: int, fill, bold: bool) -> tuple:
+        extra = {"bg_color": fill} if fill else {}
+        if bold:
+            extra["bold"] = True
+        if kind == "wrap":
+            extra["text_wrap"] = True
+        elif kind == "number":
+            extra["num_format"] = self.num_format or number_format(d)
+        return _Cells.style(self.book.fmt(**extra))
+
+    def __call__(self, idx: list, kinds, places: list | None = None) -> list:
+        """The (format, style attribute) of rows ``idx``: ``kinds`` one kind or one per row,
+        ``places`` the decimals of each (numbers)."""
+        kinds = [kinds] * len(idx) if isinstance(kinds, str) else kinds
+        places = places if places is not None else [0] * len(idx)
+        keys = [(k, p, self.fills[i], self.bold[i]) for i, k, p in zip(idx, kinds, places)]
+        for key in dict.fromkeys(keys):
+            if key not in self.made:
+                self.made[key] = self._make(*key)
+        return [self.made[key] for key in keys]
+
+
 class Book:
     """One workbook being written; ``close()`` writes it."""
 
@@ -166,7 +271,7 @@ class Book:
         return f
 
     def sheet(self, name: str, *, landscape: bool = True) -> "Sheet":
-        s = Sheet(self, self.wb.add_worksheet(clean(name)[:31]), name, landscape)
+        s = Sheet(self, self.wb.add_worksheet(clean(name)[:31], worksheet_class=_Worksheet), name, landscape)
         self.sheets.append(s)
         return s
 
@@ -263,56 +368,48 @@ class Sheet:
 
     def _column(self, series: pd.Series, first: int, c: int, place, least: int, fills, bold, limit: int,
                 num_format: str | None = None) -> None:
-        """Write one column's values from row ``first`` (1-based): a format per distinct
-        (decimals, fill, bold), made once; the column's width from its text and, per number of
-        decimals, from its widest number (a number's printed length grows with its magnitude)."""
-        ws, book, c0 = self.ws, self.book, c - 1
+        """Write one column's values from row ``first`` (1-based), each kind of cell in one pass: a
+        format per distinct (kind, decimals, fill, bold), made once; the column's width from its
+        text and, per number of decimals, from its widest number."""
         values = column_values(series)
         dec = None
         if series.dtype.kind == "f" or place is not None:
             nums = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-            dec = significant(nums, least) if place is None else np.broadcast_to(np.asarray(place, dtype=int),
-                                                                                  nums.shape)
-            dec = dec.tolist()
-        formats: dict = {}
-
-        def fmt(kind, d, fill, b):
-            key = (kind, d, fill, b)
-            f = formats.get(key)
-            if f is None:
-                extra = {"bg_color": fill} if fill else {}
-                if b:
-                    extra["bold"] = True
-                if kind == "wrap":
-                    extra["text_wrap"] = True
-                elif kind == "number":
-                    extra["num_format"] = num_format or number_format(d)
-                f = formats[key] = book.fmt(**extra)
-            return f
-
-        widest, last_wrap, numbers = 0, -1, []
-        for i, v in enumerate(values):
-            fill, b, r = fills[i], bold[i], first + i - 1
-            if v is None:
-                if fill or b:
-                    ws.write_blank(r, c0, None, fmt("blank", 0, fill, b))
-            elif type(v) is str:
-                w = text_width(v)
-                if w > limit:
-                    ws.write_string(r, c0, v, fmt("wrap", 0, fill, b))
-                    self.heights[r + 1] = max(self.heights.get(r + 1, 0), wrapped_height(v, limit))
-                    widest, last_wrap = limit, i
-                else:
-                    ws.write_string(r, c0, v, fmt("text", 0, fill, b))
-                    widest = max(widest, w + 1)
-            elif type(v) is bool:
-                ws.write_boolean(r, c0, v, fmt("text", 0, fill, b))
-            else:
-                d = dec[i] if dec is not None else (int(significant([v], least)[0]) if type(v) is float else 0)
-                ws.write_number(r, c0, v, fmt("number", d, fill, b))
-                numbers.append((i, v, d))
-        widest = max(widest, number_width([(v, d) for i, v, d in numbers if i > last_wrap]))
+            dec = (significant(nums, least) if place is None else
+                   np.broadcast_to(np.asarray(place, dtype=int), nums.shape)).tolist()
+        styles = _Styles(self.book, fills, bold, num_format)
+        cells, rows = _Cells(self.ws, c - 1), range(first - 1, first - 1 + len(values))
+        kind = [type(v) for v in values]
+        widest, last_wrap = self._texts(cells, rows, values, kind, styles, limit)
+        n_idx = [i for i, t in enumerate(kind) if t is not str and t is not bool and t is not type(None)]
+        nums = [values[i] for i in n_idx]
+        d = ([dec[i] for i in n_idx] if dec is not None else
+             [int(significant([v], least)[0]) if type(v) is float else 0 for v in nums])
+        cells.numbers([rows[i] for i in n_idx], nums, styles(n_idx, "number", d))
+        b_idx = [i for i, t in enumerate(kind) if t is type(None) and (fills[i] or bold[i])]
+        cells.blanks([rows[i] for i in b_idx], styles(b_idx, "blank"))
+        t_idx = [i for i, t in enumerate(kind) if t is bool]
+        cells.booleans([rows[i] for i in t_idx], [values[i] for i in t_idx], styles(t_idx, "text"))
+        widest = max(widest, number_width([(v, p) for i, v, p in zip(n_idx, nums, d) if i > last_wrap]))
         self.width(c, max(widest, 6))
+
+    def _texts(self, cells: "_Cells", rows: range, values: list, kind: list, styles: "_Styles",
+               limit: int) -> tuple[float, int]:
+        """A column's text cells; text wider than ``limit`` wraps and makes its row as high as its
+        lines. Returns (the width the text needs, the index of the last wrapped value or -1): a
+        wrapped value sets the width to ``limit``, only later values can widen it again."""
+        idx = [i for i, t in enumerate(kind) if t is str]
+        texts = [values[i] for i in idx]
+        width = [text_width(t) for t in texts]
+        wrap = [w > limit for w in width]
+        cells.strings([rows[i] for i in idx], texts, styles(idx, ["wrap" if x else "text" for x in wrap]))
+        for i, t, x in zip(idx, texts, wrap):
+            if x:
+                r = rows[i] + 1
+                self.heights[r] = max(self.heights.get(r, 0), wrapped_height(t, limit))
+        last = max((i for i, x in zip(idx, wrap) if x), default=-1)
+        widest = max([0] + [limit] * (last >= 0) + [w + 1 for i, w, x in zip(idx, width, wrap) if i > last])
+        return widest, last
 
     # -- charts
     def chart(self, kind: str, title: str, *, subtype: str | None = None):
