@@ -145,11 +145,11 @@ def test_about_shows_version_sha256_options_and_row_counts(assessments, tmp_path
         # the row-count table: find its header, then one row per input sheet
         head = next(c for c in _cells(ws) if c.value == "Rows read")
         r, col = head.row, head.column
-        assert [ws.cell(r, col + k).value for k in (-1, 0, 1, 2)] == ["Sheet", "Rows read", "Rows used",
-                                                                    "Rows rejected"]
+        assert [ws.cell(r, col + k).value for k in (-2, -1, 0, 1, 2)] == [
+            "Sheet", "read = used + rejected", "Rows read", "Rows used", "Rows rejected"]
         seen = {}
         for row in range(r + 1, r + 1 + len(a.inventory.counts)):
-            sheet, read, used, rejected, check = (ws.cell(row, col + k).value for k in range(-1, 4))
+            sheet, check, read, used, rejected = (ws.cell(row, col + k).value for k in range(-2, 3))
             assert read == used + rejected and check == "ok"
             seen[sheet] = {"read": read, "used": used, "rejected": rejected}
         assert seen == a.inventory.counts

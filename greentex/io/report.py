@@ -329,12 +329,15 @@ def _about_sheet(s: Sheet, a, options: dict, w: Words, version: str) -> None:
     s.table(frame)
     counts = inventory.counts
     if counts:  # to the right of the first table, so that each keeps its own column widths
-        table = pd.DataFrame([(w.t.get(f"sheet_{k}", k), c["read"], c["used"], c["rejected"],
-                               w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"])
-                              for k, c in counts.items()],
-                             columns=[w["col_sheet"], w["col_read"], w["col_used"], w["col_rejected"],
-                                      w["col_counts_check"]])
+        # the check before the counts: a right-aligned count header beside it read as one with it
+        table = pd.DataFrame([(w.t.get(f"sheet_{k}", k),
+                               w["ok"] if c["read"] == c["used"] + c["rejected"] else w["mismatch"],
+                               c["read"], c["used"], c["rejected"]) for k, c in counts.items()],
+                             columns=[w["col_sheet"], w["col_counts_check"], w["col_read"], w["col_used"],
+                                      w["col_rejected"]])
         s.table(table, col=5, freeze=False, autofilter=False)
+        for c in range(6, 10):
+            s.width(c, 11)
 
 
 # -- summary ---------------------------------------------------------------------------------
