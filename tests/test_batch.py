@@ -161,6 +161,10 @@ def test_portfolio_in_chinese(tmp_path):
         words = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert not [v for v in words if re.search(r"\b[a-z]+_[a-z_]+\b", v) and "/" not in v], ws.title
     assert is_portfolio(out)
+    # the Metrics sheet is for scripts, hidden as in each report; the sheets people read are shown
+    assert {ws.title: ws.sheet_state for ws in wb.worksheets} == {
+        "汇总": "visible", "各企业": "visible", "指标": "hidden", "对标": "visible", "失败的文件": "visible",
+        "说明": "visible"}
     # printing: the wide Mills sheet across pages at 75 % (8.25 pt) with its first column on each,
     # rather than squeezed onto one page width; the Summary's charts on pages of their own
     mills = wb["各企业"]

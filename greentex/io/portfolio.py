@@ -136,6 +136,8 @@ def build(book: Book, p: Portfolio, lang: str = "en") -> None:
             sheet.table(frame)
         else:
             sheet.line(1, w[f"pf_no_{key}"])
+        if key == "metrics":   # the machine table, for scripts, as in each report: ~110 pages on paper
+            sheet.ws.hide()
     failed = book.sheet(w["pf_sheet_failed"])
     if p.errors:
         failed.table(pd.DataFrame(p.errors, columns=["path", "message"]).rename(
