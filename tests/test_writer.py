@@ -193,3 +193,39 @@ def test_an_infinite_number_is_refused_as_xlsxwriter_refuses_it(tmp_path):
 
     with pytest.raises(TypeError, match="NAN/INF"):
         save(lambda book: book.sheet("S").table(pd.DataFrame({"x": [1.0, float("inf")]})), tmp_path / "inf.xlsx")
+
+
+def _heading_after_table(path, rows: int):
+    """A landscape sheet: a one-column table of ``rows`` numbers from row 1 (header repeated on
+    each page), a blank row, a heading, and a three-row table below it."""
+    from greentex.io.xlsx import save
+
+    made = {}
+
+    def build(book):
+        s = made["sheet"] = book.sheet("S")
+        end = s.table(pd.DataFrame({"x": np.arange(rows, dtype=float)}))
+        s.line(end + 1, "Totals", "heading")
+        s.table(pd.DataFrame({"t": [1.0, 2.0, 3.0]}), row=end + 2, freeze=False, autofilter=False)
+    save(build, path)
+    return made["sheet"]
+
+
+def test_a_heading_near_the_page_foot_starts_the_next_page(tmp_path):
+    """A4 landscape at 100 %: (210 mm / 25.4 - 0.5 in top - 0.6 in bottom) x 72 = 516.1 pt of rows.
+    A header and 32 rows of 15 pt (495 pt), a blank row (510 pt), then a heading of 18 pt that
+    keeps the 3 rows below it (18 + 45 = 63 pt) would end 57 pt past the foot: the page ends after
+    row 34 and the heading opens the next one. With 20 rows it fits (21 + 1 rows x 15 = 330, +63
+    = 393 pt): no break. Every row gets its height, so that the program breaks where this says."""
+    import openpyxl
+
+    long = _heading_after_table(tmp_path / "long.xlsx", 32)
+    assert long.scale() == 100 and long.keep_breaks(100) == [34]
+    ws = openpyxl.load_workbook(tmp_path / "long.xlsx")["S"]
+    assert [b.id for b in ws.row_breaks.brk] == [34]
+    fit = ws.sheet_properties.pageSetUpPr
+    assert ws.page_setup.scale in (None, 100) and not (fit and fit.fitToPage)   # a set scale (100 % is the default)
+    assert ws.row_dimensions[2].height == 15 and ws.row_dimensions[35].height == 18
+    short = _heading_after_table(tmp_path / "short.xlsx", 20)
+    assert short.keep_breaks(100) == []
+    assert not openpyxl.load_workbook(tmp_path / "short.xlsx")["S"].row_breaks.brk

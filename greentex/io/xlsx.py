@@ -39,6 +39,9 @@ FONT_PT = 11               # body text; fitted to width it must print at 8 pt or
 MIN_SCALE = 75             # % : 11 pt x 0.75 = 8.25 pt; a sheet wider than that prints across pages
 PAGE_MM = {"landscape": 297 - 2 * 13, "portrait": 210 - 2 * 13}   # printable width, 13 mm margins
 MARGIN_IN = 13 / 25.4
+TOP_IN, BOTTOM_IN = 0.5, 0.6
+PAGE_H_IN = {"landscape": 210 / 25.4, "portrait": 297 / 25.4}
+KEEP_ROWS = 3          # a heading prints on the page of the 3 rows below it
 
 
 @dataclass
@@ -290,7 +293,9 @@ class Sheet:
         self.heights: dict[int, float] = {}   # row -> points its wrapped text needs
         self.repeat: int | None = None         # the header row printed on every page
         self.chart_px = 0                      # right edge of the charts, pixels from column A
-        self.breaks: list[int] = []            # rows (1-based) that start a new printed page
+        self.breaks: list[int] = []            # rows (1-based) after which a printed page ends
+        self.keep: dict[int, int] = {}         # heading row -> the last row that prints on its page
+        self.tall: dict[int, float] = {}       # row -> points, of rows taller than one line of text
 
     # -- cells
     def put(self, row: int, col: int, value, fmt=None) -> None:
@@ -311,6 +316,9 @@ class Sheet:
         """A line of text: a title, heading, bold line or plain note (not counted in widths)."""
         if style in ("title", "heading"):
             self.ws.set_row(row - 1, 21 if style == "title" else 18)
+            self.tall[row] = 21 if style == "title" else 18
+        if style in ("title", "heading", "bold"):
+            self.keep[row] = row + KEEP_ROWS
         props = {"title": {"bold": True, "font_size": 14}, "heading": {"bold": True, "font_size": 12,
                  "font_color": GREEN}, "bold": {"bold": True}, "red": {"bold": True, "font_color": "#C00000"},
                  "green": {"bold": True, "font_color": GREEN}, "plain": {}}[style]
@@ -403,10 +411,12 @@ class Sheet:
         width = [text_width(t) for t in texts]
         wrap = [w > limit for w in width]
         cells.strings([rows[i] for i in idx], texts, styles(idx, ["wrap" if x else "text" for x in wrap]))
-        for i, t, x in zip(idx, texts, wrap):
+        for i, t, w, x in zip(idx, texts, width, wrap):
+            r = rows[i] + 1
             if x:
-                r = rows[i] + 1
                 self.heights[r] = max(self.heights.get(r, 0), wrapped_height(t, limit))
+            elif w > len(t):   # CJK: a line of 17 pt (see wrapped_height), printed as the program sizes it
+                self.tall[r] = max(self.tall.get(r, 0), 17)
         last = max((i for i, x in zip(idx, wrap) if x), default=-1)
         widest = max([0] + [limit] * (last >= 0) + [w + 1 for i, w, x in zip(idx, width, wrap) if i > last])
         return widest, last
@@ -438,23 +448,58 @@ class Sheet:
         ws = self.ws
         for c, w in self.widths.items():
             ws.set_column(c - 1, c - 1, max(w, 4))
+        if self.keep:   # every row as high as laid out in keep_breaks, so that pages break where it says
+            ws.set_default_row(ROW_PT + 0.75)   # (a row of the default height would carry no height, and
+            for r in range(1, self.last_row() + 1):   # LibreOffice would size it to its font)
+                ws.set_row(r - 1, self.height(r))
         for r, h in self.heights.items():
             if h > ROW_PT + 2:
                 ws.set_row(r - 1, min(h, 300))
         ws.set_paper(9)
         (ws.set_landscape if self.landscape else ws.set_portrait)()
-        if self.breaks:   # Excel ignores page breaks on a sheet fitted to the page: a set scale there
-            ws.set_print_scale(self.scale())
-            ws.set_h_pagebreaks(self.breaks)
-        elif self.scale() < MIN_SCALE:   # too wide for one page at 8 pt: pages across, column A on each
+        scale = self.scale()
+        breaks = sorted(set(self.breaks) | set(self.keep_breaks(max(scale, MIN_SCALE))))
+        if scale < MIN_SCALE:   # too wide for one page at 8 pt: pages across, column A on each
             ws.set_print_scale(MIN_SCALE)
             ws.repeat_columns(0)
+        elif breaks or self.keep:   # a set scale: Excel ignores page breaks on a sheet fitted to the
+            ws.set_print_scale(scale)   # page, and the breaks that keep headings are laid out at this scale
         else:
             ws.fit_to_pages(1, 0)
-        ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.5, bottom=0.6)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
+        ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=TOP_IN, bottom=BOTTOM_IN)
         ws.set_footer(self.book.footer.text(), {"margin": 0.25})
         if self.repeat is not None:
             ws.repeat_rows(self.repeat - 1)
+
+    def height(self, r: int) -> float:
+        """The printed height of row ``r`` (points): its wrapped text, CJK line or heading, else
+        one line."""
+        return max(min(self.heights.get(r, 0), 300), self.tall.get(r, 0), ROW_PT)
+
+    def last_row(self) -> int:
+        return max([self.ws.dim_rowmax + 1 if self.ws.dim_rowmax is not None else 0, *self.keep.values()])
+
+    def keep_breaks(self, scale: int) -> list[int]:
+        """Page breaks (the row after which a page ends) that keep each heading on the page of
+        the rows below it: the rows laid down page by page at ``scale`` % by their heights, the
+        repeated header row at the top of each page after the first."""
+        if not self.keep:
+            return []
+        room = (PAGE_H_IN["landscape" if self.landscape else "portrait"] - TOP_IN - BOTTOM_IN) * 72 * 100 / scale
+        head = self.height(self.repeat) if self.repeat else 0.0
+        manual, out, used = set(self.breaks), [], 0.0
+        for r in range(1, self.last_row() + 1):
+            if r - 1 in manual:
+                used = head
+            need = sum(self.height(k) for k in range(r, self.keep[r] + 1)) if r in self.keep else self.height(r)
+            if used + need > room and used > head:
+                if r in self.keep:
+                    out.append(r - 1)
+                used = head
+            used += self.height(r)
+        return out
 
     def px(self, col: int) -> int:
         """The width of a column in pixels, as Excel draws it."""
