@@ -52,7 +52,7 @@ def handle_errors(fn):
         except (click.exceptions.Exit, click.ClickException):
             raise
         except GreentexError as exc:
-            _fail(str(exc), 2)
+            _fail(exc.text(kwargs.get("lang") or "en"), 2)
         except BrokenPipeError:  # the reader of stdout went away (| head): the outputs are written
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # so that Python's own flush at exit stays quiet

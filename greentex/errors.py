@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MAX_QUOTED = 80  # characters of a cell's text quoted in a message
 MAX_MESSAGE = 600  # characters of a whole one-line message
@@ -17,9 +18,50 @@ def clip(text, limit: int = MAX_QUOTED) -> str:
 
 
 def clip_quotes(text: str) -> str:
-    """A message with every quoted part cut to MAX_QUOTED characters, the whole to MAX_MESSAGE."""
-    text = re.sub(r"'([^']{%d,})'" % (MAX_QUOTED + 1), lambda m: f"'{clip(m.group(1))}'", str(text))
+    """A message with every quoted part cut to MAX_QUOTED characters, the whole to MAX_MESSAGE. A
+    quoted part opens after a space, a bracket or the start (the text between the quotes of
+    '12,3' is ... and '.' is not one)."""
+    text = re.sub(r"(?:^|(?<=[\s(]))'([^']{%d,})'" % (MAX_QUOTED + 1), lambda m: f"'{clip(m.group(1))}'", str(text))
     return clip(text, MAX_MESSAGE)
+
+
+@lru_cache(maxsize=1)
+def _chinese_texts() -> list[tuple[re.Pattern, str]]:
+    """(English pattern, Chinese template) of greentex/error_texts.csv, in its order."""
+    import csv
+    from importlib import resources
+
+    lines = resources.files("greentex").joinpath("error_texts.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return [(re.compile(r["english"]), r["chinese"]) for r in rows]
+
+
+def _fill(template: str, groups: dict) -> str:
+    """``template`` with {name} and {name:filter} filled from a match's groups."""
+    from greentex.display import Words
+
+    w = Words("zh")
+    filters = {"item": w.name, "items": lambda v: "、".join(w.name(i) for i in re.split(r", | or ", v)),
+               "domain": lambda v: w.t.get(v, v), "sheet": lambda v: w.t.get(v.lower(), v),
+               "maybe": lambda v: f"是否指 {'、'.join(w.name(i) for i in v.split(', '))}？",
+               "more": lambda v: f"（另有 {v} 处）"}
+
+    def one(m: re.Match) -> str:
+        value = groups.get(m.group(1))
+        if m.group(2):
+            return filters[m.group(2)](value) if value else ""
+        return "" if value is None else value
+    return re.sub(r"\{(\w+)(?::(\w+))?\}", one, template)
+
+
+def chinese(text: str) -> str:
+    """An English message or hint in Chinese, by the first row of error_texts.csv that matches
+    it whole; the text itself when none does."""
+    for pattern, template in _chinese_texts():
+        m = pattern.fullmatch(text)
+        if m:
+            return _fill(template, m.groupdict())
+    return text
 
 
 class GreentexError(Exception):
@@ -44,6 +86,18 @@ class GreentexError(Exception):
         self.sheet = self.sheet or sheet
         self.cell = self.cell or cell
         return self
+
+    def text(self, lang: str = "en") -> str:
+        """The one line in ``lang``: in Chinese the place, and the message and hint where
+        error_texts.csv has them (else as in English)."""
+        if lang != "zh":
+            return str(self)
+        place = "".join(([f"工作表「{self.sheet}」"] if self.sheet else []) + ([f"单元格 {self.cell}"] if self.cell else []))
+        where = [str(x) for x in (self.file, place) if x]
+        text = "：".join(where + [chinese(self.message)])
+        if self.hint:
+            text += f"（{chinese(self.hint)}）"
+        return clip_quotes(text)
 
     def __str__(self) -> str:
         where = []

@@ -183,6 +183,8 @@ def test_page_error_is_the_cli_line(client):
     r = client.post("/", files=upload("notes.xlsx", b"just text"), data={"lang": "en"})
     assert r.status_code == 400
     assert "greentex: error: notes.xlsx: this is a text file" in r.text
+    zh = client.post("/", files=upload("notes.xlsx", b"just text"), data={"lang": "zh"})
+    assert zh.status_code == 400 and "notes.xlsx：这是文本文件（CSV？），不是工作簿" in zh.text
 
 
 GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC")

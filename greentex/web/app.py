@@ -332,7 +332,7 @@ def create_app(*, max_upload: int = MAX_UPLOAD, workers: int | None = None, keep
             options = options_from(**form)
             a = await run(assess_upload, data, name, options, previous=await read_previous(previous))
         except GreentexError as exc:
-            return page(request, lang, status=400, error=str(exc), form=form)
+            return page(request, lang, status=400, error=exc.text(lang), form=form)
         token = results.add(a, name, form)
         return page(request, lang, token=token, result=results.get(token), form=form)
 
