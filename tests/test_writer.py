@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from hypothesis import given, strategies as st
 
 from greentex.io.filecheck import _far_refs
@@ -229,3 +231,32 @@ def test_a_heading_near_the_page_foot_starts_the_next_page(tmp_path):
     short = _heading_after_table(tmp_path / "short.xlsx", 20)
     assert short.keep_breaks(100) == []
     assert not openpyxl.load_workbook(tmp_path / "short.xlsx")["S"].row_breaks.brk
+
+
+def test_the_garbage_collector_is_paused_while_reading_and_writing_and_back_after(tmp_path):
+    """Paused inside read_workbook and the writer (nested in run_report, the outermost turns it
+    back on), on again after them, after an error too; left off when it was off."""
+    import gc
+
+    from greentex.errors import GreentexError
+    from greentex.io import paused_gc
+    from greentex.io.workbook import read_workbook
+    from greentex.io.xlsx import save
+
+    seen = []
+    save(lambda book: seen.append(gc.isenabled()), tmp_path / "a.xlsx")
+    with paused_gc():
+        with paused_gc():
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+    assert seen == [False, False, False] and gc.isenabled()
+    with pytest.raises(GreentexError):
+        read_workbook(tmp_path / "missing.xlsx")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

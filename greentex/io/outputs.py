@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
+
+from greentex.io import paused_gc
 
 
 class _Quiet:
@@ -67,20 +67,6 @@ def _write_each(a, *, report, json, rows, html, lang, progress) -> None:
 
         progress.stage("writing the HTML summary")
         write_html(a, html, lang=lang)
-
-
-@contextmanager
-def paused_gc():
-    """The cyclic garbage collector paused: reading a sheet and writing a report make hundreds of
-    thousands of small objects and no cycles worth finding, and each collection while they pile
-    up walks all of them again (0.2 s of a 100 000-row report). Collected once at the end."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def run_report(path, *, report=None, json=None, rows=None, html=None, lang: str = "en", options=None,

@@ -23,6 +23,7 @@ from greentex.factors import FactorLibrary, load_library, match_key
 from greentex.inventory import (DriverTable, ExcelError, Inventory, _factorize, build_activity,
                                 is_total_label, month_only, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site, says_nothing)
+from greentex.io import paused_gc
 from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
 from greentex.names import Names, _parts, _strips, read_names_table
 from greentex.targets import read_targets
@@ -373,6 +374,7 @@ def _wide_frame(rows, h, sheet_name, file, issues=None) -> tuple[pd.DataFrame, i
     return frame, len(body), rejected_rows, blanks
 
 
+@paused_gc()
 def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> Inventory:
     """Read a workbook into an Inventory. Raises GreentexError naming file, sheet and cell."""
     path = Path(path)

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from greentex.display import number_format, text_width
+from greentex.io import paused_gc
 from greentex.io.atomic import atomic_path
 from greentex.io.jsonout import check_outputs
 
@@ -513,6 +514,7 @@ class Sheet:
         return max(10, min(100, int(page * 90 / max(used, 1))))   # 10 % to spare
 
 
+@paused_gc()
 def save(build, path, inventory=None, footer: Footer | None = None) -> None:
     """Write a workbook to ``path`` atomically: ``build(book)`` fills it; never over the
     ``inventory``'s own workbook."""
