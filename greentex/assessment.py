@@ -996,7 +996,7 @@ def _intensity_rows(en, ghg, wa, ch, pr, site, names: Names, issues, reasons: di
             prod_unit = prod_units[product]
             target = lib.products.at[product, unit_col] if product in lib.products.index else f"{unit}/{prod_unit}"
             scale = conversion_factor(f"{unit}/({prod_unit})", target)
-            for k in np.flatnonzero((den <= 0) & (num != 0)):
+            for k in np.flatnonzero(intensity.no_output(den, num) & (num != 0)):
                 if (product, periods[k]) not in zero_reported:
                     zero_reported.add((product, periods[k]))
                     issues.append(Issue.of("warning", "Production", periods[k], "zero_production", product=product,

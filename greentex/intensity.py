@@ -14,12 +14,21 @@ import numpy as np
 from greentex.errors import GreentexError
 
 
+def no_output(production, total) -> np.ndarray:
+    """True where ``production`` cannot carry an intensity of ``total``: zero, negative or
+    missing, or so small that the ratio overflows (1e-320 hm under 1 tce is infinite)."""
+    production = np.asarray(production, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.asarray(total, dtype=float) / production
+    return ~(production > 0) | np.isinf(ratio)
+
+
 def intensity(total, production):
-    """``total`` per unit of ``production``; NaN where production is zero or missing."""
+    """``total`` per unit of ``production``; NaN where there is no output (no_output)."""
     total = np.asarray(total, dtype=float)
     production = np.asarray(production, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(production > 0, total / production, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(no_output(production, total), np.nan, total / production)
 
 
 def allocate(tagged, untagged, share):

@@ -50,5 +50,10 @@ def test_reuse_rate():
 
 def test_intensity_and_allocation():
     assert_allclose(intensity.intensity([100, 5], [4, 0]), [25, np.nan])
+    # 1 tce over 1e-320 hm overflows to infinity: no output that month, like zero (fuzz seed 7
+    # case 123 stopped the report writer); 1 over 1e-300 is 1e300, finite, and stays
+    assert_allclose(intensity.intensity([1.0, 1.0, 1.0, 0.0], [1e-320, 1e-300, -2.0, 1e-320]),
+                    [np.nan, 1e300, np.nan, 0.0])
+    assert list(intensity.no_output([1e-320, 1e-300, 0.0, np.nan], [1.0, 1.0, 1.0, 1.0])) == [True, False, True, True]
     # tagged 10 + 40 % of untagged 50 = 30
     assert_allclose(intensity.allocate(10, 50, 0.4), 30)
