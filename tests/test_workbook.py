@@ -230,6 +230,19 @@ def test_a_row_left_out_of_a_month_of_a_long_sheet_is_named(make_workbook):
                      "other rows for 2024-08: nothing is counted for it; check it")]
 
 
+def test_an_empty_quantity_in_a_long_sheet_is_named_by_its_cell(make_workbook):
+    """Electricity's August row is there with its unit but no quantity: August lacked electricity
+    with no issue (fuzz seed 7 case 85). Now the warning names the empty cell, C3 (the header is
+    row 1, July row 2, August row 3), and nothing is counted for it."""
+    rows = [["period", "item", "quantity", "unit"], ["2024-07", "electricity", 1000, "kWh"],
+            ["2024-08", "electricity", None, "kWh"], ["2024-07", "steam", 5, "t"], ["2024-08", "steam", 6, "t"]]
+    inv = read_workbook(make_workbook({"Energy": rows}))
+    empty = [(i.sheet, i.cell, i.key) for i in inv.issues if i.key in ("empty_cell", "row_left_out")]
+    assert empty == [("Energy", "C3", "empty_cell")]
+    assert "for 2024-08" in next(i.message for i in inv.issues if i.key == "empty_cell")
+    assert list(inv.activity.loc[inv.activity["item"] == "electricity", "period"]) == ["2024-07"]
+
+
 def test_cells_that_say_nothing_are_noted(make_workbook):
     """'-' and 无 in a month with other values count as not used (no figure for that item and
     month): one note per column names the cells, in Chinese too. Steam 5 + 7 t read, May and June

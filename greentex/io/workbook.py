@@ -230,17 +230,25 @@ def _next_month(month: str) -> str:
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
 
-def _rows_left_out(frame: pd.DataFrame, sheet_name: str) -> list[Issue]:
-    """A warning for each item of a long sheet that has a row in one month and none in the next,
-    where the sheet has other rows for that next month: a row left out, perhaps."""
+def _rows_left_out(frame: pd.DataFrame, sheet_name: str, empty: np.ndarray) -> list[Issue]:
+    """A warning for each item of a long sheet that has a quantity in one month and none in the
+    next, where the sheet has other rows for that next month: a row left out, perhaps, or a row
+    whose quantity cell is empty (``empty``, per row), named by its cell."""
     month = _per_value(frame["period"], _month_or_text).astype(str)
-    pairs = pd.DataFrame({"item": frame["item"].astype(str).to_numpy(), "month": month}).drop_duplicates()
-    present = set(zip(pairs["item"], pairs["month"]))
-    months = set(pairs["month"])
+    rows = pd.DataFrame({"item": frame["item"].astype(str).to_numpy(), "month": month, "empty": empty,
+                         "cell": frame["cell"].to_numpy()})
+    present = set(zip(rows["item"][~empty], rows["month"][~empty]))
+    blank = dict(zip(zip(rows["item"][empty], rows["month"][empty]), rows["cell"][empty]))
+    months = set(rows["month"])
     out = []
     for item, m in sorted(present):
         after = _next_month(m) if re.fullmatch(r"\d{4}-\d\d", m) else ""
-        if after in months and (item, after) not in present:
+        if after not in months or (item, after) in present:
+            continue
+        if (item, after) in blank:
+            ref = blank[item, after]
+            out.append(Issue.of("warning", sheet_name, ref, "empty_cell", item=item, ref=ref, period=after))
+        else:
             out.append(Issue.of("warning", sheet_name, after, "row_left_out", item=item, period=after, before=m))
     return out
 
@@ -264,7 +272,7 @@ def _long_frame(rows, h, roles, sheet_name, issues=None) -> tuple[pd.DataFrame, 
                          ("period_cell", "period")):
         frame[column] = np.char.add(column_letter(col_of[role]), excel_rows)
     if issues is not None and len(frame):
-        issues += _rows_left_out(frame, sheet_name)
+        issues += _rows_left_out(frame, sheet_name, blank.loc[keep, col_of["quantity"]].to_numpy())
     return frame, len(data), [], blanks
 
 
