@@ -35,18 +35,22 @@ def _month_range(first: str, last: str) -> list[str]:
 
 
 def missing_months(activity: pd.DataFrame) -> list[Issue]:
+    """A warning for each month, from the workbook's first to its last, with no data of a kind
+    (energy, water, chemicals, production)."""
     out = []
     periods_of: dict[str, set] = {}
     sheet_of: dict[str, str] = {}  # the sheet each domain was read from: its first line's
     for domain, period, cells in zip(*(activity[c].tolist() for c in ("domain", "period", "cells"))):
         periods_of.setdefault(domain, set()).add(period)
         sheet_of.setdefault(domain, str(cells).partition("!")[0])
+    # the months the workbook covers (every sheet's first to last): a sheet that starts later or
+    # ends sooner than the others lacks those months too (their intensities are not computed)
+    every = sorted(set().union(*periods_of.values())) if periods_of else []
     for domain, periods in periods_of.items():
-        periods = sorted(periods)
-        gaps = sorted(set(_month_range(periods[0], periods[-1])) - set(periods))
+        gaps = sorted(set(_month_range(every[0], every[-1])) - periods)
         for p in gaps:
             out.append(Issue.of("warning", sheet_of[domain], p, "missing_month", domain=domain, period=p,
-                                first=periods[0], last=periods[-1]))
+                                first=every[0], last=every[-1]))
     return out
 
 

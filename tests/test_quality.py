@@ -18,6 +18,18 @@ def test_a_missing_month_is_named():
     assert gaps == [("Energy", "2024-03", "no energy data for 2024-03, between 2024-01 and 2024-04")]
 
 
+def test_a_kind_that_starts_after_the_workbook_lacks_its_first_months():
+    """Energy from January to March, chemicals from February only: January has no chemicals data
+    (fuzz seed 7 case 319: its chemical intensity was null with no issue). The months run from
+    the workbook's first to its last, whichever sheet they come from."""
+    chem = pd.DataFrame({"period": ["2024-02", "2024-03"], "item": "soda_ash", "quantity": [10, 10], "unit": "kg",
+                         "sheet": "Chemicals", "cell": ["C2", "C3"]})
+    a = assess(Inventory.from_frames(energy=_energy([100, 100, 100], ["2024-01", "2024-02", "2024-03"]),
+                                     chemicals=chem, site={"year": 2024}))
+    gaps = [(i.sheet, i.cell, i.message) for i in a.issues if i.key == "missing_month"]
+    assert gaps == [("Chemicals", "2024-01", "no chemicals data for 2024-01, between 2024-01 and 2024-03")]
+
+
 def test_a_spike_against_the_neighbouring_median():
     """Months 100, 100, 400, 100, 100: the median of March's neighbours is 100, and 400 / 100 = 4 > 3.
     A month at 290 (2.9 times) is not flagged."""

@@ -401,7 +401,7 @@ def test_every_label_has_both_languages_with_the_same_fields():
 
 def test_data_issues_in_the_report_language(tmp_path):
     """Electricity 100, 100, 400, 100, 100 kWh in 2024-01..05 and tap water in 01, 02 and 04: the
-    spike, the missing water month and the year to date are worded in Chinese in a Chinese
+    spike, the missing water months (03, and 05 of the workbook's 01..05) and the year to date are worded in Chinese in a Chinese
     report (the item by its Chinese name); the English report keeps the English messages."""
     from greentex.inventory import Inventory
 
@@ -413,14 +413,15 @@ def test_data_issues_in_the_report_language(tmp_path):
     a = assess(Inventory.from_frames(energy=energy, water=water, site={"year": 2024}))
     english = {i.message for i in a.issues}
     assert {"electricity in 2024-03 is 4 times the median of the months around it (400 against 100): "
-            "check the value and its unit", "no water data for 2024-03, between 2024-01 and 2024-04",
+            "check the value and its unit", "no water data for 2024-03, between 2024-01 and 2024-05",
+            "no water data for 2024-05, between 2024-01 and 2024-05",
             "year to date: the data run from 2024-01 to 2024-05 (5 of the 12 months of 2024); the months still to "
             "come are not missing, and every 2024 figure is the year to date"} <= english
     out = tmp_path / "r.xlsx"
     write_report(a, out, lang="zh")
     shown = {c.value for c in _cells(openpyxl.load_workbook(out)["数据问题"])}
     assert {"电力 2024-03 的数值是前后月份中位数的 4 倍（400，中位数 100）：请核对数值及其单位",
-            "2024-01 至 2024-04 之间缺少 2024-03 的水数据",
+            "2024-01 至 2024-05 之间缺少 2024-03 的水数据", "2024-01 至 2024-05 之间缺少 2024-05 的水数据",
             "本年累计：数据为 2024-01 至 2024-05（2024 年 12 个月中的 5 个月）；其后月份尚未到来，不算缺失，"
             "2024 年各项数据均为本年累计"} <= shown
     assert not english & shown
