@@ -933,6 +933,8 @@ def _by_product(frames: list[tuple[pd.DataFrame, str]], periods: list[str]) -> l
     """For each (frame, column): ({product tag: sums over ``periods``}, months that have any row),
     the column summed per product tag ('' for untagged rows) and month, missing values counting 0;
     rows in other months are left out. One summation for all the frames."""
+    if not frames:
+        return []
     n, index = len(periods), pd.Index(periods)
     codes, values, layout, offset = [], [], [], 0
     for frame, col in frames:

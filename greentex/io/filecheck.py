@@ -22,7 +22,9 @@ MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML in all: a million-row sheet is about 
 MAX_RATIO = 200  # a member over RATIO_FLOOR bytes may not inflate more than this
 RATIO_FLOOR = 10 << 20
 MAX_MEMBERS = 10_000
-DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError)  # what a damaged archive raises when read
+# what a damaged archive raises when read (NotImplementedError: a version or compression method
+# field that zipfile does not know, "zip file version 11.3")
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel workbook)"
