@@ -42,7 +42,7 @@ def _fill(template: str, groups: dict) -> str:
 
     w = Words("zh")
     filters = {"item": w.name, "items": lambda v: "、".join(w.name(i) for i in re.split(r", | or ", v)),
-               "domain": lambda v: w.t.get(v, v), "sheet": lambda v: w.t.get(v.lower(), v),
+               "domain": lambda v: w.t.get(v, v), "sheet": lambda v: w.t.get(v.lower(), v), "key": w.key,
                "maybe": lambda v: f"是否指 {'、'.join(w.name(i) for i in v.split(', '))}？",
                "more": lambda v: f"（另有 {v} 处）"}
 

@@ -29,7 +29,7 @@ def test_every_row_of_the_table_is_well_formed():
     for pattern, template in rows:
         for name, filt in re.findall(r"\{(\w+)(?::(\w+))?\}", template):
             assert name in pattern.groupindex, (pattern.pattern, name)
-            assert filt in ("", "item", "items", "domain", "sheet", "maybe", "more"), filt
+            assert filt in ("", "item", "items", "domain", "sheet", "key", "maybe", "more"), filt
         assert not re.search(r"[{}]", re.sub(r"\{\w+(?::\w+)?\}", "", template)), template
 
 
