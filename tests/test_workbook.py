@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from numpy.testing import assert_allclose
 
 from greentex.errors import GreentexError
@@ -241,6 +243,41 @@ def test_an_empty_quantity_in_a_long_sheet_is_named_by_its_cell(make_workbook):
     assert empty == [("Energy", "C3", "empty_cell")]
     assert "for 2024-08" in next(i.message for i in inv.issues if i.key == "empty_cell")
     assert list(inv.activity.loc[inv.activity["item"] == "electricity", "period"]) == ["2024-07"]
+
+
+def _rows_left_out_by_rows(frame, empty):
+    """The rule of _rows_left_out row by row: for each (item, month) with a quantity, the next
+    month, when the sheet has rows for it and the item has no quantity there, is an empty cell
+    (the item's last empty row of that month) or a row left out."""
+    months = set(frame["period"])
+    present = {(i, m) for i, m, e in zip(frame["item"], frame["period"], empty) if not e}
+    blank = {(i, m): c for i, m, c, e in zip(frame["item"], frame["period"], frame["cell"], empty) if e}
+    out = []
+    for item, m in sorted(present):
+        after = f"{int(m[:4]) + int(m[5:]) // 12}-{int(m[5:]) % 12 + 1:02d}"
+        if after in months and (item, after) not in present:
+            out.append(("empty_cell", item, after, blank[item, after]) if (item, after) in blank
+                       else ("row_left_out", item, after, after))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["electricity", "steam", "tap_water"]),
+                          st.sampled_from(["2023-11", "2023-12", "2024-01", "2024-02", "2024-04"]),
+                          st.booleans()), min_size=1, max_size=40))
+def test_rows_left_out_on_codes_agrees_with_the_rule_row_by_row(rows):
+    """The warnings of _rows_left_out (worked on item × month codes) are those of the rule applied
+    row by row, across a year's end and a month with no rows (2024-03), whatever the rows' order
+    and repetitions."""
+    import pandas as pd
+
+    from greentex.io.workbook import _rows_left_out
+
+    frame = pd.DataFrame({"item": [r[0] for r in rows], "period": [r[1] for r in rows],
+                          "cell": [f"C{k + 2}" for k in range(len(rows))]})
+    empty = np.array([r[2] for r in rows])
+    got = [(i.key, dict(i.params)["item"], dict(i.params)["period"], i.cell) for i in _rows_left_out(frame, "Energy", empty)]
+    assert got == _rows_left_out_by_rows(frame, empty)
 
 
 def test_cells_that_say_nothing_are_noted(make_workbook):

@@ -233,20 +233,29 @@ def _next_month(month: str) -> str:
 def _rows_left_out(frame: pd.DataFrame, sheet_name: str, empty: np.ndarray) -> list[Issue]:
     """A warning for each item of a long sheet that has a quantity in one month and none in the
     next, where the sheet has other rows for that next month: a row left out, perhaps, or a row
-    whose quantity cell is empty (``empty``, per row), named by its cell."""
-    month = _per_value(frame["period"], _month_or_text).astype(str)
-    rows = pd.DataFrame({"item": frame["item"].astype(str).to_numpy(), "month": month, "empty": empty,
-                         "cell": frame["cell"].to_numpy()})
-    present = set(zip(rows["item"][~empty], rows["month"][~empty]))
-    blank = dict(zip(zip(rows["item"][empty], rows["month"][empty]), rows["cell"][empty]))
-    months = set(rows["month"])
+    whose quantity cell is empty (``empty``, per row), named by its cell (the last such row).
+    Works on (item, month) codes: the loop runs over distinct pairs, not rows."""
+    item_code, items = pd.factorize(frame["item"].astype(str).to_numpy(dtype=object))
+    month_code, months = pd.factorize(_per_value(frame["period"], _month_or_text).astype(str))
+    pair = item_code.astype(np.int64) * len(months) + month_code
+    present = set(np.unique(pair[~empty]).tolist())
+    blank_pairs = pair[empty]
+    last_blank = {}
+    if len(blank_pairs):
+        uniq, last = np.unique(blank_pairs[::-1], return_index=True)
+        cells = frame["cell"].to_numpy()[empty][::-1]
+        last_blank = dict(zip(uniq.tolist(), cells[last]))
+    n, month_index = len(months), {m: k for k, m in enumerate(months)}
     out = []
-    for item, m in sorted(present):
+    for item, m, p in sorted((items[p // n], months[p % n], p) for p in present):
         after = _next_month(m) if re.fullmatch(r"\d{4}-\d\d", m) else ""
-        if after not in months or (item, after) in present:
+        if after not in month_index:
             continue
-        if (item, after) in blank:
-            ref = blank[item, after]
+        next_pair = p - p % n + month_index[after]
+        if next_pair in present:
+            continue
+        ref = last_blank.get(next_pair)
+        if ref is not None:
             out.append(Issue.of("warning", sheet_name, ref, "empty_cell", item=item, ref=ref, period=after))
         else:
             out.append(Issue.of("warning", sheet_name, after, "row_left_out", item=item, period=after, before=m))
