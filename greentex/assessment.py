@@ -765,13 +765,13 @@ def _with_previous(inventory: Inventory, previous: Inventory | None) -> pd.DataF
     if previous is None or previous.activity.empty:
         return inventory.activity
     prev = previous.activity
-    return pd.concat([prev[~prev["period"].isin(set(inventory.activity["period"]))], inventory.activity],
+    return pd.concat([prev[~prev["period"].isin(inventory.activity["period"].unique())], inventory.activity],
                      ignore_index=True)
 
 
 def _reported_months(inventory: Inventory, options: Options) -> list[str]:
     """The months the figures are reported for: the inventory's, or those of ``options.year``."""
-    months = sorted(set(inventory.activity["period"]))
+    months = sorted(inventory.activity["period"].unique())
     if options.year is None:
         return months
     inside = year_months(months, str(options.year))

@@ -146,7 +146,7 @@ def unit_mixups(lines: pd.DataFrame) -> list[Issue]:
         months = g.groupby("unit")["period"].nunique()
         main = months.sort_values(ascending=False, kind="stable").index[0]
         tce = g.groupby("period")["energy_tce"].sum().abs()
-        usual = float(np.median(tce[sorted(set(g.loc[g["unit"] == main, "period"]))]))
+        usual = float(np.median(tce[sorted(g.loc[g["unit"] == main, "period"].unique())]))
         if not usual > 0:
             continue
         for row in g[g["unit"] != main].itertuples(index=False):
