@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -204,6 +205,31 @@ def _grid_checked(wb: _Book, name: str, file: str) -> list[list]:
         if r < len(rows) and c < len(rows[r]):
             rows[r][c] = ExcelError(text)
     return rows
+
+
+def _grids_read_ahead(wb: _Book, names: list[str], file: str):
+    """(name, rows) of each sheet in ``names``, in order, each as _grid_checked gives it. In an
+    .xlsx workbook the next sheet is checked and parsed in a background thread, through a
+    workbook object of its own, while the caller works on the current one (the parser runs
+    without the interpreter lock): at most two sheets' rows are held at once. An error of a sheet
+    is raised when its turn comes."""
+    if wb.kind != "xlsx" or len(names) < 2:
+        for name in names:
+            yield name, _grid_checked(wb, name, file)
+        return
+
+    def read(name: str) -> list[list]:
+        import python_calamine as pc
+
+        return _grid_checked(_Book(pc.CalamineWorkbook.from_path(str(wb.path)), wb.path, wb.kind), name, file)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="greentex-read") as pool:
+        ahead = None
+        for k, name in enumerate(names):
+            rows = ahead.result() if ahead is not None else _grid_checked(wb, name, file)
+            ahead = pool.submit(read, names[k + 1]) if k + 1 < len(names) else None
+            yield name, rows
+            del rows
 
 
 def _grid(sheet) -> list[list]:
@@ -455,11 +481,9 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     parts, rejected, counts = [], [], {}
     template_rows = 0
     masses = None
-    for kind in ACTIVITY_SHEETS:
-        if kind not in found:
-            continue
-        name = found[kind]
-        rows = _grid_checked(wb, name, file)
+    kinds = {found[k]: k for k in ACTIVITY_SHEETS if k in found}
+    for name, rows in _grids_read_ahead(wb, list(kinds), file):
+        kind = kinds[name]
         h = _header_index(rows)
         if h is None:
             counts[name] = {"read": 0, "used": 0, "rejected": 0}
