@@ -222,6 +222,19 @@ def _assess(path, factor_paths, options, progress, previous_path=None):
                        previous_path=previous_path)
 
 
+def _read_ahead(ctx, param, value):
+    """Start parsing the workbook's largest sheet as soon as its path is known, while the rest of
+    greentex loads (greentex.io.sheets); it stops with the command."""
+    if value:
+        from greentex.io.sheets import largest_sheet_ahead
+
+        ctx.with_resource(largest_sheet_ahead(value))
+    return value
+
+
+workbook_argument = click.argument("path", type=click.Path(dir_okay=False), callback=_read_ahead)
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="greentex")
 def cli():
@@ -296,7 +309,7 @@ def _closing_lines(a, w) -> list[str]:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @output_options("Report", "_report.xlsx", "the same content")
 @click.option("--rows", "rows_path", type=click.Path(dir_okay=False), default=None,
               help="Also write every input row read (cell, conversion, energy coefficient and tce; "
@@ -324,7 +337,7 @@ def report(path, output, json_path, lang, rows_path, html_path, factor_paths, op
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Footprints JSON to write [default: PATH's name + _pact.json, beside it].")
 @click.option("--update-from", "previous_path", type=click.Path(dir_okay=False), default=None,
@@ -361,7 +374,7 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default="e
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @LANG_OPTION
 @assessment_options
 @period_options
@@ -417,7 +430,7 @@ def aligned(head: list, rows: list[list]) -> list[str]:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
 @click.option("--targets", "with_targets", is_flag=True,
               help="Also judge the year's targets (Targets sheet): exit 1 when one is exceeded, missed or "
@@ -524,7 +537,7 @@ def factors(action, dataset, factor_paths):
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @click.option("--baseline-period", required=True,
               help="Baseline months FROM..TO (at least 12 with data), e.g. 2023-01..2023-12, or a year: 2023.")
 @click.option("--period", "report_period", default=None,
@@ -600,7 +613,7 @@ def baseline_lines(result, w) -> list[str]:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@workbook_argument
 @click.option("--scenarios", "scenarios_path", required=True, type=click.Path(dir_okay=False),
               help="CSV file or .xlsx workbook listing the changes: scenario, change, item, value, unit, to, "
                    "efficiency_old, efficiency_new, note (see samples/scenarios_example.csv).")

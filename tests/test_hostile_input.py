@@ -194,12 +194,12 @@ def test_sheets_read_ahead_raise_in_sheet_order_and_read_as_one_at_a_time(tmp_pa
     and Chemicals, the last two each with a stray value far below: the error names Water's cell,
     the first in sheet order, however the threads finish. Without the stray values, the inventory
     read ahead equals the one read sheet by sheet."""
-    from greentex.io import workbook
+    from greentex.io import sheets, workbook
 
-    sheets = {"Energy": [LONG, ["2024-01", "electricity", 100, "kWh"], ["2024-02", "electricity", 90, "kWh"]],
+    data = {"Energy": [LONG, ["2024-01", "electricity", 100, "kWh"], ["2024-02", "electricity", 90, "kWh"]],
               "Water": [LONG, ["2024-01", "tap_water", 50, "m3"]],
               "Chemicals": [LONG, ["2024-01", "soda_ash", 10, "kg"], ["2024-03", "soda_ash", 12, "kg"]]}
-    clean = write_workbook(tmp_path / "clean.xlsx", sheets)
+    clean = write_workbook(tmp_path / "clean.xlsx", data)
     bad = tmp_path / "bad.xlsx"
     _rezip(_rezip(clean, tmp_path / "one.xlsx", "xl/worksheets/sheet2.xml", lambda d: d.replace(
         b"</sheetData>", b'<row r="900000"><c r="D900000"><v>1</v></c></row></sheetData>')),
@@ -210,14 +210,56 @@ def test_sheets_read_ahead_raise_in_sheet_order_and_read_as_one_at_a_time(tmp_pa
     assert caught.value.sheet == "Water"
 
     ahead = read_workbook(clean)
-    serial = workbook._grids_read_ahead
+    serial = workbook.grids_in_order
     try:
-        workbook._grids_read_ahead = lambda wb, names, file: ((n, workbook._grid_checked(wb, n, file)) for n in names)
+        workbook.grids_in_order = lambda wb, names, file: ((n, *sheets.grid(wb, n, file)) for n in names)
         one_by_one = read_workbook(clean)
     finally:
-        workbook._grids_read_ahead = serial
+        workbook.grids_in_order = serial
     assert ahead.activity.equals(one_by_one.activity)
     assert [i.message for i in ahead.issues] == [i.message for i in one_by_one.issues]
+
+
+def test_the_largest_sheet_read_ahead_is_taken_once_and_dropped_after(tmp_path, monkeypatch):
+    """``largest_sheet_ahead`` parses the largest sheet (Water, 40 rows, against Energy's 2) in a
+    background thread; the reader takes it instead of parsing it again, and the inventory equals
+    one read without it. A file changed meanwhile is read again; nothing is left held after the
+    block, and a block inside another for the same file starts no second read."""
+    from greentex.io import sheets
+
+    data = {"Energy": [LONG, ["2024-01", "electricity", 100, "kWh"]],
+            "Water": [LONG] + [[f"2024-{m:02d}", "tap_water", 50 + k, "m3"] for m in range(1, 11) for k in range(4)]}
+    path = write_workbook(tmp_path / "w.xlsx", data)
+    parsed = []
+    monkeypatch.setattr(sheets, "_read_grid", lambda b, n, f, _read=sheets._read_grid: parsed.append(n) or _read(b, n, f))
+    plain = read_workbook(path)
+    assert sorted(parsed) == ["Energy", "Water"]
+
+    parsed.clear()
+    with sheets.largest_sheet_ahead(path):
+        with sheets.largest_sheet_ahead(path):
+            assert len(sheets._ahead) == 1
+        ahead = read_workbook(path)
+    assert sorted(parsed) == ["Energy", "Water"]  # Water once, in the background
+    assert ahead.activity.equals(plain.activity) and not sheets._ahead
+
+    parsed.clear()
+    with sheets.largest_sheet_ahead(path):
+        sheets._ahead[next(iter(sheets._ahead))].result()
+        write_workbook(path, {**data, "Energy": data["Energy"] + [["2024-02", "electricity", 7, "kWh"]]})
+        changed = read_workbook(path)
+    assert sorted(parsed) == ["Energy", "Water", "Water"]  # the read ahead was of the old file
+    assert len(changed.activity) == len(plain.activity) + 1 and not sheets._ahead
+
+
+def test_a_refused_largest_sheet_says_the_same_with_or_without_reading_ahead(tmp_path):
+    """A stray value far below the largest sheet's table: the command (which reads that sheet
+    ahead) and the reader alone give the same one-line error, exit 2."""
+    path = _far_cell(tmp_path, "D900000", "Energy")
+    with pytest.raises(GreentexError) as caught:
+        read_workbook(path)
+    out = _cli("report", path, "-o", tmp_path / "r.xlsx")
+    assert out.returncode == 2 and out.stderr.strip() == f"greentex: error: {caught.value}"
 
 
 def test_a_formatted_empty_cell_far_away_is_not_content(tmp_path):

@@ -18,16 +18,20 @@ def assess_file(path, *, options=None, factor_paths=(), progress=None, shown_pat
     """Read the workbook at ``path`` (and last year's at ``previous_path``, for the comparisons
     with last year) and assess it. ``shown_path`` is the path the report and the JSON name as the
     input (default: ``path`` as given); the web app passes the uploaded file's name. Raises
-    GreentexError on bad input."""
-    from greentex.assessment import assess
-    from greentex.factors import load_library
-    from greentex.io.workbook import read_workbook
+    GreentexError on bad input. The workbook's largest sheet is parsed while the factor library
+    and the modules that assess it load (greentex.io.sheets)."""
+    from greentex.io.sheets import largest_sheet_ahead
 
     progress = progress or _Quiet()
-    progress.stage("loading factors")
-    lib = load_library(list(factor_paths))
-    progress.stage(f"reading {Path(shown_path or path).name}")
-    inv = read_workbook(path, library=lib)
+    with largest_sheet_ahead(path):
+        from greentex.assessment import assess
+        from greentex.factors import load_library
+        from greentex.io.workbook import read_workbook
+
+        progress.stage("loading factors")
+        lib = load_library(list(factor_paths))
+        progress.stage(f"reading {Path(shown_path or path).name}")
+        inv = read_workbook(path, library=lib)
     if shown_path is not None:
         inv.source["path"] = str(shown_path)
     previous = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,8 @@ from greentex.inventory import (DriverTable, ExcelError, Inventory, _factorize, 
                                 is_total_label, month_only, normalize_overrides,
                                 parse_number, is_blank, parse_period, parse_site, says_nothing)
 from greentex.io import paused_gc
-from greentex.io.filecheck import DAMAGED_ZIP, file_kind, scan_sheet, uncached_formulas
+from greentex.io.filecheck import uncached_formulas
+from greentex.io.sheets import Book, grid, grids_in_order, open_book as _open
 from greentex.names import Names, _parts, _strips, read_names_table
 from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
@@ -69,8 +69,6 @@ PRODUCT_COLUMNS = {  # Products sheet: one row per product category of the Produ
 PRODUCT_UNITS = {"gsm": "g/m**2", "width": "cm", "mass_per_length": "kg/hm",  # when the header names none
                  "biogenic_carbon": "%", "fossil_carbon": "%"}  # carbon per mass of product
 TEMPLATE_MARK = "example row"
-MAX_ROWS = 1_048_576  # Excel's own limits
-MAX_COLUMNS = 16_384
 _HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(](.+)[\])]\s*$")
 
 
@@ -147,94 +145,17 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-class _Book:
-    """A calamine workbook with the file it came from and its kind ('xlsx', 'ods', 'xls')."""
-
-    def __init__(self, wb, path: Path, kind: str):
-        self.wb, self.path, self.kind = wb, path, kind
-        self.sheet_names = wb.sheet_names
-
-    def get_sheet_by_name(self, name: str):
-        return self.wb.get_sheet_by_name(name)
-
-    def hidden(self) -> dict[str, str]:
-        """{sheet: 'hidden' or 'very hidden'} of the sheets not shown in Excel."""
-        out = {}
-        for m in getattr(self.wb, "sheets_metadata", []):
-            state = str(m.visible).rsplit(".", 1)[-1].lower()
-            if state in ("hidden", "veryhidden"):
-                out[m.name] = "very hidden" if state == "veryhidden" else "hidden"
-        return out
-
-
-def _open(path: Path):
-    """(workbook, kind) after the file checks of greentex.io.filecheck."""
-    import python_calamine as pc
-
-    if not path.exists():
-        raise GreentexError("file not found", file=str(path), hint="check the path")
-    if path.is_dir():
-        raise GreentexError("is a folder, not a workbook", file=str(path))
-    kind = file_kind(path)
-    try:
-        return _Book(pc.CalamineWorkbook.from_path(str(path)), path, kind), kind
-    except Exception as exc:  # calamine raises its own types for every unreadable file
-        raise GreentexError(f"the workbook is damaged and cannot be read ({type(exc).__name__})", file=path.name,
-                            hint="open it in Excel or LibreOffice and save it as .xlsx") from None
-
-
-def _grid_checked(wb: _Book, name: str, file: str) -> list[list]:
-    """A sheet's rows from A1, after its real extent was checked (filecheck.scan_sheet) where
-    the file says it cheaply (.xlsx); Excel error values come back as ExcelError, not empty."""
-    errors = {}
-    if wb.kind == "xlsx":
-        try:
-            errors = scan_sheet(wb.path, name)
-        except (*DAMAGED_ZIP, KeyError, SyntaxError) as exc:
-            raise GreentexError(f"the workbook structure is damaged ({type(exc).__name__})", file=file,
-                                hint="open it in Excel or LibreOffice and save it again") from None
-    try:
-        rows = _grid(wb.get_sheet_by_name(name))
-    except Exception as exc:  # a damaged sheet inside a readable archive
-        raise GreentexError(f"the sheet is damaged and cannot be read ({type(exc).__name__})", file=file,
-                            sheet=name, hint="open the workbook in Excel or LibreOffice and save it again") from None
-    if len(rows) > MAX_ROWS or (rows and len(rows[0]) > MAX_COLUMNS):
-        raise GreentexError(f"refused: the sheet has {len(rows):,} rows and {len(rows[0]) if rows else 0:,} "
-                            f"columns (limits {MAX_ROWS:,} and {MAX_COLUMNS:,})", file=file, sheet=name)
+def _with_errors(rows: list[list], errors: dict) -> list[list]:
+    """Rows with each Excel error cell as ExcelError, not empty."""
     for (r, c), text in errors.items():
         if r < len(rows) and c < len(rows[r]):
             rows[r][c] = ExcelError(text)
     return rows
 
 
-def _grids_read_ahead(wb: _Book, names: list[str], file: str):
-    """(name, rows) of each sheet in ``names``, in order, each as _grid_checked gives it. In an
-    .xlsx workbook the next sheet is checked and parsed in a background thread, through a
-    workbook object of its own, while the caller works on the current one (the parser runs
-    without the interpreter lock): at most two sheets' rows are held at once. An error of a sheet
-    is raised when its turn comes."""
-    if wb.kind != "xlsx" or len(names) < 2:
-        for name in names:
-            yield name, _grid_checked(wb, name, file)
-        return
-
-    def read(name: str) -> list[list]:
-        import python_calamine as pc
-
-        return _grid_checked(_Book(pc.CalamineWorkbook.from_path(str(wb.path)), wb.path, wb.kind), name, file)
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="greentex-read") as pool:
-        ahead = None
-        for k, name in enumerate(names):
-            rows = ahead.result() if ahead is not None else _grid_checked(wb, name, file)
-            ahead = pool.submit(read, names[k + 1]) if k + 1 < len(names) else None
-            yield name, rows
-            del rows
-
-
-def _grid(sheet) -> list[list]:
-    """All rows of a sheet from A1, as Python values (rows of equal length)."""
-    return sheet.to_python(skip_empty_area=False)
+def _grid_checked(wb: Book, name: str, file: str) -> list[list]:
+    """A sheet's rows from A1 (greentex.io.sheets.grid); Excel error values come back as ExcelError."""
+    return _with_errors(*grid(wb, name, file))
 
 
 def _header_index(rows: list[list]) -> int | None:
@@ -482,8 +403,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     template_rows = 0
     masses = None
     kinds = {found[k]: k for k in ACTIVITY_SHEETS if k in found}
-    for name, rows in _grids_read_ahead(wb, list(kinds), file):
-        kind = kinds[name]
+    for name, rows, errors in grids_in_order(wb, list(kinds), file):
+        kind, rows = kinds[name], _with_errors(rows, errors)
         h = _header_index(rows)
         if h is None:
             counts[name] = {"read": 0, "used": 0, "rejected": 0}
