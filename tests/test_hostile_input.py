@@ -189,37 +189,6 @@ def test_a_stray_value_under_the_cell_limit_is_refused_quickly(tmp_path, ref, sh
     assert time.monotonic() - start < 0.5
 
 
-def test_sheets_read_ahead_raise_in_sheet_order_and_read_as_one_at_a_time(tmp_path):
-    """The activity sheets of an .xlsx are read one ahead in a background thread. Energy, Water
-    and Chemicals, the last two each with a stray value far below: the error names Water's cell,
-    the first in sheet order, however the threads finish. Without the stray values, the inventory
-    read ahead equals the one read sheet by sheet."""
-    from greentex.io import sheets, workbook
-
-    data = {"Energy": [LONG, ["2024-01", "electricity", 100, "kWh"], ["2024-02", "electricity", 90, "kWh"]],
-              "Water": [LONG, ["2024-01", "tap_water", 50, "m3"]],
-              "Chemicals": [LONG, ["2024-01", "soda_ash", 10, "kg"], ["2024-03", "soda_ash", 12, "kg"]]}
-    clean = write_workbook(tmp_path / "clean.xlsx", data)
-    bad = tmp_path / "bad.xlsx"
-    _rezip(_rezip(clean, tmp_path / "one.xlsx", "xl/worksheets/sheet2.xml", lambda d: d.replace(
-        b"</sheetData>", b'<row r="900000"><c r="D900000"><v>1</v></c></row></sheetData>')),
-        bad, "xl/worksheets/sheet3.xml", lambda d: d.replace(
-        b"</sheetData>", b'<row r="800000"><c r="D800000"><v>1</v></c></row></sheetData>'))
-    with pytest.raises(GreentexError, match="D900000") as caught:
-        read_workbook(bad)
-    assert caught.value.sheet == "Water"
-
-    ahead = read_workbook(clean)
-    serial = workbook.grids_in_order
-    try:
-        workbook.grids_in_order = lambda wb, names, file: ((n, *sheets.grid(wb, n, file)) for n in names)
-        one_by_one = read_workbook(clean)
-    finally:
-        workbook.grids_in_order = serial
-    assert ahead.activity.equals(one_by_one.activity)
-    assert [i.message for i in ahead.issues] == [i.message for i in one_by_one.issues]
-
-
 def test_the_largest_sheet_read_ahead_is_taken_once_and_dropped_after(tmp_path, monkeypatch):
     """``largest_sheet_ahead`` parses the largest sheet (Water, 40 rows, against Energy's 2) in a
     background thread; the reader takes it instead of parsing it again, and the inventory equals

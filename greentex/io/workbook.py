@@ -25,7 +25,7 @@ from greentex.inventory import (DriverTable, ExcelError, Inventory, _factorize, 
                                 parse_number, is_blank, parse_period, parse_site, says_nothing)
 from greentex.io import paused_gc
 from greentex.io.filecheck import uncached_formulas
-from greentex.io.sheets import Book, grid, grids_in_order, open_book as _open
+from greentex.io.sheets import Book, grid, open_book as _open
 from greentex.names import Names, _parts, _strips, read_names_table
 from greentex.targets import read_targets
 from greentex.units import normalize_text, parse_unit
@@ -403,8 +403,8 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     template_rows = 0
     masses = None
     kinds = {found[k]: k for k in ACTIVITY_SHEETS if k in found}
-    for name, rows, errors in grids_in_order(wb, list(kinds), file):
-        kind, rows = kinds[name], _with_errors(rows, errors)
+    for name, kind in kinds.items():
+        rows = _grid_checked(wb, name, file)
         h = _header_index(rows)
         if h is None:
             counts[name] = {"read": 0, "used": 0, "rejected": 0}
@@ -424,6 +424,7 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
                 masses = _production_masses(rows, h, roles, name, file, names)
         else:
             raw, n_read, wide_rejected, blanks = _wide_frame(rows, h, name, file, issues)
+        del rows  # the sheet's cells are in ``raw`` now: not held while they are resolved
         if blanks:
             check_formulas([name])
         example = raw["note"].astype(str).str.contains(TEMPLATE_MARK, case=False, na=False) \
