@@ -207,7 +207,7 @@ def _output_paths(path, output, json_path, suffix, *more, inputs=()):
     """(report path, JSON path) with the report beside the input by default, checked before any
     work with the ``more`` outputs: each can be written, none is another, none is the workbook
     or one of the other ``inputs`` ((path, what) pairs)."""
-    from greentex.io.jsonout import check_outputs
+    from greentex.io.atomic import check_outputs
 
     src = Path(path)
     out = Path(output) if output else src.with_name(src.stem + suffix)
@@ -353,7 +353,7 @@ def pact(path, output, previous_path, factor_paths, options):
 
     src = Path(path)
     out = Path(output) if output else src.with_name(src.stem + "_pact.json")
-    from greentex.io.jsonout import check_outputs
+    from greentex.io.atomic import check_outputs
 
     check_outputs([out], [(src, "workbook")])
     previous = pact_api.read_previous(previous_path) if previous_path else None
@@ -705,7 +705,7 @@ def batch(paths, output, json_path, report_dir, timeout, max_memory, jobs, engin
     assessed in a worker process of its own, so a bad file, a crash or a file past --timeout is
     reported and skipped. Exit 0 when every file was assessed, 2 when any failed."""
     from greentex.batch import assess_many, find_workbooks, is_portfolio, portfolio_frame_for_json
-    from greentex.io.jsonout import check_outputs
+    from greentex.io.atomic import check_outputs
     from greentex.io.portfolio import write_portfolio
 
     # an earlier run's outputs are not mills; a mill workbook named by -o is an input, refused below

@@ -158,3 +158,26 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     with atomic_writer(path) as fh:
         fh.write(data)
+
+
+def _same_file(a, b) -> bool:
+    a, b = Path(a), Path(b)
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def check_outputs(outputs, inputs=()) -> None:
+    """Before any work: every output can be written (check_target), no two outputs are one file,
+    and no output is one of the ``inputs`` ((path, what) pairs, e.g. (mill.xlsx, "workbook")).
+    GreentexError otherwise."""
+    outputs = [Path(o) for o in outputs if o]
+    for k, target in enumerate(outputs):
+        check_target(target)
+        if any(_same_file(target, other) for other in outputs[:k]):
+            raise GreentexError("two outputs would be the same file", file=str(target),
+                                hint="give each output its own path")
+        for source, what in inputs:
+            if source and _same_file(source, target):
+                raise GreentexError(f"the output would overwrite the input {what}", file=str(target),
+                                    hint="choose another output path")

@@ -23,7 +23,7 @@ import pandas as pd
 
 import greentex
 from greentex.io.atomic import atomic_write_bytes
-from greentex.io.jsonout import check_outputs
+from greentex.io.atomic import check_outputs
 from greentex.benchmarks import headline
 from greentex.display import Words, period_word, unit_text
 from greentex.io import monthly, report as _r

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import greentex
-from greentex.errors import GreentexError
-from greentex.io.atomic import atomic_write_bytes, check_target
+from greentex.io.atomic import atomic_write_bytes
 
 
 FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would run: every writer keeps it text
@@ -76,26 +74,3 @@ def write_document(doc: dict, path: str | Path) -> None:
     """Write a document made by document() as strict JSON (NaN or Infinity refused), atomically."""
     text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
     atomic_write_bytes(Path(path), text.encode("utf-8"))
-
-
-def _same_file(a, b) -> bool:
-    a, b = Path(a), Path(b)
-    if a.exists() and b.exists():
-        return os.path.samefile(a, b)
-    return a.resolve() == b.resolve()
-
-
-def check_outputs(outputs, inputs=()) -> None:
-    """Before any work: every output can be written (check_target), no two outputs are one file,
-    and no output is one of the ``inputs`` ((path, what) pairs, e.g. (mill.xlsx, "workbook")).
-    GreentexError otherwise."""
-    outputs = [Path(o) for o in outputs if o]
-    for k, target in enumerate(outputs):
-        check_target(target)
-        if any(_same_file(target, other) for other in outputs[:k]):
-            raise GreentexError("two outputs would be the same file", file=str(target),
-                                hint="give each output its own path")
-        for source, what in inputs:
-            if source and _same_file(source, target):
-                raise GreentexError(f"the output would overwrite the input {what}", file=str(target),
-                                    hint="choose another output path")

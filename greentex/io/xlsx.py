@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from greentex.display import number_format, text_width
 from greentex.io import paused_gc
 from greentex.io.atomic import atomic_path
-from greentex.io.jsonout import check_outputs
+from greentex.io.atomic import check_outputs
 
 GREEN = "#2E6B47"
 FILL_WEAK = "#FFF2CC"      # factor status not primary
