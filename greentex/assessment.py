@@ -22,43 +22,17 @@ from greentex.errors import GreentexError, Issue
 from greentex.factors import FactorLibrary, load_library
 from greentex.inventory import Inventory
 from greentex.names import Names
+from greentex.options import DEFAULT_GWP, Options
 from greentex.periods import PeriodIndex, is_month, year_months
 from greentex.tables import group_sums
 from greentex.units import conversion_factor, same_dimension
 
 METRIC_COLUMNS = ["metric", "item", "period", "value", "unit"]
-GWP_SETS = ("SAR", "AR4", "AR5", "AR6")
-ELECTRICITY_METHODS = ("calorific", "primary")
-COMBUSTION_TABLES = ("cn", "ipcc")  # fuel_properties tables: Chinese guideline defaults, IPCC 2006
 COMBUSTION_NOTES = {"cn": "fuel NCV, carbon content and oxidation from the Chinese GHG accounting guidelines' "
                           "default table (常用化石燃料相关参数缺省值)",
                     "ipcc": "fuel NCV, carbon content and oxidation from IPCC 2006 Vol.2 Ch.1 Tables 1.2-1.4"}
-DEFAULT_GWP = "AR5"
 INTENSITY_METRICS = ("energy_intensity", "ghg_intensity", "water_intensity", "chemical_intensity")
 HEADLINE_INTENSITIES = INTENSITY_METRICS[:3]  # the ones portfolios and scenario comparisons show
-
-
-@dataclass
-class Options:
-    """Choices that change the figures. Every one is printed in the report."""
-
-    gwp: str = DEFAULT_GWP
-    electricity_method: str = "calorific"
-    grid: str | None = None  # "east", "jiangsu:2022", "carbon_market"; default: the site's province, region, nation
-    combustion_defaults: str | None = None  # "cn" or "ipcc"; default: cn for a Chinese site, else ipcc
-    primary_coefficient: float | None = None  # kgce/kWh, for electricity_method="primary"
-    benchmarks: tuple = ()  # benchmark set ids or CSV paths; empty: the sets for the site's country
-    year: int | None = None  # report this calendar year only (other months serve the comparisons)
-
-    def check(self) -> None:
-        if self.gwp not in GWP_SETS:
-            raise GreentexError(f"unknown GWP set '{self.gwp}'", hint="use one of " + ", ".join(GWP_SETS))
-        if self.electricity_method not in ELECTRICITY_METHODS:
-            raise GreentexError(f"unknown electricity method '{self.electricity_method}'",
-                                hint="use calorific (当量值) or primary (等价值)")
-        if self.combustion_defaults not in (None,) + COMBUSTION_TABLES:
-            raise GreentexError(f"unknown combustion defaults '{self.combustion_defaults}'",
-                                hint="use cn (Chinese guideline table) or ipcc (IPCC 2006)")
 
 
 @dataclass

@@ -91,7 +91,8 @@ def assess_file(path, options_kwargs: dict | None = None, factor_paths=(), repor
 
     Runs in a worker process too, so it takes plain arguments and loads its own factor library.
     """
-    from greentex.assessment import Options, assess
+    from greentex.assessment import assess
+    from greentex.options import Options
     from greentex.factors import load_library
     from greentex.io.workbook import read_workbook
 
@@ -228,7 +229,7 @@ def assess_many(paths, *, options=None, factor_paths=(), jobs: int | None = None
     """
     from dataclasses import asdict
 
-    from greentex.assessment import Options
+    from greentex.options import Options
 
     options = options or Options()
     options.check()

@@ -147,12 +147,12 @@ def assessment_options(fn):
     def with_options(*args, names_paths, gwp, electricity_method, primary_coefficient, grid, benchmark_sets,
                      combustion_defaults,
                      **kwargs):
-        from greentex.assessment import Options
-
-        # a names file is read by the factor library, with the user's datasets (greentex.factors)
-        from greentex.factors import is_names_file
+        from greentex.options import Options
 
         for p in names_paths:
+            # a names file is read by the factor library, with the user's datasets (greentex.factors)
+            from greentex.factors import is_names_file
+
             if not is_names_file(Path(p)):
                 raise click.BadParameter(f"{p}: a names file is a CSV with the columns label, item",
                                          param_hint="--names")
@@ -220,19 +220,6 @@ def _assess(path, factor_paths, options, progress, previous_path=None):
 
     return assess_file(path, options=options, factor_paths=factor_paths, progress=progress,
                        previous_path=previous_path)
-
-
-def _read_ahead(ctx, param, value):
-    """Start parsing the workbook's largest sheet as soon as its path is known, while the rest of
-    greentex loads (greentex.io.sheets); it stops with the command."""
-    if value:
-        from greentex.io.sheets import largest_sheet_ahead
-
-        ctx.with_resource(largest_sheet_ahead(value))
-    return value
-
-
-workbook_argument = click.argument("path", type=click.Path(dir_okay=False), callback=_read_ahead)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -309,7 +296,7 @@ def _closing_lines(a, w) -> list[str]:
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @output_options("Report", "_report.xlsx", "the same content")
 @click.option("--rows", "rows_path", type=click.Path(dir_okay=False), default=None,
               help="Also write every input row read (cell, conversion, energy coefficient and tce; "
@@ -337,7 +324,7 @@ def report(path, output, json_path, lang, rows_path, html_path, factor_paths, op
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Footprints JSON to write [default: PATH's name + _pact.json, beside it].")
 @click.option("--update-from", "previous_path", type=click.Path(dir_okay=False), default=None,
@@ -374,7 +361,7 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default="e
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @LANG_OPTION
 @assessment_options
 @period_options
@@ -430,7 +417,7 @@ def aligned(head: list, rows: list[list]) -> list[str]:
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--monthly", is_flag=True, help="Judge every month too, not only the whole period.")
 @click.option("--targets", "with_targets", is_flag=True,
               help="Also judge the year's targets (Targets sheet): exit 1 when one is exceeded, missed or "
@@ -537,7 +524,7 @@ def factors(action, dataset, factor_paths):
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--baseline-period", required=True,
               help="Baseline months FROM..TO (at least 12 with data), e.g. 2023-01..2023-12, or a year: 2023.")
 @click.option("--period", "report_period", default=None,
@@ -613,7 +600,7 @@ def baseline_lines(result, w) -> list[str]:
 
 
 @cli.command()
-@workbook_argument
+@click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--scenarios", "scenarios_path", required=True, type=click.Path(dir_okay=False),
               help="CSV file or .xlsx workbook listing the changes: scenario, change, item, value, unit, to, "
                    "efficiency_old, efficiency_new, note (see samples/scenarios_example.csv).")

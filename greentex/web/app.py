@@ -52,7 +52,7 @@ def safe_name(filename: str | None) -> str:
 def options_from(gwp: str = "AR5", electricity_method: str = "calorific", grid: str | None = None,
                  primary_coefficient: str | float | None = None, benchmarks=(), year: str | int | None = None):
     """greentex.assessment.Options from form fields, checked as the command line checks them."""
-    from greentex.assessment import Options
+    from greentex.options import Options
 
     if year not in (None, "") and not re.fullmatch(r"\s*\d{4}\s*", str(year)):
         raise GreentexError(f"year '{year}' is not a year", hint="give the calendar year to report, e.g. 2024")
