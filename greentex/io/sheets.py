@@ -47,15 +47,16 @@ class Book:
         return out
 
 
-def open_book(path: Path) -> tuple[Book, str]:
-    """(workbook, kind) after the file checks of greentex.io.filecheck."""
+def open_book(path: Path, kind: str | None = None) -> tuple[Book, str]:
+    """(workbook, kind) after the file checks of greentex.io.filecheck (``kind``: they were made
+    already and said so)."""
     import python_calamine as pc
 
     if not path.exists():
         raise GreentexError("file not found", file=str(path), hint="check the path")
     if path.is_dir():
         raise GreentexError("is a folder, not a workbook", file=str(path))
-    kind = file_kind(path)
+    kind = kind or file_kind(path)
     try:
         return Book(pc.CalamineWorkbook.from_path(str(path)), path, kind), kind
     except Exception as exc:  # calamine raises its own types for every unreadable file
@@ -99,7 +100,7 @@ _ahead_lock = threading.Lock()
 
 def _key(path: Path, name: str) -> tuple | None:
     """The read-ahead key of a sheet: the file's resolved path, size and modification time, so
-    that a file changed meanwhile is read again."""
+    that a file changed meanwhile is read again, and the sheet's name."""
     try:
         st = os.stat(path)
     except OSError:
@@ -124,19 +125,21 @@ def largest_sheet_ahead(path):
     end. A file that cannot be read ahead is simply read in its turn. The thread does not hold up
     the process's exit; a block inside another for the same file adds nothing."""
     path = Path(path)
-    try:
-        name = _largest_sheet(path) if path.is_file() and file_kind(path) == "xlsx" else None
-        key = _key(path, name) if name else None
-    except Exception:  # noqa: BLE001 - whatever is wrong is found and said by the reader itself
-        key = None
+    key = _key(path, None)
     with _ahead_lock:
-        owner = key is not None and key not in _ahead
-        if owner:
-            _ahead[key] = _start(lambda: _read_grid(open_book(path)[0], name, path.name))
+        nested = key is not None and any(k[:-1] == key[:-1] for k in _ahead)
+    try:
+        name = _largest_sheet(path) if key and not nested and file_kind(path) == "xlsx" else None
+    except Exception:  # noqa: BLE001 - whatever is wrong is found and said by the reader itself
+        name = None
+    if name:
+        key = key[:-1] + (name,)
+        with _ahead_lock:
+            _ahead[key] = _start(lambda: _read_grid(open_book(path, "xlsx")[0], name, path.name))
     try:
         yield
     finally:
-        if owner:
+        if name:
             with _ahead_lock:
                 _ahead.pop(key, None)
 

@@ -145,17 +145,14 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _with_errors(rows: list[list], errors: dict) -> list[list]:
-    """Rows with each Excel error cell as ExcelError, not empty."""
+def _grid_checked(wb: Book, name: str, file: str) -> list[list]:
+    """A sheet's rows from A1 (greentex.io.sheets.grid); Excel error values come back as
+    ExcelError, not empty."""
+    rows, errors = grid(wb, name, file)
     for (r, c), text in errors.items():
         if r < len(rows) and c < len(rows[r]):
             rows[r][c] = ExcelError(text)
     return rows
-
-
-def _grid_checked(wb: Book, name: str, file: str) -> list[list]:
-    """A sheet's rows from A1 (greentex.io.sheets.grid); Excel error values come back as ExcelError."""
-    return _with_errors(*grid(wb, name, file))
 
 
 def _header_index(rows: list[list]) -> int | None:
@@ -402,8 +399,10 @@ def read_workbook(path: str | Path, *, library: FactorLibrary | None = None) -> 
     parts, rejected, counts = [], [], {}
     template_rows = 0
     masses = None
-    kinds = {found[k]: k for k in ACTIVITY_SHEETS if k in found}
-    for name, kind in kinds.items():
+    for kind in ACTIVITY_SHEETS:
+        if kind not in found:
+            continue
+        name = found[kind]
         rows = _grid_checked(wb, name, file)
         h = _header_index(rows)
         if h is None:
